@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Installs (when absent) and starts RabbitMQ and PostgreSQL on loopback, without systemd, then creates one
+# database and one role per service. Idempotent: a second run only checks that both servers answer.
+# Run as root on Debian 12.
+set -euo pipefail
+
+SERVICES=(declarations rules review allocations audit)
+PG_VERSION=15
+
+log() { printf '[servers] %s\n' "$*"; }
+
+need_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "servers.sh must run as root (it installs and starts system servers)." >&2
+    exit 1
+  fi
+}
+
+install_packages() {
+  local missing=()
+  command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  command -v pg_ctlcluster >/dev/null 2>&1 || missing+=("postgresql-$PG_VERSION")
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+configure_rabbitmq() {
+  mkdir -p /etc/rabbitmq
+  cat > /etc/rabbitmq/rabbitmq-env.conf <<'CONF'
+NODENAME=rabbit@localhost
+NODE_IP_ADDRESS=127.0.0.1
+export ERL_EPMD_ADDRESS=127.0.0.1
+CONF
+  cat > /etc/rabbitmq/rabbitmq.conf <<'CONF'
+listeners.tcp.default = 127.0.0.1:5672
+management.tcp.ip = 127.0.0.1
+management.tcp.port = 15672
+CONF
+  echo '[rabbitmq_management].' > /etc/rabbitmq/enabled_plugins
+}
+
+start_rabbitmq() {
+  export ERL_EPMD_ADDRESS=127.0.0.1
+  local pidfile=/var/lib/rabbitmq/mnesia/rabbit@localhost.pid
+  if /usr/sbin/rabbitmqctl -q -n rabbit@localhost status >/dev/null 2>&1; then
+    log "RabbitMQ already running"
+    return
+  fi
+  rm -f "$pidfile"
+  log "starting RabbitMQ"
+  /usr/sbin/rabbitmq-server -detached
+  /usr/sbin/rabbitmqctl -q -n rabbit@localhost wait --timeout 120 "$pidfile" >/dev/null
+}
+
+wait_rabbitmq_management() {
+  for _ in $(seq 1 120); do
+    if curl -fsS -u guest:guest http://127.0.0.1:15672/api/overview >/dev/null 2>&1; then return; fi
+    sleep 0.5
+  done
+  echo "RabbitMQ management API did not answer on 127.0.0.1:15672" >&2
+  exit 1
+}
+
+start_postgresql() {
+  local conf=/etc/postgresql/$PG_VERSION/main/conf.d/platform.conf
+  if [ ! -f "$conf" ]; then
+    mkdir -p "$(dirname "$conf")"
+    # Loopback only; enough connections for five services and their tests.
+    printf "listen_addresses = '127.0.0.1'\nmax_connections = 300\n" > "$conf"
+  fi
+  if pg_lsclusters -h | awk -v v="$PG_VERSION" '$1==v && $2=="main" {print $4}' | grep -q online; then
+    log "PostgreSQL already running"
+  else
+    log "starting PostgreSQL"
+    pg_ctlcluster "$PG_VERSION" main start
+  fi
+  for _ in $(seq 1 60); do
+    if runuser -u postgres -- pg_isready -q -h 127.0.0.1 -p 5432; then return; fi
+    sleep 0.5
+  done
+  echo "PostgreSQL did not answer on 127.0.0.1:5432" >&2
+  exit 1
+}
+
+psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+create_databases() {
+  for name in "${SERVICES[@]}"; do
+    if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$name'")" != "1" ]; then
+      log "creating role and database $name"
+      psql_admin -c "CREATE ROLE $name LOGIN PASSWORD '$name'"
+    fi
+    if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$name'")" != "1" ]; then
+      psql_admin -c "CREATE DATABASE $name OWNER $name"
+    fi
+  done
+  # The integration tests create a throw-away database per test class, and the audit tests tamper with rows
+  # behind the service's back: that needs a superuser. Local machines only.
+  if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'platform_test'")" != "1" ]; then
+    psql_admin -c "CREATE ROLE platform_test LOGIN SUPERUSER PASSWORD 'platform_test'"
+  fi
+}
+
+need_root
+install_packages
+configure_rabbitmq
+start_rabbitmq
+wait_rabbitmq_management
+start_postgresql
+create_databases
+log "RabbitMQ amqp://127.0.0.1:5672 (management http://127.0.0.1:15672), PostgreSQL 127.0.0.1:5432: ready"

@@ -1,0 +1,94 @@
+using System.Security.Claims;
+using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Contracts.Declarations;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Problems;
+
+namespace Platform.Declarations.Engagements;
+
+public static class EngagementEndpoints
+{
+    public static IEndpointRouteBuilder MapEngagementEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/recipients/{recipientId}/engagement").WithTags("Engagements");
+        group.MapPut("", SetEngagement).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor));
+        group.MapGet("", GetEngagement).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
+        return endpoints;
+    }
+
+    /// <summary>Sets the weekly hours from a week on. Sending the engagement in force again changes nothing.</summary>
+    private static async Task<Results<Ok<EngagementView>, ProblemHttpResult>> SetEngagement(
+        string recipientId,
+        SetEngagementRequest request,
+        ClaimsPrincipal user,
+        IValidator<SetEngagementCommand> validator,
+        ServiceDatabase database,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var command = new SetEngagementCommand(
+            recipientId, request.HoursPerWeek ?? SetEngagementRequest.DefaultHoursPerWeek, request.FromWeek);
+        var validation = await validator.ValidateAsync(command, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation);
+        }
+
+        await using var work = await database.BeginAsync(cancellationToken);
+        await work.Connection.ExecuteAsync(
+            "SELECT pg_advisory_xact_lock(hashtextextended('engagement:' || @recipientId, 0))", new { recipientId }, work.Transaction);
+        var current = await work.Connection.QuerySingleOrDefaultAsync<EngagementView>(
+            $"{EngagementView.Select} WHERE recipient_id = @recipientId ORDER BY id DESC LIMIT 1", new { recipientId }, work.Transaction);
+        if (current is not null && current.HoursPerWeek == command.HoursPerWeek && current.FromWeek == command.FromWeek)
+        {
+            return TypedResults.Ok(current);
+        }
+
+        var setAt = time.GetUtcNow();
+        var setBy = user.SubjectId();
+        var saved = await work.Connection.QuerySingleAsync<EngagementView>(
+            """
+            INSERT INTO engagements (recipient_id, hours_per_week, from_week, set_by, set_at)
+            VALUES (@RecipientId, @HoursPerWeek, @FromWeek, @setBy, @setAt)
+            RETURNING recipient_id, hours_per_week, from_week, set_by, set_at
+            """,
+            new { command.RecipientId, command.HoursPerWeek, command.FromWeek, setBy, setAt },
+            work.Transaction);
+        work.Publish(new EngagementSet(recipientId, saved.HoursPerWeek, saved.FromWeek, setBy) { OccurredAt = setAt });
+        await work.CommitAsync(cancellationToken);
+        return TypedResults.Ok(saved);
+    }
+
+    private static async Task<Results<Ok<EngagementHistory>, ProblemHttpResult>> GetEngagement(
+        string recipientId, ClaimsPrincipal user, ServiceDatabase database, CancellationToken cancellationToken)
+    {
+        if (!user.MayRead(recipientId, Roles.Counsellor))
+        {
+            return Problems.Forbidden();
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var history = (await connection.QueryAsync<EngagementView>(
+            $"{EngagementView.Select} WHERE recipient_id = @recipientId ORDER BY id DESC", new { recipientId })).ToList();
+        if (history.Count == 0)
+        {
+            return Problems.NotFound(
+                "Aucun engagement n'a encore été enregistré pour cet allocataire.",
+                "No engagement has been recorded for this recipient yet.");
+        }
+
+        return TypedResults.Ok(new EngagementHistory(recipientId, history[0], history));
+    }
+}
+
+/// <summary>One engagement as set; <see cref="SetBy"/> is the counsellor's id.</summary>
+public sealed record EngagementView(string RecipientId, decimal HoursPerWeek, string FromWeek, string SetBy, DateTimeOffset SetAt)
+{
+    internal const string Select = "SELECT recipient_id, hours_per_week, from_week, set_by, set_at FROM engagements";
+}
+
+/// <summary>The engagement last set, then every one before it, newest first.</summary>
+public sealed record EngagementHistory(string RecipientId, EngagementView Current, IReadOnlyList<EngagementView> History);

@@ -1,0 +1,82 @@
+namespace Platform.Contracts.Review;
+
+/// <summary>A counsellor took a case.</summary>
+public sealed record CaseClaimed(Guid CaseId, Guid FlagId, string RecipientId, string ClaimedBy) : PlatformEvent;
+
+/// <summary>A counsellor closed a case without consequence, with a written reason.</summary>
+public sealed record FlagDismissed(
+    Guid CaseId, Guid FlagId, string RecipientId, string RuleId, string DismissedBy, string Reason) : PlatformEvent;
+
+/// <summary>A counsellor closed a case with a support action, with a written reason.</summary>
+public sealed record FlagResolved(
+    Guid CaseId, Guid FlagId, string RecipientId, string RuleId, string ResolvedBy, string SupportAction, string Reason)
+    : PlatformEvent;
+
+/// <summary>Nobody decided the case in time: it closes in the recipient's favour, never the other way round.</summary>
+public sealed record FlagExpired(Guid CaseId, Guid FlagId, string RecipientId, string RuleId) : PlatformEvent;
+
+/// <summary>A counsellor proposed a sanction (CASF R262-68); nothing changes until a second person approves.</summary>
+/// <param name="StartMonth">e.g. <c>2027-01</c>.</param>
+public sealed record SanctionProposed(
+    Guid ProposalId,
+    Guid CaseId,
+    Guid FlagId,
+    string RecipientId,
+    string RuleId,
+    int Percent,
+    int Months,
+    string StartMonth,
+    bool RepeatedBreach,
+    string ProposedBy,
+    string Reason) : PlatformEvent;
+
+/// <summary>
+/// The recipient was told of the facts and the proposed sanction and may answer until <paramref name="AnswerBy"/>
+/// (CASF L262-37: « préalablement mis en mesure de faire connaître ses observations »).
+/// </summary>
+public sealed record RecipientNotified(
+    Guid NotificationId,
+    Guid ProposalId,
+    Guid CaseId,
+    Guid FlagId,
+    string RecipientId,
+    int Percent,
+    int Months,
+    string StartMonth,
+    DateTimeOffset NotifiedAt,
+    DateTimeOffset AnswerBy) : PlatformEvent;
+
+/// <summary>The recipient answered a flag in their own words.</summary>
+public sealed record ObservationReceived(
+    Guid ObservationId, Guid FlagId, string RecipientId, string Text, DateTimeOffset ReceivedAt) : PlatformEvent;
+
+/// <summary>A supervisor refused a proposal: nothing changes for the recipient.</summary>
+public sealed record SanctionRejected(
+    Guid ProposalId, Guid CaseId, Guid FlagId, string RecipientId, string RejectedBy, string Reason) : PlatformEvent;
+
+/// <summary>
+/// The one event that may change an allocation: a proposal approved by a second person after the recipient was
+/// heard, signed by the review service (ECDSA P-256 over <see cref="SanctionDecisionSignature.Payload"/>).
+/// </summary>
+/// <param name="KeyId">Which review-service key signed; lets keys rotate.</param>
+/// <param name="Signature">Base64 of the IEEE P1363 ECDSA P-256 / SHA-256 signature.</param>
+public sealed record SanctionDecided(
+    Guid DecisionId,
+    Guid ProposalId,
+    Guid CaseId,
+    Guid FlagId,
+    string RecipientId,
+    string RuleId,
+    int Percent,
+    int Months,
+    string StartMonth,
+    bool RepeatedBreach,
+    string ProposedBy,
+    string ApprovedBy,
+    Guid NotificationId,
+    DateTimeOffset NotifiedAt,
+    DateTimeOffset AnswerBy,
+    DateTimeOffset? ObservationReceivedAt,
+    DateTimeOffset DecidedAt,
+    string KeyId,
+    string Signature) : PlatformEvent;

@@ -1,0 +1,69 @@
+using System.Reflection;
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Platform.ServiceDefaults.Data;
+
+/// <summary>
+/// Applies the plain .sql files embedded under <c>Data/Migrations</c> — the platform's own first, then the
+/// service's — once each, in file-name order, each in its own transaction. An advisory lock lets several
+/// instances start together: one migrates, the others wait and find nothing left to do.
+/// </summary>
+internal sealed class MigrationRunner(NpgsqlDataSource dataSource, MigrationSources sources, ILogger<MigrationRunner> logger)
+    : IHostedService
+{
+    private const long LockKey = 0x504C_4154_464F_524D; // "PLATFORM"
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(@LockKey)", new { LockKey });
+        try
+        {
+            await connection.ExecuteAsync(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    id          text        PRIMARY KEY,
+                    applied_at  timestamptz NOT NULL DEFAULT now()
+                )
+                """);
+            var applied = (await connection.QueryAsync<string>("SELECT id FROM schema_migrations")).ToHashSet();
+            foreach (var (id, sql) in sources.Scripts().Where(script => !applied.Contains(script.Id)))
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await connection.ExecuteAsync(sql, transaction: transaction);
+                await connection.ExecuteAsync("INSERT INTO schema_migrations (id) VALUES (@id)", new { id }, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                logger.LogInformation("Applied migration {Migration}", id);
+            }
+        }
+        finally
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@LockKey)", new { LockKey });
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>The assemblies whose embedded <c>Data/Migrations/*.sql</c> files make up a service's schema.</summary>
+internal sealed class MigrationSources(IReadOnlyList<Assembly> assemblies)
+{
+    public IEnumerable<(string Id, string Sql)> Scripts()
+    {
+        foreach (var assembly in assemblies)
+        {
+            var prefix = assembly.GetName().Name + ".Data.Migrations.";
+            foreach (var resource in assembly.GetManifestResourceNames()
+                         .Where(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+                         .Order(StringComparer.Ordinal))
+            {
+                using var stream = assembly.GetManifestResourceStream(resource)!;
+                using var reader = new StreamReader(stream);
+                yield return (assembly.GetName().Name + "/" + resource[prefix.Length..], reader.ReadToEnd());
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.ServiceDefaults.Messaging;
+
+public sealed class RabbitMqOptions
+{
+    public const string Section = "RabbitMq";
+
+    [Required]
+    public string Host { get; set; } = "";
+
+    [Range(1, 65535)]
+    public ushort Port { get; set; } = 5672;
+
+    [Required]
+    public string VirtualHost { get; set; } = "/";
+
+    [Required]
+    public string Username { get; set; } = "";
+
+    [Required]
+    public string Password { get; set; } = "";
+
+    /// <summary>Messages fetched ahead per consumer queue.</summary>
+    [Range(1, 10_000)]
+    public int PrefetchCount { get; set; } = 64;
+
+    /// <summary>Messages processed at once per consumer queue.</summary>
+    [Range(1, 1_000)]
+    public int ConcurrentMessageLimit { get; set; } = 16;
+}
+
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>False leaves committed events in the outbox (used to prove that a restart publishes them).</summary>
+    public bool DispatchEnabled { get; set; } = true;
+
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>How often the outbox is read when no commit of this instance woke the dispatcher.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

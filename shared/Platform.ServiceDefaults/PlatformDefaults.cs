@@ -1,0 +1,137 @@
+using System.Reflection;
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Hosting;
+using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Problems;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>
+/// The one place where every service gets the same health checks, telemetry, logging, authentication, problem
+/// details, database and migrations. A service's Program.cs calls <see cref="AddPlatformDefaults"/>, adds its own
+/// services, then <see cref="MapPlatformDefaults"/> and its endpoints.
+/// </summary>
+public static class PlatformDefaults
+{
+    /// <summary>Request bodies over this size are refused with 413 (API.md).</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddPlatformDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var serviceAssembly = Assembly.GetEntryAssembly() is { } entry && entry.GetName().Name == builder.Environment.ApplicationName
+            ? entry
+            : Assembly.Load(builder.Environment.ApplicationName);
+
+        services.AddSingleton(new ServiceIdentity(serviceName));
+        services.AddSingleton(TimeProvider.System);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        AddLogging(builder);
+        AddTelemetry(builder, serviceName);
+
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            if (context.ProblemDetails.Type is null || context.ProblemDetails.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal))
+            {
+                context.ProblemDetails.Type = ProblemTypes.ForStatus(status);
+            }
+        });
+        services.AddExceptionHandler<PlatformExceptionHandler>();
+        // Malformed JSON and missing bodies throw, so the exception handler answers with problem details.
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+
+        services.AddPlatformAuthentication(builder.Configuration);
+        services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddOpenApi();
+
+        AddDatabase(builder, serviceAssembly);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+
+    public static WebApplication MapPlatformDefaults(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestLocalization(localization =>
+        {
+            // French first: it is the service's language; English for those who ask for it.
+            string[] cultures = ["fr-FR", "en"];
+            localization.SetDefaultCulture(cultures[0]).AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
+            localization.ApplyCurrentCultureToResponseHeaders = true;
+            localization.RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapPlatformHealth();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        return app;
+    }
+
+    private static void AddLogging(WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(json =>
+        {
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        // ASP.NET Core's request logs carry the path, and paths carry recipient ids: personal data stays out of logs.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    }
+
+    private static void AddTelemetry(WebApplicationBuilder builder, string serviceName)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddSource("MassTransit"))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddMeter("MassTransit"));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+    }
+
+    private static void AddDatabase(WebApplicationBuilder builder, Assembly serviceAssembly)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Database");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException("ConnectionStrings:Database is not set.");
+        }
+
+        DapperSetup.Configure();
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<ServiceDatabase>();
+        builder.Services.AddSingleton(new MigrationSources([typeof(PlatformDefaults).Assembly, serviceAssembly]));
+        // Registered before the bus, so the schema exists before any consumer or the outbox dispatcher runs.
+        builder.Services.AddHostedService<MigrationRunner>();
+    }
+}

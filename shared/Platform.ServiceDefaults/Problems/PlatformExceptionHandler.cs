@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Platform.ServiceDefaults.Problems;
+
+/// <summary>
+/// Turns what escapes an endpoint into problem details: a body the client got wrong is a 4xx the person can fix,
+/// a unique violation is a 409, anything else a 500 that says nothing of the internals.
+/// </summary>
+internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDetails, ILogger<PlatformExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Type = ProblemTypes.RequestTooLarge,
+                Title = Localized.Text("Demande trop volumineuse", "Request too large"),
+                Detail = Localized.Text("Le corps de la demande dépasse 64 Kio.", "The request body is over 64 KiB."),
+            },
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Type = ProblemTypes.ForStatus(bad.StatusCode),
+                Title = Localized.Text("Demande illisible", "Malformed request"),
+                Detail = Describe(bad),
+            },
+            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Type = ProblemTypes.Conflict,
+                Title = Localized.Text("Conflit", "Conflict"),
+                Detail = Localized.Text(
+                    "Une demande concurrente a déjà créé cette ressource. Relisez-la avant de réessayer.",
+                    "A concurrent request already created this resource. Read it before trying again."),
+            },
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Endpoint}", httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Type = ProblemTypes.Internal,
+                Title = Localized.Text("Erreur interne", "Internal error"),
+                Detail = Localized.Text(
+                    "Le service n'a pas pu traiter la demande ; rien n'a été enregistré. Réessayez plus tard.",
+                    "The service could not process the request; nothing was recorded. Try again later."),
+            };
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static string Describe(BadHttpRequestException exception) => exception.InnerException switch
+    {
+        JsonException { Path: { } path } json => Localized.Text(
+            $"Le JSON envoyé est invalide près de « {path} » (ligne {json.LineNumber + 1}).",
+            $"The JSON sent is invalid near '{path}' (line {json.LineNumber + 1})."),
+        JsonException => Localized.Text("Le JSON envoyé est invalide.", "The JSON sent is invalid."),
+        _ => Localized.Text(
+            "La demande est incomplète ou mal formée (corps JSON attendu, paramètres de l'adresse).",
+            "The request is incomplete or malformed (a JSON body is expected, check the address parameters)."),
+    };
+}
