@@ -81,6 +81,7 @@ public static class PlatformDefaults
             localization.ApplyCurrentCultureToResponseHeaders = true;
             localization.RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()];
         });
+        app.UseMiddleware<RequestSizeLimit>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapPlatformHealth();

@@ -18,13 +18,7 @@ internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDet
     {
         var problem = exception switch
         {
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
-            {
-                Status = StatusCodes.Status413PayloadTooLarge,
-                Type = ProblemTypes.RequestTooLarge,
-                Title = Localized.Text("Demande trop volumineuse", "Request too large"),
-                Detail = Localized.Text("Le corps de la demande dépasse 64 Kio.", "The request body is over 64 KiB."),
-            },
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => RequestSizeLimit.TooLarge(),
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,

@@ -44,8 +44,7 @@ internal sealed class DeclarationSubmissionValidator : AbstractValidator<Declara
             .WithMessage(_ => Localized.Text(
                 "La liste « activities » est obligatoire (elle peut être vide si vous n'avez eu aucune activité).",
                 "The 'activities' list is required (it may be empty if you had no activity)."))
-            .Must(activities => activities!.Count <= MaxActivities)
-            .When(submission => submission.Activities is not null)
+            .Must(activities => activities is null || activities.Count <= MaxActivities)
             .WithMessage(_ => Localized.Text(
                 $"Une semaine compte au plus {MaxActivities} activités : regroupez-les.",
                 $"A week holds at most {MaxActivities} activities: group them."));

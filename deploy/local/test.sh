@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test against the real RabbitMQ and PostgreSQL.
+# Without a Docker engine the servers come from servers.sh (started here); with one, tests may use Testcontainers.
+# Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Declarations").
+# Writes TRX results under artifacts/test-results and prints one line: "N passed, M failed".
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ -z "${PLATFORM_TEST_POSTGRES:-}" ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    bash deploy/local/servers.sh
+  fi
+  export PLATFORM_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=platform_test;Password=platform_test;Database=postgres"
+  export PLATFORM_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:5672"
+  export PLATFORM_TEST_RABBITMQ_MANAGEMENT="http://guest:guest@127.0.0.1:15672"
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build Platform.sln -c Release -nologo -v quiet
+status=0
+dotnet test Platform.sln -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# One summary over every test project's TRX file.
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,4 @@
+namespace Platform.Audit;
+
+/// <summary>Names this service's assembly, for test hosts and tools that start it.</summary>
+public sealed class AuditService;

@@ -1,0 +1,10 @@
+using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Messaging;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPlatformDefaults("audit");
+builder.Services.AddPlatformBus();
+
+var app = builder.Build();
+app.MapPlatformDefaults();
+app.Run();

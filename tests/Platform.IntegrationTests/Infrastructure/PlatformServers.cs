@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Npgsql;
+using Testcontainers.PostgreSql;
+using Testcontainers.RabbitMq;
+
+namespace Platform.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real PostgreSQL and RabbitMQ the tests run against, started once per test run. With a Docker engine they are
+/// Testcontainers; without one, the servers named by <c>PLATFORM_TEST_POSTGRES</c>, <c>PLATFORM_TEST_RABBITMQ</c> and
+/// <c>PLATFORM_TEST_RABBITMQ_MANAGEMENT</c> (what <c>deploy/local/servers.sh</c> starts). Never a stand-in engine:
+/// with neither, the tests fail and say why.
+/// Each test class gets its own database and its own RabbitMQ virtual host, so classes run in parallel in isolation.
+/// </summary>
+public sealed class PlatformServers
+{
+    private static readonly Lazy<Task<PlatformServers>> Shared = new(StartAsync);
+
+    private PlatformServers(string adminConnectionString, Uri amqp, Uri management)
+    {
+        AdminConnectionString = adminConnectionString;
+        Amqp = amqp;
+        Management = management;
+    }
+
+    /// <summary>A superuser on the test PostgreSQL server (the audit tests tamper with rows behind the service's back).</summary>
+    public string AdminConnectionString { get; }
+
+    /// <summary><c>amqp://user:password@host:port</c>, without a virtual host.</summary>
+    public Uri Amqp { get; }
+
+    public Uri Management { get; }
+
+    public static Task<PlatformServers> GetAsync() => Shared.Value;
+
+    /// <summary>A fresh, empty database; returns its connection string (as the superuser).</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)];
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    /// <summary>A fresh RabbitMQ virtual host the test's services and probes share.</summary>
+    public async Task<string> CreateVirtualHostAsync(string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}";
+        using var http = ManagementClient();
+        (await http.PutAsync($"api/vhosts/{name}", null)).EnsureSuccessStatusCode();
+        var user = Uri.UnescapeDataString(Amqp.UserInfo.Split(':')[0]);
+        var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
+        (await http.PutAsync($"api/permissions/{name}/{user}", permissions)).EnsureSuccessStatusCode();
+        return name;
+    }
+
+    public async Task DeleteVirtualHostAsync(string name)
+    {
+        using var http = ManagementClient();
+        await http.DeleteAsync($"api/vhosts/{name}");
+    }
+
+    private HttpClient ManagementClient()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(Management.GetLeftPart(UriPartial.Authority) + "/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(Management.UserInfo))));
+        return http;
+    }
+
+    private static async Task<PlatformServers> StartAsync()
+    {
+        var postgres = Environment.GetEnvironmentVariable("PLATFORM_TEST_POSTGRES");
+        var rabbit = Environment.GetEnvironmentVariable("PLATFORM_TEST_RABBITMQ");
+        var management = Environment.GetEnvironmentVariable("PLATFORM_TEST_RABBITMQ_MANAGEMENT");
+        if (!string.IsNullOrEmpty(postgres) && !string.IsNullOrEmpty(rabbit) && !string.IsNullOrEmpty(management))
+        {
+            return new PlatformServers(postgres, new Uri(rabbit), new Uri(management));
+        }
+
+        if (!DockerIsAvailable())
+        {
+            throw new InvalidOperationException(
+                "No test servers: set PLATFORM_TEST_POSTGRES, PLATFORM_TEST_RABBITMQ and PLATFORM_TEST_RABBITMQ_MANAGEMENT " +
+                "(deploy/local/test.sh does, after deploy/local/servers.sh), or run with a Docker engine for Testcontainers.");
+        }
+
+        var postgresContainer = new PostgreSqlBuilder("postgres:15").Build();
+        var rabbitContainer = new RabbitMqBuilder("rabbitmq:3.13-management")
+            .WithUsername("guest").WithPassword("guest").WithPortBinding(15672, true).Build();
+        await Task.WhenAll(postgresContainer.StartAsync(), rabbitContainer.StartAsync());
+        return new PlatformServers(
+            postgresContainer.GetConnectionString(),
+            new Uri($"amqp://guest:guest@{rabbitContainer.Hostname}:{rabbitContainer.GetMappedPublicPort(5672)}"),
+            new Uri($"http://guest:guest@{rabbitContainer.Hostname}:{rabbitContainer.GetMappedPublicPort(15672)}"));
+    }
+
+    private static bool DockerIsAvailable() =>
+        File.Exists("/var/run/docker.sock") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"));
+}

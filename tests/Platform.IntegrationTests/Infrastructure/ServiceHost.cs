@@ -1,0 +1,62 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Platform.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One service, in this process, wired to a real database and a real RabbitMQ virtual host. The service runs its own
+/// Program: migrations, bus, outbox dispatcher, consumers and endpoints, exactly as deployed; only the clock is the
+/// test's, so deadlines and windows can be crossed on purpose.
+/// </summary>
+/// <typeparam name="TService">Any public type of the service's assembly (its marker type).</typeparam>
+public sealed class ServiceHost<TService>(
+    string connectionString,
+    Uri amqp,
+    string virtualHost,
+    FakeTimeProvider clock,
+    IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<TService>
+    where TService : class
+{
+    public FakeTimeProvider Clock => clock;
+
+    public IServiceProvider ServiceProvider => Services;
+
+    /// <summary>A client whose requests carry a dev token for <paramref name="role"/> and <paramref name="subject"/>.</summary>
+    public HttpClient ClientFor(string role, string subject)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(role, subject));
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var user = amqp.UserInfo.Split(':');
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Database", connectionString);
+        builder.UseSetting("RabbitMq:Host", amqp.Host);
+        builder.UseSetting("RabbitMq:Port", amqp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("RabbitMq:VirtualHost", virtualHost);
+        builder.UseSetting("RabbitMq:Username", Uri.UnescapeDataString(user[0]));
+        builder.UseSetting("RabbitMq:Password", Uri.UnescapeDataString(user[1]));
+        builder.UseSetting("Auth:Issuer", TestTokens.Issuer);
+        builder.UseSetting("Auth:Audience", TestTokens.Audience);
+        builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
+        builder.UseSetting("Outbox:PollInterval", "00:00:00.200");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            configureServices?.Invoke(services);
+        });
+    }
+}
