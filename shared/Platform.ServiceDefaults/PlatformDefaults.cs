@@ -46,14 +46,7 @@ public static class PlatformDefaults
         AddLogging(builder);
         AddTelemetry(builder, serviceName);
 
-        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
-        {
-            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-            if (context.ProblemDetails.Type is null || context.ProblemDetails.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal))
-            {
-                context.ProblemDetails.Type = ProblemTypes.ForStatus(status);
-            }
-        });
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemTypes.Complete);
         services.AddExceptionHandler<PlatformExceptionHandler>();
         // Malformed JSON and missing bodies throw, so the exception handler answers with problem details.
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Platform.ServiceDefaults.Problems;
 
 /// <summary>
@@ -33,4 +35,32 @@ public static class ProblemTypes
         422 => Validation,
         _ => Internal,
     };
+
+    /// <summary>
+    /// Gives the framework's own answers (401 from authentication, 403 from a role check, 404, 405...) a stable type and
+    /// a French or English explanation, like every answer the services write themselves.
+    /// </summary>
+    public static void Complete(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        if (problem.Type is not null && !problem.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        problem.Type = ForStatus(status);
+        (problem.Title, problem.Detail) = status switch
+        {
+            401 => (Localized.Text("Authentification requise", "Authentication required"), Localized.Text(
+                "Un jeton d'accès valide est requis (en-tête Authorization: Bearer).",
+                "A valid access token is required (Authorization: Bearer header).")),
+            403 => (Localized.Text("Accès refusé", "Access denied"), Localized.Text(
+                "Votre rôle ne permet pas cette action.", "Your role does not allow this action.")),
+            404 => (Localized.Text("Introuvable", "Not found"), problem.Detail ?? Localized.Text(
+                "Cette adresse ne correspond à aucune ressource.", "This address matches no resource.")),
+            405 => (Localized.Text("Méthode non permise", "Method not allowed"), problem.Detail),
+            _ => (problem.Title, problem.Detail),
+        };
+    }
 }

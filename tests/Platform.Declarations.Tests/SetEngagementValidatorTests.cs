@@ -1,0 +1,51 @@
+using Platform.Declarations.Engagements;
+
+namespace Platform.Declarations.Tests;
+
+public sealed class SetEngagementValidatorTests
+{
+    private static readonly SetEngagementValidator Validator = new();
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(15)]
+    [InlineData(7.5)]
+    [InlineData(35)]
+    public void Validate_HoursFrom0To35_AreAccepted(double hours)
+    {
+        Assert.True(Validator.Validate(new SetEngagementCommand("R-1", (decimal)hours, "2026-W45")).IsValid);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(35.5)]
+    [InlineData(7.25)]
+    public void Validate_HoursOutside0To35OrWithTwoDecimals_AreRefused(double hours)
+    {
+        var result = Validator.Validate(new SetEngagementCommand("R-1", (decimal)hours, "2026-W45"));
+
+        Assert.Contains(result.Errors, error => error.PropertyName == "HoursPerWeek");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("2026-45")]
+    public void Validate_AMissingOrMalformedStartingWeek_IsRefused(string? week)
+    {
+        Assert.Contains(Validator.Validate(new SetEngagementCommand("R-1", 15, week)).Errors, error => error.PropertyName == "FromWeek");
+    }
+
+    [Theory]
+    [InlineData("R 1")]
+    [InlineData("../etc")]
+    public void Validate_ARecipientIdWithOtherCharacters_IsRefused(string recipientId)
+    {
+        Assert.Contains(Validator.Validate(new SetEngagementCommand(recipientId, 15, "2026-W45")).Errors, error => error.PropertyName == "RecipientId");
+    }
+
+    [Fact]
+    public void DefaultHours_Are15()
+    {
+        Assert.Equal(15m, SetEngagementRequest.DefaultHoursPerWeek);
+    }
+}
