@@ -1,10 +1,27 @@
+using Platform.Rules.Service.Transparency;
+using Platform.Rules.Service.Deadlines;
+using Platform.Rules.Service.Messaging;
+using Platform.Rules.Service.Simulations;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("rules");
-builder.Services.AddPlatformBus();
+builder.Services.AddPlatformBus(bus =>
+{
+    bus.AddConsumer<EngagementSetConsumer>();
+    bus.AddConsumer<DeclarationSubmittedConsumer>();
+    bus.AddConsumer<FlagDismissedConsumer>();
+    bus.AddConsumer<FlagResolvedConsumer>();
+    bus.AddConsumer<FlagExpiredConsumer>();
+    bus.AddConsumer<SanctionDecidedConsumer>();
+});
+builder.Services.AddSingleton<OutcomeRecorder>();
+builder.Services.AddOptions<DeadlineOptions>().BindConfiguration(DeadlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddHostedService<DeadlineJob>();
 
 var app = builder.Build();
 app.MapPlatformDefaults();
+app.MapRuleEndpoints();
+app.MapSimulationEndpoints();
 app.Run();

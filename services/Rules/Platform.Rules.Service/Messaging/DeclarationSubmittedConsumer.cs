@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Platform.Contracts.Declarations;
+using Platform.Rules.Calendar;
+using Platform.Rules.Service.Flags;
+using Platform.ServiceDefaults.Data;
+
+namespace Platform.Rules.Service.Messaging;
+
+/// <summary>
+/// Keeps the latest version of each declared week (without its notes) and re-runs the rules on that week and on
+/// the three after it, whose repeated-shortfall window it belongs to. A redelivery has no second effect; an older
+/// version arriving after a newer one changes nothing.
+/// </summary>
+public sealed class DeclarationSubmittedConsumer(ServiceDatabase database, ILogger<DeclarationSubmittedConsumer> logger)
+    : IConsumer<DeclarationSubmitted>
+{
+    public async Task Consume(ConsumeContext<DeclarationSubmitted> context)
+    {
+        var message = context.Message;
+        var cancellationToken = context.CancellationToken;
+        if (string.IsNullOrWhiteSpace(message.RecipientId) || !IsoWeek.TryParse(message.Week, out var week)
+            || message.Version < 1 || message.Activities is null)
+        {
+            throw new InvalidEventException("DeclarationSubmitted without a recipient, a valid week, a version or activities.");
+        }
+
+        await using var work = await database.BeginOnceAsync(nameof(DeclarationSubmittedConsumer), context.MessageId!.Value, cancellationToken);
+        if (work is null)
+        {
+            return;
+        }
+
+        await FlagBook.LockWeekAsync(work, week, exclusive: false, cancellationToken);
+        await FlagBook.LockRecipientAsync(work, message.RecipientId, cancellationToken);
+        var activities = message.Activities.Select(activity => new RuleActivity(activity.Category, activity.Date, activity.Hours)).ToArray();
+        var stored = await work.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO declarations (recipient_id, week, version, activities, total_hours, late, submitted_at)
+            VALUES (@RecipientId, @Week, @Version, @activities::jsonb, @TotalHours, @Late, @SubmittedAt)
+            ON CONFLICT (recipient_id, week) DO UPDATE
+               SET version = excluded.version, activities = excluded.activities, total_hours = excluded.total_hours,
+                   late = excluded.late, submitted_at = excluded.submitted_at
+             WHERE declarations.version < excluded.version
+            """,
+            new
+            {
+                message.RecipientId,
+                message.Week,
+                message.Version,
+                activities = JsonSerializer.Serialize(activities, RuleJson.Options),
+                message.TotalHours,
+                message.Late,
+                message.SubmittedAt,
+            },
+            work.Transaction, cancellationToken: cancellationToken));
+        var changes = stored == 0
+            ? 0
+            : await FlagBook.ReconcileAsync(
+                work, message.RecipientId, Enumerable.Range(0, Catalogue.RepeatedShortfall.WeeksLookedBack + 1).Select(week.AddWeeks), cancellationToken);
+        await work.CommitAsync(cancellationToken);
+        logger.LogInformation("Declaration version {Version} processed ({Stored} stored, {Changes} flag changes)", message.Version, stored, changes);
+    }
+}
+
+/// <summary>An event that parses but cannot be true: retried, then left in the queue's _error queue for a human.</summary>
+public sealed class InvalidEventException(string message) : Exception(message);

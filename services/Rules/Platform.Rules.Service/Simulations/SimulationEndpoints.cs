@@ -1,0 +1,166 @@
+using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Rules.Calendar;
+using Platform.Rules.Catalogue;
+using Platform.Rules.Service.Flags;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Problems;
+
+namespace Platform.Rules.Service.Simulations;
+
+/// <summary>
+/// A candidate parameter set run over the stored past weeks, against the parameters in force: which flags it would
+/// add and which it would remove, by week and rule. Reads only; publishes nothing, changes nothing.
+/// </summary>
+public static class SimulationEndpoints
+{
+    public static IEndpointRouteBuilder MapSimulationEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/rules/simulations", Simulate)
+            .WithTags("Rules")
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor));
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<SimulationResult>, ProblemHttpResult>> Simulate(
+        SimulationRequest request,
+        IValidator<SimulationRequest> validator,
+        ServiceDatabase database,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var validation = await validator.ValidateAsync(request, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation);
+        }
+
+        var from = IsoWeek.Parse(request.FromWeek!);
+        var to = IsoWeek.Parse(request.ToWeek!);
+        var now = time.GetUtcNow();
+        var candidates = request.Parameters ?? [];
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var engagements = (await connection.QueryAsync<(string RecipientId, string FromWeek, decimal HoursPerWeek)>(new CommandDefinition(
+                "SELECT recipient_id, from_week, hours_per_week FROM engagements WHERE from_week <= @to",
+                new { to = to.ToString() }, cancellationToken: cancellationToken)))
+            .ToLookup(row => row.RecipientId, row => new EngagementRow(row.FromWeek, row.HoursPerWeek));
+        var declarations = (await connection.QueryAsync<(string RecipientId, string Week, int Version, string Activities)>(new CommandDefinition(
+                "SELECT recipient_id, week, version, activities::text FROM declarations WHERE week >= @from AND week <= @to",
+                new { from = from.AddWeeks(-RepeatedShortfall.WeeksLookedBack).ToString(), to = to.ToString() },
+                cancellationToken: cancellationToken)))
+            .ToLookup(row => row.RecipientId, row => new DeclarationRow(row.Week, row.Version, row.Activities));
+
+        var changes = new SortedDictionary<(string Week, string RuleId), (List<string> Added, List<string> Removed)>();
+        foreach (var recipientId in engagements.Select(group => group.Key).Union(declarations.Select(group => group.Key)).Order(StringComparer.Ordinal))
+        {
+            var history = new RecipientHistory(
+                engagements[recipientId].ToList(), declarations[recipientId].ToDictionary(row => row.Week, StringComparer.Ordinal));
+            for (var week = from; week <= to && WeekCalendar.DeadlineOf(week) <= now; week = week.Next)
+            {
+                foreach (var ruleId in FlagBook.RuleIds)
+                {
+                    if (RuleCatalogue.InForce(ruleId, week) is not { } rule)
+                    {
+                        continue;
+                    }
+
+                    var input = ruleId == RepeatedShortfall.Id ? history.InputWithPreviousWeeksFor(week) : history.InputFor(week);
+                    var inForce = rule.Raises(input, rule.Definition.DefaultParameters());
+                    var candidate = rule.Raises(input, rule.Definition.WithParameters(candidates.GetValueOrDefault(ruleId)));
+                    if (inForce == candidate)
+                    {
+                        continue;
+                    }
+
+                    var key = (week.ToString(), ruleId);
+                    if (!changes.TryGetValue(key, out var lists))
+                    {
+                        changes[key] = lists = ([], []);
+                    }
+
+                    (candidate ? lists.Added : lists.Removed).Add(recipientId);
+                }
+            }
+        }
+
+        var byWeek = changes
+            .Select(change => new SimulationChange(
+                change.Key.Week, change.Key.RuleId, change.Value.Added.Count, change.Value.Removed.Count, change.Value.Added, change.Value.Removed))
+            .ToList();
+        var totals = FlagBook.RuleIds
+            .Select(ruleId => new SimulationTotal(
+                ruleId,
+                byWeek.Where(change => change.RuleId == ruleId).Sum(change => change.Added),
+                byWeek.Where(change => change.RuleId == ruleId).Sum(change => change.Removed)))
+            .ToList();
+        return TypedResults.Ok(new SimulationResult(from.ToString(), to.ToString(), candidates, totals, byWeek));
+    }
+}
+
+/// <param name="FromWeek">First week simulated, e.g. <c>2026-W01</c>.</param>
+/// <param name="ToWeek">Last week simulated (at most 104 weeks in all); only weeks whose deadline has passed count.</param>
+/// <param name="Parameters">Candidate parameters by rule id, then by name; the others keep the value in force.</param>
+public sealed record SimulationRequest(string? FromWeek, string? ToWeek, Dictionary<string, Dictionary<string, decimal>>? Parameters);
+
+public sealed record SimulationResult(
+    string FromWeek,
+    string ToWeek,
+    IReadOnlyDictionary<string, Dictionary<string, decimal>> Parameters,
+    IReadOnlyList<SimulationTotal> Totals,
+    IReadOnlyList<SimulationChange> Changes);
+
+public sealed record SimulationTotal(string RuleId, int Added, int Removed);
+
+/// <summary>For one week and rule: the recipients the candidate parameters would flag in addition, or no longer.</summary>
+public sealed record SimulationChange(string Week, string RuleId, int Added, int Removed, IReadOnlyList<string> AddedFor, IReadOnlyList<string> RemovedFor);
+
+internal sealed class SimulationRequestValidator : AbstractValidator<SimulationRequest>
+{
+    public const int MaximumWeeks = 104;
+
+    public SimulationRequestValidator()
+    {
+        RuleFor(request => request.FromWeek)
+            .Must(week => IsoWeek.TryParse(week, out _))
+            .WithMessage(_ => Localized.Text(
+                "La semaine de début est obligatoire et s'écrit AAAA-Www, par exemple 2026-W01.",
+                "The first week is required and is written YYYY-Www, e.g. 2026-W01."));
+        RuleFor(request => request.ToWeek)
+            .Must(week => IsoWeek.TryParse(week, out _))
+            .WithMessage(_ => Localized.Text(
+                "La semaine de fin est obligatoire et s'écrit AAAA-Www, par exemple 2026-W48.",
+                "The last week is required and is written YYYY-Www, e.g. 2026-W48."));
+        RuleFor(request => request)
+            .Must(request => Weeks(request) is >= 1 and <= MaximumWeeks)
+            .When(request => IsoWeek.TryParse(request.FromWeek, out _) && IsoWeek.TryParse(request.ToWeek, out _))
+            .OverridePropertyName(nameof(SimulationRequest.ToWeek))
+            .WithMessage(request => Localized.Text(
+                $"La période simulée doit aller d'une semaine à une semaine égale ou postérieure, {MaximumWeeks} semaines au plus (demandé : {Weeks(request)}).",
+                $"The simulated range must run forward from one week to the same or a later one, {MaximumWeeks} weeks at most (asked: {Weeks(request)})."));
+        RuleFor(request => request.Parameters)
+            .Custom((parameters, context) =>
+            {
+                foreach (var (ruleId, values) in parameters ?? [])
+                {
+                    var versions = RuleCatalogue.All.Where(rule => rule.Definition.Id == ruleId).ToList();
+                    if (versions.Count == 0)
+                    {
+                        context.AddFailure($"parameters.{ruleId}", Localized.Text(
+                            $"Le catalogue ne contient pas de règle « {ruleId} ».", $"The catalogue holds no rule '{ruleId}'."));
+                        continue;
+                    }
+
+                    foreach (var problem in versions.SelectMany(rule => rule.Definition.Validate(values ?? [])).Distinct())
+                    {
+                        context.AddFailure($"parameters.{ruleId}", Localized.Text(problem.Fr, problem.En));
+                    }
+                }
+            });
+    }
+
+    private static int Weeks(SimulationRequest request) =>
+        IsoWeek.Parse(request.FromWeek!).WeeksUntil(IsoWeek.Parse(request.ToWeek!)) + 1;
+}
