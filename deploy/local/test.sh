@@ -20,9 +20,9 @@ results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"
 
-dotnet build Platform.sln -c Release -nologo -v quiet
+dotnet build Platform.sln -c Release -nologo --disable-build-servers -v quiet
 status=0
-dotnet test Platform.sln -c Release --no-build -nologo \
+dotnet test Platform.sln -c Release --no-build -nologo --disable-build-servers \
   --logger "trx" --results-directory "$results" "$@" || status=$?
 
 # One summary over every test project's TRX file.

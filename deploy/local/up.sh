@@ -30,7 +30,7 @@ else
 fi
 
 echo "[up] building"
-dotnet build Platform.sln -c Release -nologo -v quiet
+dotnet build Platform.sln -c Release -nologo --disable-build-servers -v quiet
 
 for entry in "${SERVICES[@]}"; do
   read -r name port folder assembly <<<"$entry"

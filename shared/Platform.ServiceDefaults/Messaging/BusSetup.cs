@@ -24,6 +24,8 @@ public static class BusSetup
         {
             // Queue names such as rules-declaration-submitted: two services consuming one event each get their own copy.
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            // A public service reports nothing to third parties.
+            bus.DisableUsageTelemetry();
             bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
                 var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;

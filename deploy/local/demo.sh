@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Loads a small, realistic data set into a running platform (deploy/local/up.sh --demo calls it):
+# 36 recipients with engagements (15 h, some reduced to 10 h or 0 h), six weeks of declarations with a few
+# shortfalls, and monthly allocations with household facts. Everything goes through the public API, as people would.
+# Safe to run twice: re-sending the same declarations and settings creates nothing new.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+DECLARATIONS=${DECLARATIONS_URL:-http://127.0.0.1:5101}
+ALLOCATIONS=${ALLOCATIONS_URL:-http://127.0.0.1:5104}
+counsellor=$(deploy/local/token.sh counsellor demo-counsellor)
+categories=(job-search training workshop work-immersion employment volunteering rights-access business-creation)
+
+put() { # url token json
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$3")
+  case "$status" in 200|201) ;; *) echo "[demo] PUT $1 answered $status" >&2; return 1 ;; esac
+}
+
+today=$(date -u +%F)
+this_monday=$(date -u -d "$today -$(( $(date -u +%u) - 1 )) days" +%F)
+first_week=$(date -u -d "$this_monday -7 weeks" +%G-W%V)
+month=$(date -u +%Y-%m)
+
+for i in $(seq 1 36); do
+  rid=$(printf 'DEMO-%03d' "$i")
+  hours=15
+  (( i % 9 == 0 )) && hours=0   # e.g. health: the reason is never stored, only the hours
+  (( i % 5 == 0 )) && hours=10
+  put "$DECLARATIONS/api/recipients/$rid/engagement" "$counsellor" "{\"hoursPerWeek\":$hours,\"fromWeek\":\"$first_week\"}"
+  size=$(( 1 + i % 4 )); lone=false; (( i % 7 == 0 )) && lone=true && size=2
+  put "$ALLOCATIONS/api/recipients/$rid/allocation" "$counsellor" \
+    "{\"monthlyBaseAmount\":646.52,\"householdSize\":$size,\"loneParentIncrease\":$lone,\"fromMonth\":\"$month\"}" || true
+
+  recipient=$(deploy/local/token.sh recipient "$rid")
+  for back in 6 5 4 3 2 1; do
+    monday=$(date -u -d "$this_monday -$back weeks" +%F)
+    week=$(date -u -d "$monday" +%G-W%V)
+    # Most weeks meet the engagement; every fourth recipient falls short three weeks running.
+    per_day=3; (( i % 4 == 0 && back <= 3 )) && per_day=1
+    (( i % 11 == 0 && back == 2 )) && continue   # a week never declared
+    activities=""
+    for day in 0 1 2 3 4; do
+      date=$(date -u -d "$monday +$day days" +%F)
+      category=${categories[$(( (i + day + back) % ${#categories[@]} ))]}
+      activities+="{\"category\":\"$category\",\"date\":\"$date\",\"hours\":$per_day},"
+    done
+    put "$DECLARATIONS/api/recipients/$rid/declarations/$week" "$recipient" "{\"activities\":[${activities%,}]}"
+  done
+done
+echo "[demo] 36 recipients (DEMO-001 … DEMO-036), six weeks of declarations from $first_week, allocations from $month"
