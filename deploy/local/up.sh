@@ -39,9 +39,15 @@ for entry in "${SERVICES[@]}"; do
     echo "[up] $name already running (pid $(cat "$pidfile"))"
     continue
   fi
-  # Run from the project folder so its appsettings.Development.json is the configuration.
-  (cd "$folder" && ASPNETCORE_ENVIRONMENT=Development nohup dotnet "bin/Release/net10.0/$assembly.dll" \
-    > "$state/logs/$name.log" 2>&1 & echo $! > "$pidfile")
+  if curl -s -o /dev/null "http://127.0.0.1:$port/health/live"; then
+    echo "[up] port $port is already taken by another process: stop it first" >&2
+    exit 1
+  fi
+  # Run from the project folder so its appsettings.Development.json is the configuration; exec so the recorded pid
+  # is the service's own.
+  (cd "$folder" && ASPNETCORE_ENVIRONMENT=Development exec nohup dotnet "bin/Release/net10.0/$assembly.dll") \
+    > "$state/logs/$name.log" 2>&1 &
+  echo $! > "$pidfile"
 done
 
 for entry in "${SERVICES[@]}"; do

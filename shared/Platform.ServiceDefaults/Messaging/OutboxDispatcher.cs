@@ -41,7 +41,11 @@ internal sealed class OutboxDispatcher(
 
                 await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
             {
                 // Broker or database away: nothing is lost (the rows stay unpublished); try again shortly.
                 logger.LogWarning(exception, "Outbox dispatch failed; retrying");

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+
+namespace Platform.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The platform as it runs in production: each service its own operating-system process (the built assembly, started
+/// with <c>dotnet</c>), its own database, all on one RabbitMQ virtual host, talking only through the broker. Processes
+/// can be killed (<c>kill -9</c>) and started again, for the fault tests. Each process's output goes to
+/// <c>artifacts/e2e-logs/</c> beside the test results.
+/// </summary>
+public sealed class PlatformProcesses : IAsyncDisposable
+{
+    public static readonly IReadOnlyDictionary<string, (string Folder, string Assembly)> Catalogue = new Dictionary<string, (string, string)>
+    {
+        ["declarations"] = ("services/Declarations/Platform.Declarations", "Platform.Declarations"),
+        ["rules"] = ("services/Rules/Platform.Rules.Service", "Platform.Rules.Service"),
+        ["review"] = ("services/Review/Platform.Review", "Platform.Review"),
+        ["allocations"] = ("services/Allocations/Platform.Allocations", "Platform.Allocations"),
+        ["audit"] = ("services/Audit/Platform.Audit", "Platform.Audit"),
+    };
+
+    private static readonly string RepositoryRoot = FindRepositoryRoot();
+    private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
+
+    private readonly Dictionary<string, Process> running = [];
+    private readonly Dictionary<string, int> ports = [];
+    private readonly Dictionary<string, string> databases = [];
+    private readonly IReadOnlyDictionary<string, string> extraSettings;
+    private int generation;
+
+    private PlatformProcesses(PlatformServers servers, string virtualHost, IReadOnlyDictionary<string, string> extraSettings)
+    {
+        Servers = servers;
+        VirtualHost = virtualHost;
+        this.extraSettings = extraSettings;
+    }
+
+    public PlatformServers Servers { get; }
+
+    public string VirtualHost { get; }
+
+    public static async Task<PlatformProcesses> StartAsync(IReadOnlyDictionary<string, string>? settings = null, params string[] services)
+    {
+        var servers = await PlatformServers.GetAsync();
+        var platform = new PlatformProcesses(servers, await servers.CreateVirtualHostAsync("e2e"), settings ?? new Dictionary<string, string>());
+        foreach (var service in services)
+        {
+            platform.databases[service] = await servers.CreateDatabaseAsync("e2e_" + service);
+            platform.ports[service] = FreePort();
+        }
+
+        // Started together (each waits for its own database and broker), then awaited until every one is ready.
+        foreach (var service in services)
+        {
+            platform.Launch(service);
+        }
+
+        await Task.WhenAll(services.Select(platform.WaitUntilReadyAsync));
+        return platform;
+    }
+
+    public Uri UrlOf(string service) => new($"http://127.0.0.1:{ports[service]}");
+
+    public string ConnectionStringOf(string service) => databases[service];
+
+    public HttpClient ClientFor(string service, string role, string subject)
+    {
+        var client = new HttpClient { BaseAddress = UrlOf(service) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(role, subject));
+        return client;
+    }
+
+    /// <summary>Kills the service's process at once, as <c>kill -9</c> would: no shutdown, no flush.</summary>
+    public void Kill(string service)
+    {
+        var process = running[service];
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        running.Remove(service);
+    }
+
+    public async Task RestartAsync(string service)
+    {
+        Launch(service);
+        await WaitUntilReadyAsync(service);
+    }
+
+    private void Launch(string service)
+    {
+        var (folder, assembly) = Catalogue[service];
+        var projectFolder = Path.Combine(RepositoryRoot, folder);
+        var amqp = Servers.Amqp;
+        var user = amqp.UserInfo.Split(':');
+        var start = new ProcessStartInfo("dotnet", Path.Combine(projectFolder, "bin", Configuration, "net10.0", assembly + ".dll"))
+        {
+            WorkingDirectory = projectFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Development: the service's own appsettings.Development.json (dev signing keys...), then these overrides.
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Urls"] = UrlOf(service).ToString(),
+            ["ConnectionStrings__Database"] = databases[service],
+            ["RabbitMq__Host"] = amqp.Host,
+            ["RabbitMq__Port"] = amqp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RabbitMq__VirtualHost"] = VirtualHost,
+            ["RabbitMq__Username"] = Uri.UnescapeDataString(user[0]),
+            ["RabbitMq__Password"] = Uri.UnescapeDataString(user[1]),
+            ["Auth__Issuer"] = TestTokens.Issuer,
+            ["Auth__Audience"] = TestTokens.Audience,
+            ["Auth__SigningKey"] = TestTokens.SigningKey,
+            ["Outbox__PollInterval"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in environment.Concat(extraSettings))
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {service}.");
+        var logFolder = Path.Combine(RepositoryRoot, "artifacts", "e2e-logs");
+        Directory.CreateDirectory(logFolder);
+        var log = new StreamWriter(Path.Combine(logFolder, $"{VirtualHost}-{service}-{Interlocked.Increment(ref generation)}.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) { lock (log) { log.WriteLine(line.Data); } } };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { lock (log) { log.WriteLine(line.Data); } } };
+        process.Exited += (_, _) => { lock (log) { log.Dispose(); } };
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        running[service] = process;
+    }
+
+    private async Task WaitUntilReadyAsync(string service)
+    {
+        using var http = new HttpClient { BaseAddress = UrlOf(service), Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (running[service].HasExited)
+            {
+                throw new InvalidOperationException($"{service} exited at start (code {running[service].ExitCode}); see artifacts/e2e-logs.");
+            }
+
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Busy starting.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"{service} was not ready within 90 s; see artifacts/e2e-logs.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Platform.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Platform.sln not found above the test assembly.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in running.Keys.ToList())
+        {
+            Kill(service);
+        }
+
+        await Servers.DeleteVirtualHostAsync(VirtualHost);
+    }
+}
