@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.IntegrationTests.Infrastructure;
+using Platform.Rules.Calendar;
+
+namespace Platform.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The whole story of the README, through HTTP only, against the five services running as separate processes on the
+/// real broker and databases: a recipient declares too few hours three weeks running; flags appear; the recipient
+/// reads the explanation; a counsellor proposes a sanction; the recipient answers; a supervisor approves; the
+/// allocation changes; an auditor verifies the log and replays the case.
+/// </summary>
+public sealed class StoryTests
+{
+    [Fact]
+    public async Task ARepeatedShortfall_GoesThroughEveryHumanStep_BeforeTheAllocationChanges_AndTheLogVerifies()
+    {
+        await using var platform = await PlatformProcesses.StartAsync(null, "declarations", "rules", "review", "allocations", "audit");
+        const string recipientId = "R-story";
+        var thisWeek = WeekCalendar.WeekOf(DateTimeOffset.UtcNow);
+        var thisMonth = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var nextMonth = DateTimeOffset.UtcNow.AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+        var counsellor = platform.ClientFor("declarations", "counsellor", "agent-claire");
+        var recipientDeclarations = platform.ClientFor("declarations", "recipient", recipientId);
+        var recipientReview = platform.ClientFor("review", "recipient", recipientId);
+        var counsellorReview = platform.ClientFor("review", "counsellor", "agent-claire");
+        var supervisorReview = platform.ClientFor("review", "supervisor", "agent-samir");
+        var counsellorAllocations = platform.ClientFor("allocations", "counsellor", "agent-claire");
+        var recipientAllocations = platform.ClientFor("allocations", "recipient", recipientId);
+        var auditor = platform.ClientFor("audit", "auditor", "auditor-ines");
+
+        // A counsellor records the engagement (15 h a week) and the household's allocation.
+        Assert.Equal(HttpStatusCode.OK, (await counsellor.PutAsJsonAsync(
+            $"/api/recipients/{recipientId}/engagement", new { hoursPerWeek = 15, fromWeek = thisWeek.AddWeeks(-5).ToString() })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await counsellorAllocations.PutAsJsonAsync(
+            $"/api/recipients/{recipientId}/allocation",
+            new { monthlyBaseAmount = 646.52m, householdSize = 1, loneParentIncrease = false, fromMonth = thisMonth })).StatusCode);
+
+        // Three weeks running the recipient declares 5 hours.
+        for (var back = 3; back >= 1; back--)
+        {
+            var week = thisWeek.AddWeeks(-back);
+            var response = await recipientDeclarations.PutAsJsonAsync($"/api/recipients/{recipientId}/declarations/{week}", new
+            {
+                activities = new[]
+                {
+                    new { category = "job-search", date = week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), hours = 3m },
+                    new { category = "workshop", date = week.Monday.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), hours = 2m },
+                },
+            });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        // Flags appear; the recipient sees them, the repeated one among them, and reads its explanation.
+        var repeated = await Eventually.GetAsync("the repeated-shortfall flag in the recipient's list", async () =>
+        {
+            var flags = await recipientReview.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/flags");
+            return Items(flags).Where(flag => flag.GetProperty("ruleId").GetString() == "repeated-shortfall").Select(flag => (JsonElement?)flag).FirstOrDefault();
+        });
+        Assert.True(repeated.GetProperty("sanctionEligible").GetBoolean());
+        var flagId = repeated.GetProperty("flagId").GetGuid();
+        var explanation = await recipientReview.GetAsync($"/api/recipients/{recipientId}/flags/{flagId}/explanation");
+        Assert.Equal(HttpStatusCode.OK, explanation.StatusCode);
+        var explained = await explanation.Content.ReadAsStringAsync();
+        Assert.Contains("repeated-shortfall", explained, StringComparison.Ordinal);
+
+        // A counsellor finds the case in the queue, claims it and proposes a first-breach sanction.
+        var caseId = await Eventually.GetAsync("the case in the counsellor's queue", async () =>
+        {
+            var queue = await counsellorReview.GetFromJsonAsync<JsonElement>("/api/review/cases?status=open&pageSize=100");
+            return Items(queue).Where(item => item.GetProperty("flag").GetProperty("flagId").GetGuid() == flagId)
+                .Select(item => (Guid?)item.GetProperty("caseId").GetGuid()).FirstOrDefault();
+        });
+        Assert.Equal(HttpStatusCode.OK, (await counsellorReview.PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
+        var proposed = await counsellorReview.PostAsJsonAsync($"/api/review/cases/{caseId}/sanction-proposals", new
+        {
+            percent = 30,
+            months = 1,
+            startMonth = nextMonth,
+            reason = "Trois semaines sous l'engagement sans explication lors de l'entretien.",
+        });
+        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+        var proposalId = (await proposed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("proposalId").GetGuid();
+
+        // Nothing has changed for the recipient yet: a proposal is not a decision.
+        var before = await recipientAllocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/allocation?month={nextMonth}");
+        Assert.Equal(646.52m, before.GetProperty("amountDue").GetDecimal());
+
+        // The recipient answers; the supervisor, a second person, approves.
+        Assert.Equal(HttpStatusCode.Created, (await recipientReview.PostAsJsonAsync(
+            $"/api/recipients/{recipientId}/flags/{flagId}/observations",
+            new { text = "J'étais malade deux de ces semaines ; je peux fournir un certificat." })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await supervisorReview.PostAsJsonAsync(
+            $"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "Observation lue ; l'entretien confirme le manquement." })).StatusCode);
+
+        // The allocation changes, naming the signed decision behind the adjustment.
+        var after = await Eventually.GetAsync("the adjusted allocation", async () =>
+        {
+            var allocation = await recipientAllocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/allocation?month={nextMonth}");
+            return allocation.GetProperty("adjustments").GetArrayLength() > 0 ? (JsonElement?)allocation : null;
+        });
+        Assert.Equal(452.56m, after.GetProperty("amountDue").GetDecimal());
+        var adjustment = after.GetProperty("adjustments")[0];
+        Assert.Equal(30, adjustment.GetProperty("percent").GetInt32());
+        Assert.False(string.IsNullOrEmpty(adjustment.GetProperty("keyId").GetString()));
+
+        // The auditor verifies the whole log and replays the case.
+        await Eventually.GetAsync("the adjustment in the audit log", async () =>
+        {
+            var events = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/events?recipient={recipientId}&type=AllocationAdjusted");
+            return Items(events).Any() ? (bool?)true : null;
+        });
+        var verification = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verification");
+        Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
+        Assert.Equal(0, verification.GetProperty("violations").GetArrayLength());
+
+        var replay = await auditor.GetFromJsonAsync<JsonElement>(
+            $"/api/audit/replay?recipient={recipientId}&at={Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture))}");
+        Assert.Equal(3, replay.GetProperty("declarations").GetArrayLength());
+        Assert.Contains(replay.GetProperty("flags").EnumerateArray(), flag => flag.GetProperty("flagId").GetGuid() == flagId);
+    }
+
+    /// <summary>The items of a paged answer, or the array itself.</summary>
+    internal static IEnumerable<JsonElement> Items(JsonElement answer) =>
+        answer.ValueKind == JsonValueKind.Array ? answer.EnumerateArray()
+        : answer.TryGetProperty("items", out var items) ? items.EnumerateArray()
+        : answer.TryGetProperty("flags", out var flags) ? flags.EnumerateArray()
+        : answer.GetProperty("events").EnumerateArray();
+}
