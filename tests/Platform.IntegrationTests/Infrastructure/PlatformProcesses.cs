@@ -22,7 +22,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
         ["audit"] = ("services/Audit/Platform.Audit", "Platform.Audit"),
     };
 
-    private static readonly string RepositoryRoot = FindRepositoryRoot();
+    public static readonly string RepositoryRoot = FindRepositoryRoot();
     private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
 
     private readonly Dictionary<string, Process> running = [];

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Npgsql;
@@ -17,8 +18,11 @@ public sealed class PlatformServers
 {
     private static readonly Lazy<Task<PlatformServers>> Shared = new(StartAsync);
 
-    private PlatformServers(string adminConnectionString, Uri amqp, Uri management)
+    private readonly RabbitMqContainer? rabbitContainer;
+
+    private PlatformServers(string adminConnectionString, Uri amqp, Uri management, RabbitMqContainer? rabbitContainer = null)
     {
+        this.rabbitContainer = rabbitContainer;
         AdminConnectionString = adminConnectionString;
         Amqp = amqp;
         Management = management;
@@ -98,7 +102,37 @@ public sealed class PlatformServers
         return new PlatformServers(
             postgresContainer.GetConnectionString(),
             new Uri($"amqp://guest:guest@{rabbitContainer.Hostname}:{rabbitContainer.GetMappedPublicPort(5672)}"),
-            new Uri($"http://guest:guest@{rabbitContainer.Hostname}:{rabbitContainer.GetMappedPublicPort(15672)}"));
+            new Uri($"http://guest:guest@{rabbitContainer.Hostname}:{rabbitContainer.GetMappedPublicPort(15672)}"),
+            rabbitContainer);
+    }
+
+    /// <summary>
+    /// Restarts RabbitMQ under the running services: every connection drops, durable queues come back from disk.
+    /// Locally the whole node is stopped and started again (deploy/local/servers.sh); in a container, its application.
+    /// Only the fault tests call this, in a collection that runs alone.
+    /// </summary>
+    public async Task RestartBrokerAsync(string repositoryRoot)
+    {
+        if (rabbitContainer is not null)
+        {
+            await rabbitContainer.ExecAsync(["rabbitmqctl", "stop_app"]);
+            await rabbitContainer.ExecAsync(["rabbitmqctl", "start_app"]);
+            return;
+        }
+
+        await RunAsync("/usr/sbin/rabbitmqctl", "-q -n rabbit@localhost stop", repositoryRoot);
+        await RunAsync("bash", "deploy/local/servers.sh", repositoryRoot);
+    }
+
+    private static async Task RunAsync(string command, string arguments, string workingDirectory)
+    {
+        using var process = Process.Start(new ProcessStartInfo(command, arguments) { WorkingDirectory = workingDirectory })
+            ?? throw new InvalidOperationException($"Could not run {command}.");
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{command} {arguments} failed with exit code {process.ExitCode}.");
+        }
     }
 
     private static bool DockerIsAvailable() =>

@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Platform.IntegrationTests.Infrastructure;
+using Platform.Rules;
+using Platform.Rules.Calendar;
+using Xunit.Abstractions;
+
+namespace Platform.IntegrationTests.EndToEnd;
+
+/// <summary>Tests that restart the broker run alone, after every other test.</summary>
+[CollectionDefinition(nameof(RunsAlone), DisableParallelization = true)]
+public sealed class RunsAlone;
+
+/// <summary>
+/// 200 recipients submit 2,000 declarations while the rules and audit services are killed (kill -9) and restarted
+/// and RabbitMQ is restarted once. Nothing accepted may be lost or applied twice, the flags must be exactly those the
+/// rules compute offline from the accepted declarations, and the audit log must verify.
+/// </summary>
+[Collection(nameof(RunsAlone))]
+public sealed class FaultTests(ITestOutputHelper output)
+{
+    private const int Recipients = 200;
+    private const int WeeksEach = 10;
+    private const decimal EngagementHours = 15;
+
+    [Fact]
+    public async Task DeclarationsSentThroughCrashesAndABrokerRestart_AreStoredAuditedAndFlaggedExactlyOnce()
+    {
+        await using var platform = await PlatformProcesses.StartAsync(null, "declarations", "rules", "review", "allocations", "audit");
+        var thisWeek = WeekCalendar.WeekOf(DateTimeOffset.UtcNow);
+        var engagementFrom = thisWeek.AddWeeks(-WeeksEach - 2);
+        var weeks = Enumerable.Range(0, WeeksEach).Select(i => thisWeek.AddWeeks(i - WeeksEach - 1)).ToList();
+        var recipients = Enumerable.Range(0, Recipients).Select(i => $"F-{i:000}").ToList();
+        var random = new Random(20261128);
+        var plan = recipients.SelectMany(r => weeks.Select(w => (Recipient: r, Week: w, Hours: (decimal)random.Next(2, 31) / 2))).ToList();
+        var order = plan.OrderBy(_ => random.Next()).ToList();
+
+        var counsellor = platform.ClientFor("declarations", "counsellor", "agent-fault");
+        await Parallel.ForEachAsync(recipients, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (recipient, ct) =>
+            Assert.Equal(HttpStatusCode.OK, (await counsellor.PutAsJsonAsync(
+                $"/api/recipients/{recipient}/engagement", new { hoursPerWeek = EngagementHours, fromWeek = engagementFrom.ToString() }, ct)).StatusCode));
+
+        // Submissions go on while the chaos runs.
+        var accepted = new ConcurrentBag<(string Recipient, IsoWeek Week, decimal Hours)>();
+        var refused = 0;
+        var sent = 0;
+        var chaos = RunChaosAsync(platform, () => Volatile.Read(ref sent));
+        await Parallel.ForEachAsync(order, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (item, ct) =>
+        {
+            using var client = platform.ClientFor("declarations", "recipient", item.Recipient);
+            var response = await client.PutAsJsonAsync($"/api/recipients/{item.Recipient}/declarations/{item.Week}", new
+            {
+                activities = new[] { new { category = "job-search", date = item.Week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), hours = item.Hours } },
+            }, ct);
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                accepted.Add(item);
+            }
+            else
+            {
+                Interlocked.Increment(ref refused);
+            }
+
+            Interlocked.Increment(ref sent);
+        });
+        await chaos;
+
+        // Wait until the rules service has consumed every accepted declaration and the audit log holds each of them.
+        const string auditedDeclarations = "SELECT count(*) FROM audit_log WHERE message_type LIKE '%:DeclarationSubmitted'";
+        await Eventually.GetAsync("every accepted declaration consumed by rules and in the audit log", async () =>
+            await CountAsync(platform.ConnectionStringOf("rules"), "SELECT count(*) FROM inbox WHERE consumer = 'DeclarationSubmittedConsumer'") == accepted.Count
+            && await CountAsync(platform.ConnectionStringOf("audit"), auditedDeclarations) == accepted.Count ? (bool?)true : null,
+            TimeSpan.FromMinutes(4));
+
+        var stored = await CountAsync(platform.ConnectionStringOf("declarations"), "SELECT count(*) FROM declaration_versions");
+        var audited = await CountAsync(platform.ConnectionStringOf("audit"), auditedDeclarations);
+        var auditedDistinct = await CountAsync(platform.ConnectionStringOf("audit"),
+            "SELECT count(DISTINCT message_id) FROM audit_log WHERE message_type LIKE '%:DeclarationSubmitted'");
+        var report = $"fault test: sent {sent}, accepted {accepted.Count}, refused {refused}, stored {stored}, audited {audited} " +
+            $"(distinct {auditedDistinct}), lost {accepted.Count - Math.Min(stored, audited)}";
+        output.WriteLine(report);
+        Directory.CreateDirectory(Path.Combine(PlatformProcesses.RepositoryRoot, "artifacts"));
+        await File.WriteAllTextAsync(Path.Combine(PlatformProcesses.RepositoryRoot, "artifacts", "fault-test.txt"), report + Environment.NewLine);
+
+        Assert.Equal(Recipients * WeeksEach, sent);
+        Assert.Equal(accepted.Count, stored);
+        Assert.Equal(accepted.Count, audited);
+        Assert.Equal(accepted.Count, auditedDistinct);
+
+        // The flags in force are exactly those the catalogue computes offline from the accepted declarations.
+        var expected = OfflineFlags(accepted.ToList(), engagementFrom).Order().ToList();
+        await using var rules = new NpgsqlConnection(platform.ConnectionStringOf("rules"));
+        var actual = (await rules.QueryAsync<(string RecipientId, string Week, string RuleId)>(
+            "SELECT recipient_id, week, rule_id FROM flags WHERE withdrawn_at IS NULL")).Select(f => $"{f.RecipientId} {f.Week} {f.RuleId}").Order().ToList();
+        Assert.Equal(expected, actual);
+
+        // Nothing reached an allocation, and the log's chain and every producer's sequence verify.
+        Assert.Equal(0, await CountAsync(platform.ConnectionStringOf("audit"),
+            "SELECT count(*) FROM audit_log WHERE message_type LIKE '%:AllocationAdjusted' OR message_type LIKE '%:SanctionDecided'"));
+        await Eventually.GetAsync("every event published so far in the audit log", async () =>
+        {
+            var verification = await platform.ClientFor("audit", "auditor", "auditor-fault").GetFromJsonAsync<JsonElement>("/api/audit/verification");
+            return verification.GetProperty("intact").GetBoolean() ? (JsonElement?)verification : null;
+        }, TimeSpan.FromMinutes(1));
+    }
+
+    private async Task RunChaosAsync(PlatformProcesses platform, Func<int> sent)
+    {
+        async Task At(int count, string what, Func<Task> act)
+        {
+            while (sent() < count)
+            {
+                await Task.Delay(20);
+            }
+
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} after {sent()} declarations: {what}");
+            await act();
+        }
+
+        await At(200, "kill -9 rules", () => { platform.Kill("rules"); return Task.CompletedTask; });
+        await At(500, "restart rules", () => platform.RestartAsync("rules"));
+        await At(700, "kill -9 audit", () => { platform.Kill("audit"); return Task.CompletedTask; });
+        await At(1000, "restart audit", () => platform.RestartAsync("audit"));
+        await At(1300, "restart RabbitMQ", () => platform.Servers.RestartBrokerAsync(PlatformProcesses.RepositoryRoot));
+    }
+
+    /// <summary>The catalogue run over the accepted declarations, as the rules service would see them once all arrived.</summary>
+    private static IEnumerable<string> OfflineFlags(List<(string Recipient, IsoWeek Week, decimal Hours)> accepted, IsoWeek engagementFrom)
+    {
+        decimal EngagementIn(IsoWeek week) => week >= engagementFrom ? EngagementHours : 0;
+        foreach (var recipient in accepted.GroupBy(item => item.Recipient))
+        {
+            var declared = recipient.ToDictionary(item => item.Week, item => item.Hours);
+            foreach (var (week, hours) in declared)
+            {
+                var previous = Enumerable.Range(1, 3).Select(back => week.AddWeeks(-back)).Reverse()
+                    .Select(w => new PreviousWeek(w.ToString(), declared.ContainsKey(w), declared.GetValueOrDefault(w), EngagementIn(w)))
+                    .ToList();
+                var input = new RuleInput(week.ToString(), EngagementIn(week), true, [new RuleActivity("job-search", week.Monday, hours)], previous);
+                foreach (var rule in RuleCatalogue.All)
+                {
+                    var parameters = rule.Definition.Parameters.ToDictionary(p => p.Name, p => p.Default);
+                    if (rule.Raises(input, parameters))
+                    {
+                        yield return $"{recipient.Key} {week} {rule.Definition.Id}";
+                    }
+                }
+            }
+        }
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        return await connection.ExecuteScalarAsync<long>(sql);
+    }
+}
