@@ -104,3 +104,25 @@ public sealed class DecisionPolicyTests
         Assert.Null(Refusal(Keys.Signer.Sign(early with { ObservationReceivedAt = lawful.NotifiedAt.AddDays(2) })));
     }
 }
+
+public sealed class KeyRotationTests
+{
+    [Fact]
+    public void AVerifierTrustingOldAndNewKeys_AcceptsDecisionsSignedWithEither_AndRefusesARetiredOne()
+    {
+        using var old = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var current = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var oldSigner = Keys.SignerFor("review-2026-01", old);
+        using var newSigner = Keys.SignerFor("review-2026-07", current);
+        var both = new DecisionVerifier(new Dictionary<string, string>
+        {
+            ["review-2026-01"] = old.ExportSubjectPublicKeyInfoPem(),
+            ["review-2026-07"] = current.ExportSubjectPublicKeyInfoPem(),
+        });
+        var retired = new DecisionVerifier(new Dictionary<string, string> { ["review-2026-07"] = current.ExportSubjectPublicKeyInfoPem() });
+
+        Assert.Equal(SignatureCheck.Valid, both.Check(oldSigner.Sign(Keys.Lawful())));
+        Assert.Equal(SignatureCheck.Valid, both.Check(newSigner.Sign(Keys.Lawful())));
+        Assert.Equal(SignatureCheck.UnknownKey, retired.Check(oldSigner.Sign(Keys.Lawful())));
+    }
+}

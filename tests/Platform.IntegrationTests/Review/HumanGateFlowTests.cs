@@ -306,4 +306,72 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         Assert.Equal(0m, now.GetProperty("adjustments")[0].GetProperty("amount").GetDecimal());
         Assert.Equal(180m, now.GetProperty("repayments")[0].GetProperty("amount").GetDecimal());
     }
+
+    [Fact]
+    public async Task ASecondSanction_AfterAnApprovedOne_IsARepeatedBreach_AllowingUpTo4Months_AndIsApplied()
+    {
+        var recipient = HumanGateFixture.NewRecipient();
+        await fixture.SetAllocationAsync(recipient, monthly: 500m);
+        var (firstFlag, _, first) = await fixture.ProposeAsync(recipient, percent: 30, months: 1);
+        await fixture.Review.ClientFor("recipient", recipient)
+            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{firstFlag}/observations", new { text = "Je n'ai rien à ajouter." });
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        var firstApproval = await fixture.SupervisorClient().PostAsJsonAsync(
+            $"/api/review/sanction-proposals/{first.GetProperty("proposalId").GetGuid()}/approve", new { reason = "Établi." });
+        Assert.Equal(HttpStatusCode.OK, firstApproval.StatusCode);
+        var firstDecision = await fixture.Events.WaitForAsync<SanctionDecided>(e => e.RecipientId == recipient);
+        await fixture.Events.WaitForAsync<AllocationAdjusted>(e => e.DecisionId == firstDecision.DecisionId);
+
+        var (_, _, second) = await fixture.ProposeAsync(recipient, percent: 100, months: 4, startMonth: fixture.MonthFromNow(3));
+
+        Assert.True(second.GetProperty("repeatedBreach").GetBoolean());
+        var proposalId = second.GetProperty("proposalId").GetGuid();
+        fixture.Clock.Advance(TimeSpan.FromDays(15));
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SupervisorClient("agent-s2").PostAsJsonAsync(
+            $"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "Récidive." })).StatusCode);
+        var decision = await fixture.Events.WaitForAsync<SanctionDecided>(e => e.ProposalId == proposalId);
+        Assert.True(decision.RepeatedBreach);
+        var adjusted = await fixture.Events.WaitForAsync<AllocationAdjusted>(e => e.DecisionId == decision.DecisionId);
+        Assert.Equal(500m, adjusted.MonthlyAmountWithheld);
+    }
+
+    [Fact]
+    public async Task Propose_SentTwiceWithTheSameIdempotencyKey_CreatesOneProposalAndOneNotification()
+    {
+        var recipient = HumanGateFixture.NewRecipient();
+        await fixture.SetAllocationAsync(recipient);
+        var (_, caseId) = await fixture.RaiseFlagAsync(recipient);
+        var counsellor = fixture.CounsellorClient();
+        await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null);
+        var body = new { percent = 30, months = 1, startMonth = fixture.MonthFromNow(1), reason = "Manquement répété." };
+
+        async Task<HttpResponseMessage> Send()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/review/cases/{caseId}/sanction-proposals") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", "proposal-1");
+            return await counsellor.SendAsync(request);
+        }
+
+        var first = await Send();
+        var retry = await Send();
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        var proposalId = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("proposalId").GetGuid();
+        Assert.Equal(proposalId, (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("proposalId").GetGuid());
+        Assert.Equal(1, await fixture.Events.CountAfterQuietAsync<RecipientNotified>(TimeSpan.FromSeconds(1), e => e.CaseId == caseId));
+    }
+
+    [Fact]
+    public async Task BothServices_AnswerHealthAndServeTheirOpenApiDocument()
+    {
+        foreach (var client in new[] { fixture.Review.CreateClient(), fixture.Allocations.CreateClient() })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+            var openApi = await client.GetAsync("/openapi/v1.json");
+            Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+            Assert.Contains("/api/recipients/{recipientId}/", await openApi.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
 }
