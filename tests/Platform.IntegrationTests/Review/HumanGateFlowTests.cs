@@ -59,7 +59,11 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.Created, observed.StatusCode);
         await fixture.Events.WaitForAsync<ObservationReceived>(e => e.FlagId == flagId);
 
-        // A supervisor who did not propose approves (an observation arrived, so the window need not have closed).
+        // The supervisor reads the observation in the case, then, not being the proposer, approves: an observation
+        // arrived, so the window need not have closed.
+        var forSupervisor = await fixture.SupervisorClient().GetFromJsonAsync<JsonElement>($"/api/review/cases/{caseId}");
+        Assert.Equal("J'étais malade ces semaines-là.", forSupervisor.GetProperty("observations")[0].GetProperty("text").GetString());
+        Assert.Equal("proposed", forSupervisor.GetProperty("state").GetString());
         var secondMonth = fixture.MonthFromNow(2);
         var monthAfter = fixture.MonthFromNow(3);
         fixture.Clock.Advance(TimeSpan.FromHours(2));

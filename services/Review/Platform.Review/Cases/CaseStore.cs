@@ -44,7 +44,13 @@ internal static class CaseStore
         var proposals = (await connection.QueryAsync<ProposalView>(
                 $"{ProposalSql.Select} WHERE case_id = ANY(@ids) ORDER BY notified_at", new { ids }, transaction))
             .ToLookup(proposal => proposal.CaseId);
-        return rows.Select(row => row.ToView(history[row.CaseId], proposals[row.CaseId])).ToList();
+        var flagIds = rows.Select(row => row.FlagId).ToArray();
+        var observations = (await connection.QueryAsync<(Guid FlagId, Guid ObservationId, string Text, DateTimeOffset ReceivedAt)>(
+                "SELECT flag_id, observation_id, text, received_at FROM observations WHERE flag_id = ANY(@flagIds) ORDER BY received_at",
+                new { flagIds },
+                transaction))
+            .ToLookup(observation => observation.FlagId, observation => new CaseObservation(observation.ObservationId, observation.Text, observation.ReceivedAt));
+        return rows.Select(row => row.ToView(history[row.CaseId], proposals[row.CaseId], observations[row.FlagId])).ToList();
     }
 
     public static async Task<CaseView> ViewAsync(IDbConnection connection, CaseRow row, IDbTransaction? transaction = null) =>

@@ -48,7 +48,11 @@ public sealed record CaseView(
     string? ClaimedBy,
     DateTimeOffset? ClosedAt,
     IReadOnlyList<HistoryEntry> History,
-    IReadOnlyList<ProposalView> Proposals);
+    IReadOnlyList<ProposalView> Proposals,
+    IReadOnlyList<CaseObservation> Observations);
+
+/// <summary>What the recipient answered, for the counsellor and the supervisor to read before deciding.</summary>
+public sealed record CaseObservation(Guid ObservationId, string Text, DateTimeOffset ReceivedAt);
 
 public sealed record CasePage(string Status, int Page, int PageSize, long Total, IReadOnlyList<CaseView> Items);
 
@@ -111,8 +115,8 @@ internal sealed record CaseRow(
         new TextView(ExplanationFr, ExplanationEn),
         SanctionEligible);
 
-    public CaseView ToView(IEnumerable<HistoryEntry> history, IEnumerable<ProposalView> proposals) =>
-        new(CaseId, ToFlag(), State, OpenedAt, ExpiresAt, ClaimedBy, ClosedAt, history.ToList(), proposals.ToList());
+    public CaseView ToView(IEnumerable<HistoryEntry> history, IEnumerable<ProposalView> proposals, IEnumerable<CaseObservation> observations) =>
+        new(CaseId, ToFlag(), State, OpenedAt, ExpiresAt, ClaimedBy, ClosedAt, history.ToList(), proposals.ToList(), observations.ToList());
 }
 
 internal static class ProposalSql

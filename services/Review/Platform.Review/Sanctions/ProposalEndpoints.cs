@@ -75,6 +75,11 @@ public static class ProposalEndpoints
 
         var me = user.SubjectId();
         await using var work = await database.BeginAsync(cancellationToken);
+        // Case first, then proposal: the order the expiry job and the withdrawal consumer lock them in, so they cannot deadlock.
+        await work.Connection.ExecuteAsync(
+            "SELECT 1 FROM cases WHERE case_id = (SELECT case_id FROM proposals WHERE proposal_id = @proposalId) FOR UPDATE",
+            new { proposalId },
+            work.Transaction);
         var proposal = await work.Connection.QuerySingleOrDefaultAsync<ProposalRow>(
             """
             SELECT proposal_id, case_id, flag_id, recipient_id, rule_id, percent, months, start_month, repeated_breach,
