@@ -378,4 +378,27 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
             Assert.Contains("/api/recipients/{recipientId}/", await openApi.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Queue_IsOldestFirst_AndRefusesAnUnknownStatusOrPageSize()
+    {
+        var recipient = HumanGateFixture.NewRecipient();
+        var (_, older) = await fixture.RaiseFlagAsync(recipient);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        var (_, newer) = await fixture.RaiseFlagAsync(recipient);
+        var counsellor = fixture.CounsellorClient();
+
+        var queue = await counsellor.GetFromJsonAsync<JsonElement>("/api/review/cases?status=open&pageSize=100");
+        var order = queue.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("caseId").GetGuid()).ToList();
+        var bogus = await counsellor.GetAsync("/api/review/cases?status=risky");
+        var tooBig = await counsellor.GetAsync("/api/review/cases?pageSize=1000");
+        var recipientAsks = await fixture.Review.ClientFor("recipient", recipient).GetAsync("/api/review/cases");
+
+        Assert.True(order.IndexOf(older) < order.IndexOf(newer));
+        var openedAt = queue.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("openedAt").GetDateTimeOffset()).ToList();
+        Assert.Equal(openedAt.Order(), openedAt);
+        Assert.Equal((HttpStatusCode)422, bogus.StatusCode);
+        Assert.Equal((HttpStatusCode)422, tooBig.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, recipientAsks.StatusCode);
+    }
 }
