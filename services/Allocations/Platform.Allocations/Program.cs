@@ -1,10 +1,29 @@
+using Platform.Allocations.Allocation;
+using Platform.Allocations.Decisions;
+using Platform.Allocations.Messaging;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("allocations");
-builder.Services.AddPlatformBus();
+builder.Services.AddOptions<DecisionKeysOptions>()
+    .Configure<IConfiguration>((options, configuration) =>
+    {
+        foreach (var key in configuration.GetSection(DecisionKeysOptions.Section).GetChildren().Where(key => !string.IsNullOrWhiteSpace(key.Value)))
+        {
+            options.Keys[key.Key] = key.Value!;
+        }
+    })
+    .Validate(options => DecisionKeysOptions.Problem(options) is null, "DecisionKeys:<id> must hold at least one PEM ECDSA P-256 public key of the review service.")
+    .ValidateOnStart();
+builder.Services.AddSingleton<DecisionVerifier>();
+builder.Services.AddPlatformBus(bus =>
+{
+    bus.AddConsumer<SanctionDecidedConsumer>();
+    bus.AddConsumer<EngagementSetConsumer>();
+});
 
 var app = builder.Build();
 app.MapPlatformDefaults();
+app.MapAllocationEndpoints();
 app.Run();

@@ -1,10 +1,34 @@
+using Platform.Review;
+using Platform.Review.Cases;
+using Platform.Review.Expiry;
+using Platform.Review.Messaging;
+using Platform.Review.Recipients;
+using Platform.Review.Sanctions;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("review");
-builder.Services.AddPlatformBus();
+builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section)
+    .Validate(ReviewOptions.IsValid, "Review:ObservationWindow must be at least 10 days (CASF L262-37), Review:CaseExpiry longer than it, Review:ExpirySweepInterval positive.")
+    .ValidateOnStart();
+builder.Services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.Section)
+    .Validate(options => SigningOptions.Problem(options) is null, "Signing: ActiveKeyId must name a PEM ECDSA P-256 private key under Signing:Keys.")
+    .ValidateOnStart();
+builder.Services.AddSingleton<DecisionSigner>();
+builder.Services.AddHostedService<CaseExpiryJob>();
+builder.Services.AddPlatformBus(bus =>
+{
+    bus.AddConsumer<FlagRaisedConsumer>();
+    bus.AddConsumer<FlagWithdrawnConsumer>();
+    bus.AddConsumer<AllocationSetConsumer>();
+});
 
 var app = builder.Build();
 app.MapPlatformDefaults();
+app.UseIdempotencyKeys();
+app.MapCaseEndpoints();
+app.MapProposalEndpoints();
+app.MapRecipientFlagEndpoints();
 app.Run();

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Platform.Contracts.Rules;
+
 namespace Platform.Contracts.Review;
 
 /// <summary>A counsellor took a case.</summary>
@@ -34,6 +37,9 @@ public sealed record SanctionProposed(
 /// The recipient was told of the facts and the proposed sanction and may answer until <paramref name="AnswerBy"/>
 /// (CASF L262-37: « préalablement mis en mesure de faire connaître ses observations »).
 /// </summary>
+/// <param name="Facts">The flag's facts as the rule evaluated them: what the recipient is told about.</param>
+/// <param name="Explanation">The flag's explanation in French and English.</param>
+/// <param name="Reason">The counsellor's written reason for the proposal.</param>
 public sealed record RecipientNotified(
     Guid NotificationId,
     Guid ProposalId,
@@ -44,7 +50,11 @@ public sealed record RecipientNotified(
     int Months,
     string StartMonth,
     DateTimeOffset NotifiedAt,
-    DateTimeOffset AnswerBy) : PlatformEvent;
+    DateTimeOffset AnswerBy,
+    string RuleId = "",
+    JsonElement? Facts = null,
+    Explanation? Explanation = null,
+    string Reason = "") : PlatformEvent;
 
 /// <summary>The recipient answered a flag in their own words.</summary>
 public sealed record ObservationReceived(

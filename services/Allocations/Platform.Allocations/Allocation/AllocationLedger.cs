@@ -1,0 +1,54 @@
+using System.Data;
+using Dapper;
+
+namespace Platform.Allocations.Allocation;
+
+/// <summary>One allocation as set by a counsellor, in force from <see cref="FromMonth"/> until the next one.</summary>
+public sealed record AllocationRow(
+    string RecipientId, decimal MonthlyBaseAmount, int HouseholdSize, bool LoneParentIncrease, string FromMonth, string SetBy, DateTimeOffset SetAt)
+{
+    internal const string Select =
+        "SELECT recipient_id, monthly_base_amount, household_size, lone_parent_increase, from_month, set_by, set_at FROM allocations";
+}
+
+internal sealed record AdjustmentRow(
+    Guid AdjustmentId,
+    Guid DecisionId,
+    int Percent,
+    int Months,
+    string FromMonth,
+    string KeyId,
+    string? LiftedFromMonth,
+    decimal? AmountRepaid)
+{
+    public const string Select =
+        "SELECT adjustment_id, decision_id, percent, months, from_month, key_id, lifted_from_month, amount_repaid FROM adjustments";
+
+    public DateOnly First => Platform.Allocations.Months.TryParse(FromMonth, out var month) ? month : default;
+
+    public DateOnly Last => First.AddMonths(Months - 1);
+
+    public bool Covers(DateOnly month) => month >= First && month <= Last;
+
+    /// <summary>Withheld in <paramref name="month"/>: within the suspension and before any lifting.</summary>
+    public bool Withholds(DateOnly month) =>
+        Covers(month) && (LiftedFromMonth is null || string.CompareOrdinal(Platform.Allocations.Months.Format(month), LiftedFromMonth) < 0);
+}
+
+internal static class AllocationLedger
+{
+    /// <summary>Every allocation of the recipient, oldest first (month, then when set).</summary>
+    public static async Task<IReadOnlyList<AllocationRow>> HistoryAsync(IDbConnection connection, string recipientId, IDbTransaction? transaction = null) =>
+        (await connection.QueryAsync<AllocationRow>(
+            $"{AllocationRow.Select} WHERE recipient_id = @recipientId ORDER BY from_month, id", new { recipientId }, transaction)).ToList();
+
+    /// <summary>The allocation in force in <paramref name="month"/>: the last set for a month at or before it.</summary>
+    public static AllocationRow? InForce(IReadOnlyList<AllocationRow> history, DateOnly month)
+    {
+        var key = Months.Format(month);
+        return history.LastOrDefault(row => string.CompareOrdinal(row.FromMonth, key) <= 0);
+    }
+
+    public static decimal Withheld(decimal baseAmount, int percent) =>
+        decimal.Round(baseAmount * percent / 100m, 2, MidpointRounding.AwayFromZero);
+}

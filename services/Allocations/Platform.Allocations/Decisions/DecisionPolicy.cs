@@ -1,0 +1,101 @@
+using Platform.Contracts.Review;
+
+namespace Platform.Allocations.Decisions;
+
+/// <summary>What the allocation held for the decision's start month: the base amount and the household facts.</summary>
+public sealed record HouseholdFacts(decimal MonthlyBaseAmount, int HouseholdSize, bool LoneParentIncrease);
+
+/// <summary>Why a decision changes nothing: a stable code (see <see cref="DecisionPolicy"/>) and a sentence.</summary>
+public sealed record DecisionRefusal(string ReasonCode, string Reason);
+
+/// <summary>
+/// The last gate before money moves: a decision is applied only when it is signed by a known review key, untouched,
+/// not seen before, decided by two distinct people, within CASF R262-68's bounds for the household this service
+/// knows, and taken after the recipient was notified and heard (the window closed, or an observation arrived).
+/// Whatever a buggy or hostile publisher sends, anything else is refused.
+/// </summary>
+public static class DecisionPolicy
+{
+    public const string UnknownKey = "unknown-key";
+    public const string BadSignature = "bad-signature";
+    public const string Replay = "replay";
+    public const string SelfApproval = "self-approval";
+    public const string NoAllocation = "no-allocation";
+    public const string BadMonth = "bad-month";
+    public const string RepeatNotEstablished = "repeat-not-established";
+    public const string NotNotified = "not-notified-before-decision";
+    public const string WindowTooShort = "window-too-short";
+    public const string DecidedTooEarly = "decided-before-window";
+
+    /// <summary>CASF L262-37 as the platform applies it: at least 10 days to answer.</summary>
+    public static readonly TimeSpan MinimumObservationWindow = TimeSpan.FromDays(10);
+
+    /// <param name="household">The allocation in force for the decision's start month; null when none is held.</param>
+    /// <param name="earlierDecisionApplied">Whether a decision taken before this one was already applied to this recipient.</param>
+    /// <param name="alreadyApplied">Whether this decision id was already applied.</param>
+    /// <returns>Null when the decision is to be applied.</returns>
+    public static DecisionRefusal? Evaluate(
+        SanctionDecided decision, DecisionVerifier verifier, HouseholdFacts? household, bool earlierDecisionApplied, bool alreadyApplied)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(verifier);
+        switch (verifier.Check(decision))
+        {
+            case SignatureCheck.UnknownKey:
+                return new(UnknownKey, $"No review-service public key is configured under the key id '{decision.KeyId}'.");
+            case SignatureCheck.BadSignature:
+                return new(BadSignature, "The signature does not verify: the decision was altered or signed with another key.");
+            default:
+                break;
+        }
+
+        if (alreadyApplied)
+        {
+            return new(Replay, "This decision was already applied; a replay has no second effect.");
+        }
+
+        if (string.IsNullOrWhiteSpace(decision.ProposedBy) || string.IsNullOrWhiteSpace(decision.ApprovedBy)
+            || string.Equals(decision.ProposedBy.Trim(), decision.ApprovedBy.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            return new(SelfApproval, "The proposer and the approver must be two distinct, named people.");
+        }
+
+        if (household is null)
+        {
+            return new(NoAllocation, "No allocation is held for this recipient for the decision's start month.");
+        }
+
+        if (!Months.TryParse(decision.StartMonth, out _))
+        {
+            return new(BadMonth, "The start month is not a month (YYYY-MM).");
+        }
+
+        var violations = SanctionBounds.Check(
+            decision.Percent, decision.Months, decision.RepeatedBreach, household.HouseholdSize, household.LoneParentIncrease);
+        if (violations.Count > 0)
+        {
+            return new(violations[0].Code, violations[0].En);
+        }
+
+        if (decision.RepeatedBreach && !earlierDecisionApplied)
+        {
+            return new(RepeatNotEstablished, "The decision claims a repeated breach but no earlier decision was applied to this recipient.");
+        }
+
+        if (decision.NotifiedAt >= decision.DecidedAt)
+        {
+            return new(NotNotified, "The recipient was not notified before the decision.");
+        }
+
+        if (decision.AnswerBy - decision.NotifiedAt < MinimumObservationWindow)
+        {
+            return new(WindowTooShort, "The recipient was given less than 10 days to answer.");
+        }
+
+        var heard = decision.DecidedAt >= decision.AnswerBy
+            || (decision.ObservationReceivedAt is { } observed && observed >= decision.NotifiedAt && observed <= decision.DecidedAt);
+        return heard
+            ? null
+            : new(DecidedTooEarly, "The decision was taken before the answer window closed and without an observation from the recipient.");
+    }
+}

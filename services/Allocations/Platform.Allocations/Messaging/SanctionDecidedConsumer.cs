@@ -1,0 +1,83 @@
+using Dapper;
+using MassTransit;
+using Platform.Allocations.Allocation;
+using Platform.Allocations.Decisions;
+using Platform.Contracts.Allocations;
+using Platform.Contracts.Review;
+using Platform.ServiceDefaults.Data;
+
+namespace Platform.Allocations.Messaging;
+
+/// <summary>
+/// Applies a sanction decision only when <see cref="DecisionPolicy"/> finds it signed, untouched, new and lawful;
+/// anything else changes nothing and is published as <see cref="AdjustmentRejected"/> for the audit log.
+/// The same message delivered twice is stopped by the inbox; the same decision under another message id by its id.
+/// </summary>
+public sealed class SanctionDecidedConsumer(
+    ServiceDatabase database, DecisionVerifier verifier, TimeProvider time, ILogger<SanctionDecidedConsumer> logger) : IConsumer<SanctionDecided>
+{
+    public async Task Consume(ConsumeContext<SanctionDecided> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var decision = context.Message;
+        await using var work = await database.BeginOnceAsync(nameof(SanctionDecidedConsumer), context.MessageId!.Value, context.CancellationToken);
+        if (work is null)
+        {
+            return;
+        }
+
+        var recipientId = decision.RecipientId ?? "";
+        // One decision at a time per recipient, so "already applied" and "an earlier one" are read consistently.
+        await work.Connection.ExecuteAsync(
+            "SELECT pg_advisory_xact_lock(hashtextextended('allocation:' || @recipientId, 0))", new { recipientId }, work.Transaction);
+        var alreadyApplied = await work.Connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM adjustments WHERE decision_id = @DecisionId)", new { decision.DecisionId }, work.Transaction);
+        var earlier = await work.Connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM adjustments WHERE recipient_id = @recipientId AND decided_at < @DecidedAt)",
+            new { recipientId, decision.DecidedAt },
+            work.Transaction);
+        var history = await AllocationLedger.HistoryAsync(work.Connection, recipientId, work.Transaction);
+        var inForce = Months.TryParse(decision.StartMonth, out var startMonth) ? AllocationLedger.InForce(history, startMonth) : null;
+        var household = inForce is null ? null : new HouseholdFacts(inForce.MonthlyBaseAmount, inForce.HouseholdSize, inForce.LoneParentIncrease);
+
+        var now = time.GetUtcNow();
+        var refusal = DecisionPolicy.Evaluate(decision, verifier, household, earlier, alreadyApplied);
+        if (refusal is not null)
+        {
+            await work.Connection.ExecuteAsync(
+                """
+                INSERT INTO rejected_decisions (decision_id, recipient_id, reason_code, reason, received_at)
+                VALUES (@DecisionId, @recipientId, @ReasonCode, @Reason, @now)
+                """,
+                new { decision.DecisionId, recipientId, refusal.ReasonCode, refusal.Reason, now },
+                work.Transaction);
+            work.Publish(new AdjustmentRejected(decision.DecisionId, recipientId, refusal.ReasonCode, refusal.Reason) { OccurredAt = now });
+            await work.CommitAsync(context.CancellationToken);
+            logger.LogWarning("Refused sanction decision {DecisionId}: {ReasonCode}", decision.DecisionId, refusal.ReasonCode);
+            return;
+        }
+
+        var adjustmentId = Guid.CreateVersion7(now);
+        var withheld = AllocationLedger.Withheld(household!.MonthlyBaseAmount, decision.Percent);
+        await work.Connection.ExecuteAsync(
+            """
+            INSERT INTO adjustments (adjustment_id, decision_id, proposal_id, recipient_id, percent, months, from_month, monthly_amount_withheld,
+                                     key_id, proposed_by, approved_by, decided_at, applied_at)
+            VALUES (@adjustmentId, @DecisionId, @ProposalId, @RecipientId, @Percent, @Months, @StartMonth, @withheld,
+                    @KeyId, @ProposedBy, @ApprovedBy, @DecidedAt, @now)
+            """,
+            new
+            {
+                adjustmentId, decision.DecisionId, decision.ProposalId, decision.RecipientId, decision.Percent, decision.Months, decision.StartMonth,
+                withheld, decision.KeyId, decision.ProposedBy, decision.ApprovedBy, decision.DecidedAt, now,
+            },
+            work.Transaction);
+        work.Publish(new AllocationAdjusted(
+            adjustmentId, decision.DecisionId, recipientId, decision.Percent, decision.Months, decision.StartMonth, withheld, decision.KeyId)
+        {
+            OccurredAt = now,
+        });
+        await work.CommitAsync(context.CancellationToken);
+        logger.LogInformation("Applied sanction decision {DecisionId} signed with key {KeyId}", decision.DecisionId, decision.KeyId);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+using Platform.Rules.Calendar;
+
+namespace Platform.Review;
+
+/// <summary>Months as API.md writes them: <c>2027-01</c>.</summary>
+internal static class Months
+{
+    public static bool TryParse(string? text, out DateOnly month)
+    {
+        month = default;
+        if (text is null || text.Length != 7 ||
+            !DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            return false;
+        }
+
+        month = parsed;
+        return true;
+    }
+
+    /// <summary>The month <paramref name="instant"/> falls in, in Paris.</summary>
+    public static DateOnly Of(DateTimeOffset instant)
+    {
+        var today = WeekCalendar.TodayIn(instant);
+        return new DateOnly(today.Year, today.Month, 1);
+    }
+}

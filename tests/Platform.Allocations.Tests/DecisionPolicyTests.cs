@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using Platform.Allocations.Decisions;
+using Platform.Contracts.Review;
+
+namespace Platform.Allocations.Tests;
+
+public sealed class DecisionPolicyTests
+{
+    private static readonly HouseholdFacts Single = new(646.52m, 1, false);
+
+    private static string? Refusal(SanctionDecided decision, HouseholdFacts? household = null, bool earlier = false, bool applied = false) =>
+        DecisionPolicy.Evaluate(decision, Keys.Verifier, household ?? Single, earlier, applied)?.ReasonCode;
+
+    [Fact]
+    public void Evaluate_ALawfulSignedDecision_IsApplied() => Assert.Null(Refusal(Keys.Lawful()));
+
+    [Fact]
+    public void Evaluate_AnUnknownKeyId_IsRefused()
+    {
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var signer = Keys.SignerFor("review-9", other);
+        Assert.Equal(DecisionPolicy.UnknownKey, Refusal(signer.Sign(Keys.Lawful())));
+    }
+
+    [Fact]
+    public void Evaluate_AKnownKeyIdSignedWithAnotherKey_IsRefused() =>
+        Assert.Equal(DecisionPolicy.BadSignature, Refusal(Keys.RogueSigner.Sign(Keys.Lawful())));
+
+    [Theory]
+    [InlineData("percent")]
+    [InlineData("months")]
+    [InlineData("approver")]
+    [InlineData("recipient")]
+    [InlineData("answerBy")]
+    [InlineData("signature")]
+    public void Evaluate_AnyFieldTamperedAfterSigning_IsRefused(string field)
+    {
+        var signed = Keys.Lawful();
+        var tampered = field switch
+        {
+            "percent" => signed with { Percent = 100 },
+            "months" => signed with { Months = 1 },
+            "approver" => signed with { ApprovedBy = "someone-else" },
+            "recipient" => signed with { RecipientId = "r-2" },
+            "answerBy" => signed with { AnswerBy = signed.AnswerBy.AddDays(-10) },
+            _ => signed with { Signature = Convert.ToBase64String(new byte[64]) },
+        };
+        Assert.Equal(DecisionPolicy.BadSignature, Refusal(tampered));
+    }
+
+    [Fact]
+    public void Evaluate_SameProposerAndApprover_IsRefusedEvenWhenSigned() =>
+        Assert.Equal(DecisionPolicy.SelfApproval, Refusal(Keys.Signer.Sign(Keys.Lawful() with { ApprovedBy = "AGENT-1 " })));
+
+    [Fact]
+    public void Evaluate_AReplay_IsRefused() => Assert.Equal(DecisionPolicy.Replay, Refusal(Keys.Lawful(), applied: true));
+
+    [Fact]
+    public void Evaluate_WithoutAnAllocation_IsRefused() =>
+        Assert.Equal(DecisionPolicy.NoAllocation, DecisionPolicy.Evaluate(Keys.Lawful(), Keys.Verifier, null, false, false)?.ReasonCode);
+
+    [Fact]
+    public void Evaluate_Over50PercentForAHouseholdOfTwo_IsRefused()
+    {
+        var decision = Keys.Signer.Sign(Keys.Lawful() with { Percent = 60 });
+        Assert.Null(Refusal(decision));
+        Assert.Equal("percent-above-household-cap", Refusal(decision, new HouseholdFacts(900m, 2, false)));
+        Assert.Equal("percent-above-household-cap", Refusal(decision, new HouseholdFacts(900m, 1, true)));
+    }
+
+    [Fact]
+    public void Evaluate_ThreeMonthsForAFirstBreach_IsRefused() =>
+        Assert.Equal("months-out-of-range", Refusal(Keys.Signer.Sign(Keys.Lawful() with { Months = 3 })));
+
+    [Fact]
+    public void Evaluate_ARepeatedBreachWithoutAnEarlierDecision_IsRefused()
+    {
+        var decision = Keys.Signer.Sign(Keys.Lawful() with { RepeatedBreach = true, Months = 4 });
+        Assert.Equal(DecisionPolicy.RepeatNotEstablished, Refusal(decision));
+        Assert.Null(Refusal(decision, earlier: true));
+    }
+
+    [Fact]
+    public void Evaluate_DecidedBeforeTheNotification_IsRefused()
+    {
+        var lawful = Keys.Lawful();
+        Assert.Equal(DecisionPolicy.NotNotified, Refusal(Keys.Signer.Sign(lawful with { DecidedAt = lawful.NotifiedAt })));
+    }
+
+    [Fact]
+    public void Evaluate_AWindowShorterThan10Days_IsRefused()
+    {
+        var lawful = Keys.Lawful();
+        Assert.Equal(DecisionPolicy.WindowTooShort, Refusal(Keys.Signer.Sign(lawful with { AnswerBy = lawful.NotifiedAt.AddDays(9) })));
+    }
+
+    [Fact]
+    public void Evaluate_DecidedInsideTheWindow_IsRefusedUnlessAnObservationArrivedBefore()
+    {
+        var lawful = Keys.Lawful();
+        var early = lawful with { DecidedAt = lawful.NotifiedAt.AddDays(3) };
+        Assert.Equal(DecisionPolicy.DecidedTooEarly, Refusal(Keys.Signer.Sign(early)));
+        Assert.Equal(DecisionPolicy.DecidedTooEarly, Refusal(Keys.Signer.Sign(early with { ObservationReceivedAt = lawful.NotifiedAt.AddDays(4) })));
+        Assert.Null(Refusal(Keys.Signer.Sign(early with { ObservationReceivedAt = lawful.NotifiedAt.AddDays(2) })));
+    }
+}
+
+public sealed class KeyRotationTests
+{
+    [Fact]
+    public void AVerifierTrustingOldAndNewKeys_AcceptsDecisionsSignedWithEither_AndRefusesARetiredOne()
+    {
+        using var old = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var current = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var oldSigner = Keys.SignerFor("review-2026-01", old);
+        using var newSigner = Keys.SignerFor("review-2026-07", current);
+        var both = new DecisionVerifier(new Dictionary<string, string>
+        {
+            ["review-2026-01"] = old.ExportSubjectPublicKeyInfoPem(),
+            ["review-2026-07"] = current.ExportSubjectPublicKeyInfoPem(),
+        });
+        var retired = new DecisionVerifier(new Dictionary<string, string> { ["review-2026-07"] = current.ExportSubjectPublicKeyInfoPem() });
+
+        Assert.Equal(SignatureCheck.Valid, both.Check(oldSigner.Sign(Keys.Lawful())));
+        Assert.Equal(SignatureCheck.Valid, both.Check(newSigner.Sign(Keys.Lawful())));
+        Assert.Equal(SignatureCheck.UnknownKey, retired.Check(oldSigner.Sign(Keys.Lawful())));
+    }
+}
