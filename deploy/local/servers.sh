@@ -22,6 +22,7 @@ install_packages() {
   command -v pg_ctlcluster >/dev/null 2>&1 || missing+=("postgresql-$PG_VERSION")
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  command -v jq >/dev/null 2>&1 || missing+=(jq)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq
