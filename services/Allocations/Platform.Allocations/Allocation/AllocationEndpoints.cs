@@ -1,3 +1,4 @@
+using Platform.Rules.Calendar;
 using System.Security.Claims;
 using Dapper;
 using FluentValidation;

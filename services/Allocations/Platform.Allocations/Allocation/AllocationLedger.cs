@@ -1,3 +1,4 @@
+using Platform.Rules.Calendar;
 using System.Data;
 using Dapper;
 
@@ -24,7 +25,7 @@ internal sealed record AdjustmentRow(
     public const string Select =
         "SELECT adjustment_id, decision_id, percent, months, from_month, key_id, lifted_from_month, amount_repaid FROM adjustments";
 
-    public DateOnly First => Platform.Allocations.Months.TryParse(FromMonth, out var month) ? month : default;
+    public DateOnly First => Platform.Rules.Calendar.Months.TryParse(FromMonth, out var month) ? month : default;
 
     public DateOnly Last => First.AddMonths(Months - 1);
 
@@ -32,7 +33,7 @@ internal sealed record AdjustmentRow(
 
     /// <summary>Withheld in <paramref name="month"/>: within the suspension and before any lifting.</summary>
     public bool Withholds(DateOnly month) =>
-        Covers(month) && (LiftedFromMonth is null || string.CompareOrdinal(Platform.Allocations.Months.Format(month), LiftedFromMonth) < 0);
+        Covers(month) && (LiftedFromMonth is null || string.CompareOrdinal(Platform.Rules.Calendar.Months.Format(month), LiftedFromMonth) < 0);
 }
 
 internal static class AllocationLedger

@@ -1,3 +1,4 @@
+using Platform.Rules.Calendar;
 using Platform.Contracts.Review;
 
 namespace Platform.Allocations.Decisions;

@@ -1,3 +1,4 @@
+using Platform.Rules.Calendar;
 using Dapper;
 using MassTransit;
 using Platform.Allocations.Allocation;

@@ -1,8 +1,10 @@
+using Platform.Rules.Calendar;
 using System.Security.Claims;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Platform.Contracts;
 using Platform.Contracts.Review;
 using Platform.Contracts.Rules;
 using Platform.ServiceDefaults.Auth;
@@ -125,26 +127,9 @@ public static class CaseEndpoints
             return Problems.Validation(validation);
         }
 
-        var me = user.SubjectId();
-        await using var work = await database.BeginAsync(cancellationToken);
-        var row = await CaseStore.FindAsync(work.Connection, caseId, work.Transaction, forUpdate: true);
-        if (row is null)
-        {
-            return ReviewProblems.CaseNotFound();
-        }
-
-        if (ReviewProblems.RequireClaimedBy(row, me) is { } problem)
-        {
-            return problem;
-        }
-
-        var now = time.GetUtcNow();
         var reason = request.Reason!.Trim();
-        await CaseStore.SetStateAsync(work.Connection, work.Transaction, caseId, CaseStates.Dismissed, me, now);
-        await CaseStore.AddHistoryAsync(work.Connection, work.Transaction, caseId, now, "dismissed", me, reason);
-        work.Publish(new FlagDismissed(caseId, row.FlagId, row.RecipientId, row.RuleId, me, reason) { OccurredAt = now });
-        await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(await CaseStore.ReadAsync(database.DataSource, caseId, cancellationToken));
+        return await CloseAsync(caseId, CaseStates.Dismissed, reason, user.SubjectId(), database, time,
+            (row, me) => new FlagDismissed(caseId, row.FlagId, row.RecipientId, row.RuleId, me, reason), cancellationToken);
     }
 
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Resolve(
@@ -162,7 +147,23 @@ public static class CaseEndpoints
             return Problems.Validation(validation);
         }
 
-        var me = user.SubjectId();
+        var supportAction = request.SupportAction!.Trim();
+        var reason = request.Reason!.Trim();
+        return await CloseAsync(caseId, CaseStates.Resolved, $"{supportAction} — {reason}", user.SubjectId(), database, time,
+            (row, me) => new FlagResolved(caseId, row.FlagId, row.RecipientId, row.RuleId, me, supportAction, reason), cancellationToken);
+    }
+
+    /// <summary>Closes a case its caller has claimed, with the outcome's history line and event, in one transaction.</summary>
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> CloseAsync(
+        Guid caseId,
+        string state,
+        string detail,
+        string me,
+        ServiceDatabase database,
+        TimeProvider time,
+        Func<CaseRow, string, PlatformEvent> outcome,
+        CancellationToken cancellationToken)
+    {
         await using var work = await database.BeginAsync(cancellationToken);
         var row = await CaseStore.FindAsync(work.Connection, caseId, work.Transaction, forUpdate: true);
         if (row is null)
@@ -176,11 +177,9 @@ public static class CaseEndpoints
         }
 
         var now = time.GetUtcNow();
-        var supportAction = request.SupportAction!.Trim();
-        var reason = request.Reason!.Trim();
-        await CaseStore.SetStateAsync(work.Connection, work.Transaction, caseId, CaseStates.Resolved, me, now);
-        await CaseStore.AddHistoryAsync(work.Connection, work.Transaction, caseId, now, "resolved", me, $"{supportAction} — {reason}");
-        work.Publish(new FlagResolved(caseId, row.FlagId, row.RecipientId, row.RuleId, me, supportAction, reason) { OccurredAt = now });
+        await CaseStore.SetStateAsync(work.Connection, work.Transaction, caseId, state, me, now);
+        await CaseStore.AddHistoryAsync(work.Connection, work.Transaction, caseId, now, state, me, detail);
+        work.Publish(outcome(row, me) with { OccurredAt = now });
         await work.CommitAsync(cancellationToken);
         return TypedResults.Ok(await CaseStore.ReadAsync(database.DataSource, caseId, cancellationToken));
     }

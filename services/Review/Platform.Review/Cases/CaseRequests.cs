@@ -1,3 +1,4 @@
+using Platform.Rules.Calendar;
 using FluentValidation;
 using Platform.ServiceDefaults.Problems;
 

@@ -1,10 +1,9 @@
 using System.Globalization;
-using Platform.Rules.Calendar;
 
-namespace Platform.Allocations;
+namespace Platform.Rules.Calendar;
 
 /// <summary>Months as API.md writes them: <c>2027-01</c>.</summary>
-internal static class Months
+public static class Months
 {
     public static bool TryParse(string? text, out DateOnly month)
     {
