@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Json;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Problems;
+
+namespace Platform.Web.Pages;
+
+/// <summary>Every word the pages show for a code, in French and English, in plain language.</summary>
+public static class Labels
+{
+    public static readonly IReadOnlyList<string> Categories =
+    [
+        "training", "work-immersion", "job-search", "workshop", "employment", "business-creation",
+        "volunteering", "rights-access", "health", "housing", "childcare", "other",
+    ];
+
+    public static string T(string french, string english) => Localized.Text(french, english);
+
+    public static string Category(string code) => code switch
+    {
+        "training" => T("Formation", "Training"),
+        "work-immersion" => T("Immersion professionnelle", "Work immersion"),
+        "job-search" => T("Recherche d'emploi", "Job search"),
+        "workshop" => T("Atelier", "Workshop"),
+        "employment" => T("Emploi", "Employment"),
+        "business-creation" => T("Création d'entreprise", "Starting a business"),
+        "volunteering" => T("Bénévolat", "Volunteering"),
+        "rights-access" => T("Accès aux droits", "Access to rights"),
+        "health" => T("Santé", "Health"),
+        "housing" => T("Logement", "Housing"),
+        "childcare" => T("Garde d'enfants", "Childcare"),
+        "other" => T("Autre", "Other"),
+        _ => code,
+    };
+
+    public static string Role(string role) => role switch
+    {
+        Roles.Recipient => T("Allocataire", "Recipient"),
+        Roles.Counsellor => T("Conseiller ou conseillère", "Counsellor"),
+        Roles.Supervisor => T("Responsable (second regard)", "Supervisor (second person)"),
+        Roles.Auditor => T("Auditeur ou auditrice", "Auditor"),
+        _ => role,
+    };
+
+    /// <summary>A flag's or a case's state, said plainly.</summary>
+    public static string State(string state) => state switch
+    {
+        "open" => T("En attente d'examen par un conseiller", "Waiting for a counsellor to look at it"),
+        "raised" => T("En attente d'examen par un conseiller", "Waiting for a counsellor to look at it"),
+        "claimed" => T("En cours d'examen", "Being looked at"),
+        "proposed" => T("Sanction proposée, en attente d'une seconde décision", "Sanction proposed, waiting for a second decision"),
+        "dismissed" => T("Classé sans suite", "Closed with no further action"),
+        "resolved" => T("Clos avec un accompagnement", "Closed with support offered"),
+        "sanctioned" => T("Sanction décidée", "Sanction decided"),
+        "upheld" => T("Sanction décidée", "Sanction decided"),
+        "rejected" => T("Sanction rejetée", "Sanction rejected"),
+        "withdrawn" => T("Retiré : la situation a été corrigée", "Withdrawn: the situation was corrected"),
+        "expired" => T("Clos faute d'examen dans le délai", "Closed: not reviewed in time"),
+        "pending" => T("En attente de décision", "Awaiting a decision"),
+        "approved" => T("Approuvée", "Approved"),
+        _ => state,
+    };
+
+    public static string Rule(string ruleId) => ruleId switch
+    {
+        "weekly-hours-below-engagement" => T("Heures de la semaine sous l'engagement", "Week's hours below the engagement"),
+        "declaration-missing" => T("Semaine non déclarée", "Week not declared"),
+        "repeated-shortfall" => T("Insuffisance répétée", "Repeated shortfall"),
+        _ => ruleId,
+    };
+
+    public static string Action(string action) => action switch
+    {
+        "opened" => T("Dossier ouvert", "Case opened"),
+        "claimed" => T("Pris par", "Claimed by"),
+        "dismissed" => T("Classé sans suite", "Dismissed"),
+        "resolved" => T("Clos avec accompagnement", "Resolved with support"),
+        "sanction-proposed" => T("Sanction proposée", "Sanction proposed"),
+        "sanctioned" => T("Sanction approuvée", "Sanction approved"),
+        "rejected" => T("Sanction rejetée", "Sanction rejected"),
+        "withdrawn" => T("Signalement retiré", "Flag withdrawn"),
+        "expired" => T("Délai d'examen dépassé", "Review time ran out"),
+        "observation" => T("Observation reçue", "Observation received"),
+        _ => action,
+    };
+
+    public static string Date(DateTimeOffset instant) =>
+        instant.ToOffset(TimeSpan.Zero).ToString(T("dd/MM/yyyy HH:mm 'UTC'", "yyyy-MM-dd HH:mm 'UTC'"), CultureInfo.InvariantCulture);
+
+    public static string Day(DateOnly day) => day.ToString(T("dddd d MMMM yyyy", "dddd d MMMM yyyy"), CultureInfo.CurrentCulture);
+
+    public static string Hours(decimal hours) => hours.ToString("0.##", CultureInfo.CurrentCulture) + " h";
+
+    public static string Money(decimal amount) => amount.ToString("C", CultureInfo.GetCultureInfo("fr-FR"));
+
+    /// <summary>A fact's value as a person reads it (numbers, text, lists).</summary>
+    public static string Value(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString() ?? "",
+        JsonValueKind.Number => value.GetDecimal().ToString("0.##", CultureInfo.CurrentCulture),
+        JsonValueKind.True => T("oui", "yes"),
+        JsonValueKind.False => T("non", "no"),
+        JsonValueKind.Null or JsonValueKind.Undefined => "—",
+        JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Value)),
+        _ => value.GetRawText(),
+    };
+
+    /// <summary>A fact's name (camelCase in the JSON) as words.</summary>
+    public static string FactName(string name) => name switch
+    {
+        "totalHours" => T("Heures déclarées", "Hours declared"),
+        "engagementHoursPerWeek" => T("Heures prévues par l'engagement", "Hours in the engagement"),
+        "hoursPerWeek" => T("Heures prévues par l'engagement", "Hours in the engagement"),
+        "declared" => T("Semaine déclarée", "Week declared"),
+        "shortWeeks" => T("Semaines insuffisantes", "Short weeks"),
+        "week" => T("Semaine", "Week"),
+        _ => name,
+    };
+}
