@@ -65,3 +65,10 @@ public sealed record RuleStatistics(IReadOnlyList<RuleMonthStatistics> Months);
 public sealed record Violation(long? Position, string Kind, string Reason);
 
 public sealed record Verification(bool Intact, long Entries, IReadOnlyList<Violation> Violations);
+
+public sealed record AppliedParameter(string Name, decimal Value);
+
+/// <summary>The four items CRPA R311-3-1-2 requires, as the review service states them.</summary>
+public sealed record CrpaExplanation(
+    Guid FlagId, string RuleId, int RuleVersion, string Week, Text DegreeAndModeOfContribution, Text DataAndSources, JsonElement Facts,
+    Text ParametersAsApplied, IReadOnlyList<AppliedParameter> Parameters, Text OperationsPerformed, Text Explanation);

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Mvc;
+using Platform.Web.Api;
+
+namespace Platform.Web.Pages.Recipient;
+
+/// <summary>Every flag about the signed-in recipient, in plain words, and the form to answer one (an observation).</summary>
+public sealed class FlagsModel(PlatformApi api) : PlatformPage(api)
+{
+    [BindProperty(SupportsGet = true)]
+    public Guid? FlagId { get; set; }
+
+    [BindProperty]
+    public string? Text { get; set; }
+
+    public RecipientFlags? Flags { get; private set; }
+
+    public CrpaExplanation? Explanation { get; private set; }
+
+    private string Base => $"/api/recipients/{Uri.EscapeDataString(Subject)}/flags";
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (FlagId is not { } flagId)
+        {
+            return Redirect("/recipient/flags");
+        }
+
+        var result = await Api.PostAsync<Observation>(PlatformService.Review, $"{Base}/{flagId}/observations", new { text = Text }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            Problem = result.Problem;
+            await LoadAsync(cancellationToken);
+            return Page();
+        }
+
+        return Done(
+            Labels.T("Votre réponse est enregistrée : le conseiller la lira avant toute décision.", "Your answer is saved: the counsellor will read it before any decision."),
+            $"/recipient/flags/{flagId}");
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Flags = Read(await Api.GetAsync<RecipientFlags>(PlatformService.Review, Base, cancellationToken));
+        if (FlagId is { } flagId)
+        {
+            Explanation = Read(await Api.GetAsync<CrpaExplanation>(PlatformService.Review, $"{Base}/{flagId}/explanation", cancellationToken));
+        }
+    }
+}
