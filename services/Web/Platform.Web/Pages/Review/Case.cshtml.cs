@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Mvc;
+using Platform.Web.Api;
+
+namespace Platform.Web.Pages.Review;
+
+/// <summary>
+/// One case: the declared facts, the rule's explanation, the recipient's observations and the full history, with the
+/// forms a counsellor (claim, dismiss, resolve, propose a sanction) or a supervisor (approve, reject) may use. Every
+/// limit is the review service's: its problem messages are shown as they come.
+/// </summary>
+public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage(api)
+{
+    [BindProperty(SupportsGet = true)]
+    public Guid CaseId { get; set; }
+
+    [BindProperty]
+    public string? Reason { get; set; }
+
+    [BindProperty]
+    public string? SupportAction { get; set; }
+
+    [BindProperty]
+    public string? Percent { get; set; }
+
+    [BindProperty]
+    public string? Months { get; set; }
+
+    [BindProperty]
+    public string? StartMonth { get; set; }
+
+    [BindProperty]
+    public Guid? ProposalId { get; set; }
+
+    /// <summary>Which form the last post came from, so its fields keep what was typed and the problem shows beside it.</summary>
+    public string? Form { get; private set; }
+
+    public ReviewCase? Case { get; private set; }
+
+    public DeclarationWithVersions? Declaration { get; private set; }
+
+    public RuleDefinition? Rule { get; private set; }
+
+    public string DefaultStartMonth => Rules.Calendar.Months.Format(Rules.Calendar.Months.Of(time.GetUtcNow()).AddMonths(1));
+
+    private string CasePath => $"/api/review/cases/{CaseId}";
+
+    public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public Task<IActionResult> OnPostClaimAsync(CancellationToken cancellationToken) =>
+        ActAsync("claim", $"{CasePath}/claim", new { }, Labels.T("Vous avez pris ce dossier.", "You have claimed this case."), null, cancellationToken);
+
+    public Task<IActionResult> OnPostDismissAsync(CancellationToken cancellationToken) =>
+        ActAsync("dismiss", $"{CasePath}/dismiss", new { reason = Reason },
+            Labels.T("Dossier classé sans suite : il a quitté la file.", "Case dismissed: it has left the queue."), "/review/queue", cancellationToken);
+
+    public Task<IActionResult> OnPostResolveAsync(CancellationToken cancellationToken) =>
+        ActAsync("resolve", $"{CasePath}/resolve", new { supportAction = SupportAction, reason = Reason },
+            Labels.T("Dossier clos avec un accompagnement.", "Case resolved with support."), "/review/queue", cancellationToken);
+
+    public Task<IActionResult> OnPostProposeAsync(CancellationToken cancellationToken) =>
+        ActAsync("propose", $"{CasePath}/sanction-proposals",
+            new { percent = Number(Percent), months = Number(Months), startMonth = StartMonth, reason = Reason },
+            Labels.T("Sanction proposée : l'allocataire est notifié et peut présenter ses observations ; une autre personne décidera.",
+                     "Sanction proposed: the recipient is notified and may send observations; someone else will decide."),
+            null, cancellationToken);
+
+    public Task<IActionResult> OnPostApproveAsync(CancellationToken cancellationToken) =>
+        ActAsync("decide", $"/api/review/sanction-proposals/{ProposalId}/approve", new { reason = Reason },
+            Labels.T("Sanction approuvée et signée.", "Sanction approved and signed."), null, cancellationToken);
+
+    public Task<IActionResult> OnPostRejectAsync(CancellationToken cancellationToken) =>
+        ActAsync("decide", $"/api/review/sanction-proposals/{ProposalId}/reject", new { reason = Reason },
+            Labels.T("Sanction rejetée.", "Sanction rejected."), null, cancellationToken);
+
+    private async Task<IActionResult> ActAsync(string form, string path, object body, string notice, string? then, CancellationToken cancellationToken)
+    {
+        var result = await Api.PostAsync<System.Text.Json.JsonElement>(PlatformService.Review, path, body, cancellationToken);
+        if (result.Succeeded)
+        {
+            return Done(notice, then ?? $"/review/cases/{CaseId}");
+        }
+
+        Form = form;
+        Problem = result.Problem;
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>A number as typed; anything else is sent as null so the service answers with its own message.</summary>
+    private static int? Number(string? text) =>
+        int.TryParse(text?.Trim().TrimEnd('%').Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value : null;
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var problem = Problem;
+        Problem = null;
+        Case = Read(await Api.GetAsync<ReviewCase>(PlatformService.Review, CasePath, cancellationToken));
+        if (Case is { } loaded)
+        {
+            var declaration = await Api.GetAsync<DeclarationWithVersions>(
+                PlatformService.Declarations,
+                $"/api/recipients/{Uri.EscapeDataString(loaded.Flag.RecipientId)}/declarations/{loaded.Flag.Week}",
+                cancellationToken);
+            Declaration = declaration.Value; // A missing week (the "declaration missing" rule) is a fact, not an error.
+            Rule = (await Api.GetAsync<RuleDefinition>(
+                PlatformService.Rules, $"/api/rules/{Uri.EscapeDataString(loaded.Flag.RuleId)}/versions/{loaded.Flag.RuleVersion}", cancellationToken)).Value;
+        }
+
+        Problem = problem ?? Problem;
+    }
+}

@@ -1,0 +1,28 @@
+using Platform.Web.Api;
+
+namespace Platform.Web.Pages.Review;
+
+/// <summary>Sanction proposals waiting for a second person: the cases in the "proposed" state, oldest first.</summary>
+public sealed class ProposalsModel(PlatformApi api) : PlatformPage(api)
+{
+    public List<(ReviewCase Case, Proposal Proposal)> Waiting { get; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        for (var page = 1; page <= QueueModel.MaxPages; page++)
+        {
+            var result = Read(await Api.GetAsync<CasePage>(
+                PlatformService.Review, $"/api/review/cases?status=proposed&page={page}&pageSize={QueueModel.PageSize}", cancellationToken));
+            if (result is null)
+            {
+                return;
+            }
+
+            Waiting.AddRange(result.Items.SelectMany(item => item.Proposals.Where(proposal => proposal.State == "pending").Select(proposal => (item, proposal))));
+            if ((long)page * QueueModel.PageSize >= result.Total)
+            {
+                return;
+            }
+        }
+    }
+}
