@@ -72,3 +72,19 @@ public sealed record AppliedParameter(string Name, decimal Value);
 public sealed record CrpaExplanation(
     Guid FlagId, string RuleId, int RuleVersion, string Week, Text DegreeAndModeOfContribution, Text DataAndSources, JsonElement Facts,
     Text ParametersAsApplied, IReadOnlyList<AppliedParameter> Parameters, Text OperationsPerformed, Text Explanation);
+
+public sealed record ReplayDeclaration(string Week, int Version, bool Late, decimal TotalHours, IReadOnlyList<Activity> Activities, DateTimeOffset SubmittedAt);
+
+public sealed record ReplayFlag(Guid FlagId, string Week, string RuleId, int RuleVersion, string State, JsonElement Facts, Text Explanation, DateTimeOffset RaisedAt);
+
+public sealed record ReplayStep(DateTimeOffset At, string Step, string? By, string? Detail, long Position);
+
+public sealed record ReplayCase(Guid CaseId, Guid FlagId, string State, string? ClaimedBy, IReadOnlyList<ReplayStep> History);
+
+public sealed record ReplayAdjustment(Guid DecisionId, int Percent, int Months, string FromMonth, decimal MonthlyAmountWithheld, string KeyId, string? LiftedFromMonth);
+
+public sealed record ReplayAllocation(string Month, decimal BaseAmount, decimal AmountDue, IReadOnlyList<ReplayAdjustment> Adjustments);
+
+public sealed record Replay(
+    string RecipientId, DateTimeOffset At, IReadOnlyList<ReplayDeclaration> Declarations, IReadOnlyList<ReplayFlag> Flags, IReadOnlyList<ReplayCase> Cases,
+    ReplayAllocation? Allocation);
