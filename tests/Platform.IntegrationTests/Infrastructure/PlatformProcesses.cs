@@ -20,6 +20,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
         ["review"] = ("services/Review/Platform.Review", "Platform.Review"),
         ["allocations"] = ("services/Allocations/Platform.Allocations", "Platform.Allocations"),
         ["audit"] = ("services/Audit/Platform.Audit", "Platform.Audit"),
+        ["web"] = ("services/Web/Platform.Web", "Platform.Web"),
     };
 
     public static readonly string RepositoryRoot = FindRepositoryRoot();

@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.WebEncoders;
 using Microsoft.IdentityModel.Tokens;
 using Platform.ServiceDefaults.Auth;
 using Platform.Web.Api;
@@ -32,6 +35,8 @@ public static class WebFrontSetup
         services.AddSingleton<DevTokenMinter>();
         services.AddHealthChecks();
         services.AddProblemDetails();
+        // French pages: write accented letters as themselves rather than as numeric entities.
+        services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 
         services.AddRazorPages(options =>
         {

@@ -101,7 +101,15 @@ public static class Labels
         JsonValueKind.True => T("oui", "yes"),
         JsonValueKind.False => T("non", "no"),
         JsonValueKind.Null or JsonValueKind.Undefined => "—",
-        JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Value)),
+        JsonValueKind.Array when value.GetArrayLength() == 0 => T("aucune", "none"),
+        JsonValueKind.Array => string.Join(" ; ", value.EnumerateArray().Select(Value)),
+        JsonValueKind.Object => string.Join(", ", value.EnumerateObject().Select(property => property.Name switch
+        {
+            "category" when property.Value.ValueKind == JsonValueKind.String => Category(property.Value.GetString()!),
+            "hours" or "totalHours" when property.Value.ValueKind == JsonValueKind.Number => Hours(property.Value.GetDecimal()),
+            "date" or "week" => Value(property.Value),
+            _ => $"{FactName(property.Name)} : {Value(property.Value)}",
+        })),
         _ => value.GetRawText(),
     };
 
@@ -114,6 +122,13 @@ public static class Labels
         "declared" => T("Semaine déclarée", "Week declared"),
         "shortWeeks" => T("Semaines insuffisantes", "Short weeks"),
         "week" => T("Semaine", "Week"),
+        "activities" => T("Activités déclarées", "Activities declared"),
+        "previousWeeks" => T("Semaines précédentes", "Previous weeks"),
+        "category" => T("Activité", "Activity"),
+        "hours" => T("Heures", "Hours"),
+        "date" => T("Date", "Date"),
+        "toleranceHours" => T("Tolérance (heures)", "Tolerance (hours)"),
+        "minimumShortfallWeeks" => T("Semaines insuffisantes avant signalement", "Short weeks before a flag"),
         _ => name,
     };
 }
