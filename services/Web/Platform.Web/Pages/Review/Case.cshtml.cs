@@ -38,6 +38,8 @@ public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage
 
     public DeclarationWithVersions? Declaration { get; private set; }
 
+    public ApiProblem? DeclarationProblem { get; private set; }
+
     public RuleDefinition? Rule { get; private set; }
 
     public string DefaultStartMonth => Rules.Calendar.Months.Format(Rules.Calendar.Months.Of(time.GetUtcNow()).AddMonths(1));
@@ -102,7 +104,9 @@ public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage
                 PlatformService.Declarations,
                 $"/api/recipients/{Uri.EscapeDataString(loaded.Flag.RecipientId)}/declarations/{loaded.Flag.Week}",
                 cancellationToken);
-            Declaration = declaration.Value; // A missing week (the "declaration missing" rule) is a fact, not an error.
+            Declaration = declaration.Value;
+            // A missing week (the "declaration missing" rule) is a fact, not an error; anything else is said as the service said it.
+            DeclarationProblem = declaration.Problem is { Status: not 404 } other ? other : null;
             Rule = (await Api.GetAsync<RuleDefinition>(
                 PlatformService.Rules, $"/api/rules/{Uri.EscapeDataString(loaded.Flag.RuleId)}/versions/{loaded.Flag.RuleVersion}", cancellationToken)).Value;
         }
