@@ -1,0 +1,301 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Platform.Contracts.Allocations;
+using Platform.Contracts.Review;
+using Platform.Contracts.Rules;
+
+namespace Platform.Audit.Log;
+
+/// <summary>One thing the log proves went wrong, at the entry where it shows.</summary>
+public sealed record Violation(long Position, string Kind, string Reason);
+
+/// <summary>The verification answer (API.md): <c>{ intact, entries, violations: [ { position, kind, reason } ] }</c>.</summary>
+public sealed record VerificationReport(bool Intact, long Entries, IReadOnlyList<Violation> Violations);
+
+/// <summary>Stable violation kinds a client can switch on.</summary>
+public static class ViolationKinds
+{
+    public const string MissingEntry = "missing-entry";
+    public const string AlteredEntry = "altered-entry";
+    public const string SequenceGap = "sequence-gap";
+    public const string DuplicateSequence = "duplicate-sequence";
+    public const string UnreadableEvent = "unreadable-event";
+    public const string AdjustmentWithoutDecision = "adjustment-without-decision";
+    public const string BadSignature = "bad-signature";
+    public const string SelfApproval = "self-approval";
+    public const string NoNotification = "no-notification";
+    public const string WindowNotRespected = "window-not-respected";
+    public const string FlagNotReproducible = "flag-not-reproducible";
+    public const string Truncated = "truncated";
+}
+
+/// <summary>Re-runs a flag's rule and version on its recorded facts and parameters: true when it raises the flag again.</summary>
+public delegate bool FlagReproduction(FlagRaised flag);
+
+/// <summary>
+/// Checks the log in one pass, in position order, in memory that does not grow with the log: what it keeps is the
+/// last hash, each producer's next sequence number and its open gaps, and the few facts sanctions are checked
+/// against (decisions, notifications, observations), which are rare next to declarations.
+/// </summary>
+public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, int maxViolations = 10_000)
+{
+    private readonly List<Violation> violations = [];
+    private readonly Dictionary<string, ProducerSequence> producers = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, (SanctionDecided Decision, long Position)> decisions = [];
+    private readonly Dictionary<Guid, RecipientNotified> notifications = [];
+    private readonly Dictionary<Guid, DateTimeOffset> firstObservations = [];
+    private readonly ArrayBufferWriter<byte> canonical = new(4096);
+    private readonly byte[] computed = new byte[EntryHash.Size];
+    private byte[] lastHash = EntryHash.Genesis;
+    private long lastPosition;
+    private long entries;
+    private bool truncated;
+
+    public long Entries => entries;
+
+    public void Add(LogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        entries++;
+        CheckChain(entry);
+        CheckSequence(entry);
+        CheckContent(entry);
+    }
+
+    /// <summary>
+    /// Ends the pass. <paramref name="headPosition"/> is the last position the log's head row records: entries removed
+    /// from the end of the log leave no gap between the rows that remain, only this difference.
+    /// </summary>
+    public VerificationReport Complete(long headPosition)
+    {
+        ReportMissing(lastPosition + 1, headPosition, $"the log's head records position {headPosition} but the log ends at {lastPosition}");
+
+        foreach (var (producer, sequence) in producers.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            foreach (var gap in sequence.Gaps)
+            {
+                var numbers = gap.From == gap.To
+                    ? gap.From.ToString(CultureInfo.InvariantCulture)
+                    : $"{gap.From.ToString(CultureInfo.InvariantCulture)}–{gap.To.ToString(CultureInfo.InvariantCulture)}";
+                Report(gap.SeenAt, ViolationKinds.SequenceGap, $"producer '{producer}': sequence number(s) {numbers} never reached the log");
+            }
+        }
+
+        var ordered = violations.OrderBy(violation => violation.Position).ToList();
+        if (truncated)
+        {
+            ordered.Add(new Violation(lastPosition, ViolationKinds.Truncated, $"more than {maxViolations} violations: the rest are not listed"));
+        }
+
+        return new VerificationReport(ordered.Count == 0, entries, ordered);
+    }
+
+    private void CheckChain(LogEntry entry)
+    {
+        var expected = lastPosition + 1;
+        ReportMissing(expected, entry.Position - 1, $"the log goes from {lastPosition} to {entry.Position}");
+
+        EntryHash.Compute(entry, canonical, computed);
+        if (!computed.AsSpan().SequenceEqual(entry.EntryHash))
+        {
+            Report(entry.Position, ViolationKinds.AlteredEntry, "the entry's content no longer matches its recorded SHA-256");
+        }
+        else if (entry.Position == expected && !entry.PreviousHash.AsSpan().SequenceEqual(lastHash))
+        {
+            // This entry is untouched but its link does not match: the entry before it was rewritten, hash included.
+            Report(lastPosition, ViolationKinds.AlteredEntry, $"the entry was rewritten with a new hash: entry {entry.Position} links to a different one");
+        }
+
+        lastHash = entry.EntryHash;
+        lastPosition = entry.Position;
+    }
+
+    private void CheckSequence(LogEntry entry)
+    {
+        if (!producers.TryGetValue(entry.Producer, out var sequence))
+        {
+            sequence = new ProducerSequence();
+            producers[entry.Producer] = sequence;
+        }
+
+        if (!sequence.Accept(entry.ProducerSequence, entry.Position))
+        {
+            Report(entry.Position, ViolationKinds.DuplicateSequence,
+                $"producer '{entry.Producer}' already used sequence number {entry.ProducerSequence.ToString(CultureInfo.InvariantCulture)} for another event");
+        }
+    }
+
+    private void CheckContent(LogEntry entry)
+    {
+        var type = entry.MessageType;
+        try
+        {
+            if (type == EventTypes.FlagRaised)
+            {
+                CheckFlag(entry, EventTypes.Read<FlagRaised>(entry));
+            }
+            else if (type == EventTypes.SanctionDecided)
+            {
+                var decision = EventTypes.Read<SanctionDecided>(entry);
+                decisions.TryAdd(decision.DecisionId, (decision, entry.Position));
+            }
+            else if (type == EventTypes.RecipientNotified)
+            {
+                var notification = EventTypes.Read<RecipientNotified>(entry);
+                notifications.TryAdd(notification.NotificationId, notification);
+            }
+            else if (type == EventTypes.ObservationReceived)
+            {
+                var observation = EventTypes.Read<ObservationReceived>(entry);
+                if (!firstObservations.TryGetValue(observation.FlagId, out var first) || observation.ReceivedAt < first)
+                {
+                    firstObservations[observation.FlagId] = observation.ReceivedAt;
+                }
+            }
+            else if (type == EventTypes.AllocationAdjusted)
+            {
+                CheckAdjustment(entry, EventTypes.Read<AllocationAdjusted>(entry));
+            }
+        }
+        catch (JsonException exception)
+        {
+            Report(entry.Position, ViolationKinds.UnreadableEvent, $"the body cannot be read as {EventTypes.ShortName(type)}: {exception.Message}");
+        }
+    }
+
+    private void CheckFlag(LogEntry entry, FlagRaised flag)
+    {
+        bool raised;
+        try
+        {
+            raised = reproduce(flag);
+        }
+        catch (Exception exception) when (exception is ArgumentException or KeyNotFoundException or InvalidOperationException or JsonException or FormatException)
+        {
+            Report(entry.Position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} cannot be re-run on the recorded facts: {exception.Message}");
+            return;
+        }
+
+        if (!raised)
+        {
+            Report(entry.Position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} re-run on the recorded facts and parameters does not raise this flag");
+        }
+    }
+
+    private void CheckAdjustment(LogEntry entry, AllocationAdjusted adjustment)
+    {
+        if (!decisions.TryGetValue(adjustment.DecisionId, out var found))
+        {
+            Report(entry.Position, ViolationKinds.AdjustmentWithoutDecision, $"no sanction decision {adjustment.DecisionId} precedes this adjustment in the log");
+            return;
+        }
+
+        var decision = found.Decision;
+        if (decision.RecipientId != adjustment.RecipientId || decision.Percent != adjustment.Percent || decision.Months != adjustment.Months)
+        {
+            Report(entry.Position, ViolationKinds.AdjustmentWithoutDecision, $"the adjustment does not apply decision {decision.DecisionId} (at {found.Position}) as decided");
+        }
+
+        if (keys.Check(decision) is { } signatureProblem)
+        {
+            Report(entry.Position, ViolationKinds.BadSignature, $"decision {decision.DecisionId} (at {found.Position}): {signatureProblem}");
+        }
+
+        if (string.IsNullOrWhiteSpace(decision.ProposedBy) || string.Equals(decision.ProposedBy, decision.ApprovedBy, StringComparison.Ordinal))
+        {
+            Report(entry.Position, ViolationKinds.SelfApproval, $"decision {decision.DecisionId} (at {found.Position}) was proposed and approved by the same person");
+        }
+
+        if (!notifications.TryGetValue(decision.NotificationId, out var notification) || notification.ProposalId != decision.ProposalId)
+        {
+            Report(entry.Position, ViolationKinds.NoNotification, $"decision {decision.DecisionId} (at {found.Position}): no notification of the recipient about proposal {decision.ProposalId} precedes it");
+            return;
+        }
+
+        var heard = firstObservations.TryGetValue(decision.FlagId, out var observed) && observed <= decision.DecidedAt;
+        if (decision.DecidedAt < notification.AnswerBy && !heard)
+        {
+            Report(entry.Position, ViolationKinds.WindowNotRespected,
+                $"decision {decision.DecisionId} (at {found.Position}) was taken at {decision.DecidedAt:O}, before the answer deadline {notification.AnswerBy:O}, and no observation had been received");
+        }
+    }
+
+    /// <summary>One violation per missing position, so each is reported exactly; a huge hole as one.</summary>
+    private void ReportMissing(long from, long to, string context)
+    {
+        if (to - from >= 100)
+        {
+            Report(from, ViolationKinds.MissingEntry, $"entries {from} to {to} are missing: {context}");
+            return;
+        }
+
+        for (var missing = from; missing <= to; missing++)
+        {
+            Report(missing, ViolationKinds.MissingEntry, $"entry {missing} is missing: {context}");
+        }
+    }
+
+    private void Report(long position, string kind, string reason)
+    {
+        if (violations.Count >= maxViolations)
+        {
+            truncated = true;
+            return;
+        }
+
+        violations.Add(new Violation(position, kind, reason));
+    }
+
+    /// <summary>
+    /// One producer's sequence: the next number expected and the ranges not seen yet. Events may reach the log a little
+    /// out of order (concurrent consumers), so a hole is only a gap if it is still open at the end.
+    /// </summary>
+    private sealed class ProducerSequence
+    {
+        private readonly List<Gap> gaps = [];
+        private long next = 1;
+
+        public IEnumerable<Gap> Gaps => gaps;
+
+        /// <summary>False when <paramref name="number"/> was already seen.</summary>
+        public bool Accept(long number, long position)
+        {
+            if (number == next)
+            {
+                next++;
+                return true;
+            }
+
+            if (number > next)
+            {
+                gaps.Add(new Gap(next, number - 1, position));
+                next = number + 1;
+                return true;
+            }
+
+            var index = gaps.FindIndex(gap => gap.From <= number && number <= gap.To);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            var hole = gaps[index];
+            gaps.RemoveAt(index);
+            if (hole.From < number)
+            {
+                gaps.Insert(index, hole with { To = number - 1 });
+                index++;
+            }
+
+            if (number < hole.To)
+            {
+                gaps.Insert(index, hole with { From = number + 1 });
+            }
+
+            return true;
+        }
+    }
+
+    private sealed record Gap(long From, long To, long SeenAt);
+}
