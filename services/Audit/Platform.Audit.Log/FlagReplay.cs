@@ -1,13 +1,16 @@
 using Platform.Contracts.Rules;
+using Platform.Rules;
 
 namespace Platform.Audit.Log;
 
 /// <summary>Re-runs a recorded flag's rule, at its recorded version, on its recorded facts and parameters.</summary>
 public static class FlagReplay
 {
+    /// <summary>True when the rule raises the flag again; an unknown rule or version cannot reproduce anything.</summary>
     public static bool Reproduce(FlagRaised flag)
     {
         ArgumentNullException.ThrowIfNull(flag);
-        throw new InvalidOperationException("The rule catalogue's replay is not available yet.");
+        return RuleReplay.WouldRaise(flag.RuleId, flag.RuleVersion, flag.Facts, flag.Parameters ?? new Dictionary<string, decimal>())
+            ?? throw new KeyNotFoundException($"the catalogue has no rule {flag.RuleId} at version {flag.RuleVersion}");
     }
 }
