@@ -42,7 +42,7 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
 {
     private readonly List<Violation> violations = [];
     private readonly Dictionary<string, ProducerSequence> producers = new(StringComparer.Ordinal);
-    private readonly Dictionary<Guid, (SanctionDecided Decision, long Position)> decisions = [];
+    private readonly Dictionary<Guid, RecordedDecision> decisions = [];
     private readonly Dictionary<Guid, RecipientNotified> notifications = [];
     private readonly Dictionary<Guid, DateTimeOffset> firstObservations = [];
     private readonly ArrayBufferWriter<byte> canonical = new(4096);
@@ -138,7 +138,13 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
             else if (type == EventTypes.SanctionDecided)
             {
                 var decision = EventTypes.Read<SanctionDecided>(entry);
-                decisions.TryAdd(decision.DecisionId, (decision, entry.Position));
+                // What preceded the decision in the log is what it can rely on: notification and observation are looked
+                // up now, not when the adjustment arrives.
+                decisions.TryAdd(decision.DecisionId, new RecordedDecision(
+                    decision,
+                    entry.Position,
+                    notifications.GetValueOrDefault(decision.NotificationId),
+                    firstObservations.TryGetValue(decision.FlagId, out var observed) ? observed : null));
             }
             else if (type == EventTypes.RecipientNotified)
             {
@@ -207,13 +213,13 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
             Report(entry.Position, ViolationKinds.SelfApproval, $"decision {decision.DecisionId} (at {found.Position}) was proposed and approved by the same person");
         }
 
-        if (!notifications.TryGetValue(decision.NotificationId, out var notification) || notification.ProposalId != decision.ProposalId)
+        if (found.Notification is not { } notification || notification.ProposalId != decision.ProposalId)
         {
             Report(entry.Position, ViolationKinds.NoNotification, $"decision {decision.DecisionId} (at {found.Position}): no notification of the recipient about proposal {decision.ProposalId} precedes it");
             return;
         }
 
-        var heard = firstObservations.TryGetValue(decision.FlagId, out var observed) && observed <= decision.DecidedAt;
+        var heard = found.FirstObservation is { } observed && observed <= decision.DecidedAt;
         if (decision.DecidedAt < notification.AnswerBy && !heard)
         {
             Report(entry.Position, ViolationKinds.WindowNotRespected,
@@ -296,6 +302,9 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
             return true;
         }
     }
+
+    private sealed record RecordedDecision(
+        SanctionDecided Decision, long Position, RecipientNotified? Notification, DateTimeOffset? FirstObservation);
 
     private sealed record Gap(long From, long To, long SeenAt);
 }
