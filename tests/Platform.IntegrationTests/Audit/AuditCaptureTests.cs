@@ -54,6 +54,9 @@ public sealed class AuditCaptureTests(AuditFixture fixture) : IClassFixture<Audi
         }
 
         Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM audit_log l WHERE sha256(audit_canonical(l)) <> l.entry_hash"));
+        var verification = await fixture.Audit.ClientFor("auditor", "auditor-7").GetFromJsonAsync<JsonElement>("/api/audit/verification");
+        Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
+        Assert.True(verification.GetProperty("entries").GetInt64() >= 3);
     }
 
     [Fact]
