@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
+using Platform.Audit.Capture;
+using Platform.Audit.Log;
 
 namespace Platform.Audit.Tests;
 
@@ -66,6 +68,30 @@ public sealed class CliTests : IAsyncLifetime
             .Select(v => (v.GetProperty("position").GetInt64(), v.GetProperty("kind").GetString())).ToList();
         Assert.Contains((123L, "altered-entry"), violations);
         Assert.Contains((321L, "missing-entry"), violations);
+    }
+
+    [Fact]
+    public async Task Verify_AnEntryLargerThanTheReadBuffer_IsCheckedLikeAnyOther()
+    {
+        var huge = "{\"note\":\"" + new string('x', 3 << 20) + "\"}";
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        {
+            var appender = new LogAppender(dataSource);
+            var captured = new CapturedEvent(
+                Guid.NewGuid(), "urn:message:Platform.Contracts.Declarations:EngagementSet", "bulky", 1, LogBuilder.Start, LogBuilder.Start, "r-1",
+                System.Text.Encoding.UTF8.GetBytes(huge));
+            Assert.Equal(501, Assert.Single(await appender.AppendAsync([captured], CancellationToken.None)).Position);
+        }
+
+        var intact = await RunAsync("verify", "--no-progress");
+        await TamperAsync("UPDATE audit_log SET body = body || ' '::bytea WHERE position = 501");
+        var altered = await RunAsync("verify", "--no-progress");
+
+        Assert.Equal(0, intact.ExitCode);
+        Assert.Equal(1, altered.ExitCode);
+        using var report = JsonDocument.Parse(altered.Stdout);
+        var violation = Assert.Single(report.RootElement.GetProperty("violations").EnumerateArray());
+        Assert.Equal(501, violation.GetProperty("position").GetInt64());
     }
 
     [Fact]

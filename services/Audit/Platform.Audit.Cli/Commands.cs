@@ -36,14 +36,7 @@ public static class Commands
         var head = await HeadAsync(connection, cancellationToken);
         var verifier = new LogVerifier(keys, FlagReplay.Reproduce);
         var started = DateTime.UtcNow;
-        await WithProgressAsync(line, "verifying", head, async advance =>
-        {
-            await foreach (var entry in LogReader.ReadAllAsync(connection, cancellationToken))
-            {
-                verifier.Add(entry);
-                advance(verifier.Entries);
-            }
-        });
+        await WithProgressAsync(line, "verifying", head, advance => RawLogScanner.ScanAsync(connection, verifier, advance, cancellationToken));
         await snapshot.CommitAsync(cancellationToken);
         var report = verifier.Complete(head);
         var seconds = (DateTime.UtcNow - started).TotalSeconds;
@@ -182,6 +175,7 @@ public static class Commands
                         task.Value = done;
                     }
                 });
+                // The scanner reports every 16,384 entries itself; both paths land here.
                 task.Value = task.MaxValue;
             });
     }

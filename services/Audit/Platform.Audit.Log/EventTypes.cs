@@ -51,3 +51,53 @@ public static class EventTypes
         return JsonSerializer.Deserialize<T>(entry.Body, Json) ?? throw new JsonException("The body is JSON null.");
     }
 }
+
+/// <summary>The contracts whose content verification reads; every other event is checked for chain and sequence only.</summary>
+public enum ContentType
+{
+    Other,
+    FlagRaised,
+    SanctionDecided,
+    RecipientNotified,
+    ObservationReceived,
+    AllocationAdjusted,
+}
+
+public static class ContentTypes
+{
+    private static readonly (byte[] Utf8, string Urn, ContentType Type)[] Known =
+    [
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.FlagRaised), EventTypes.FlagRaised, ContentType.FlagRaised),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.SanctionDecided), EventTypes.SanctionDecided, ContentType.SanctionDecided),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.RecipientNotified), EventTypes.RecipientNotified, ContentType.RecipientNotified),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.ObservationReceived), EventTypes.ObservationReceived, ContentType.ObservationReceived),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.AllocationAdjusted), EventTypes.AllocationAdjusted, ContentType.AllocationAdjusted),
+    ];
+
+    public static ContentType Of(string messageType)
+    {
+        foreach (var (_, urn, type) in Known)
+        {
+            if (string.Equals(urn, messageType, StringComparison.Ordinal))
+            {
+                return type;
+            }
+        }
+
+        return ContentType.Other;
+    }
+
+    /// <summary>The same, from the UTF-8 bytes of the type as stored: no string per entry.</summary>
+    public static ContentType Of(ReadOnlySpan<byte> messageType)
+    {
+        foreach (var (utf8, _, type) in Known)
+        {
+            if (messageType.SequenceEqual(utf8))
+            {
+                return type;
+            }
+        }
+
+        return ContentType.Other;
+    }
+}

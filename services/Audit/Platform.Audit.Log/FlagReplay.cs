@@ -1,4 +1,3 @@
-using Platform.Contracts.Rules;
 using Platform.Rules;
 
 namespace Platform.Audit.Log;
@@ -7,7 +6,7 @@ namespace Platform.Audit.Log;
 public static class FlagReplay
 {
     /// <summary>True when the rule raises the flag again; an unknown rule or version cannot reproduce anything.</summary>
-    public static bool Reproduce(FlagRaised flag)
+    public static bool Reproduce(RecordedFlag flag)
     {
         ArgumentNullException.ThrowIfNull(flag);
         return RuleReplay.WouldRaise(flag.RuleId, flag.RuleVersion, flag.Facts, flag.Parameters ?? new Dictionary<string, decimal>())

@@ -31,7 +31,10 @@ public static class ViolationKinds
 }
 
 /// <summary>Re-runs a flag's rule and version on its recorded facts and parameters: true when it raises the flag again.</summary>
-public delegate bool FlagReproduction(FlagRaised flag);
+public delegate bool FlagReproduction(RecordedFlag flag);
+
+/// <summary>What re-running a flag needs from a recorded <see cref="FlagRaised"/>, and no more (its texts are not read).</summary>
+public sealed record RecordedFlag(string RuleId, int RuleVersion, JsonElement Facts, IReadOnlyDictionary<string, decimal>? Parameters);
 
 /// <summary>
 /// Checks the log in one pass, in position order, in memory that does not grow with the log: what it keeps is the
@@ -47,7 +50,7 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
     private readonly Dictionary<Guid, DateTimeOffset> firstObservations = [];
     private readonly ArrayBufferWriter<byte> canonical = new(4096);
     private readonly byte[] computed = new byte[EntryHash.Size];
-    private byte[] lastHash = EntryHash.Genesis;
+    private readonly byte[] lastHash = EntryHash.Genesis;
     private long lastPosition;
     private long entries;
     private bool truncated;
@@ -57,10 +60,31 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
     public void Add(LogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        EntryHash.Compute(entry, canonical, computed);
+        Add(entry.Position, entry.PreviousHash, entry.EntryHash, computed, entry.Producer, entry.ProducerSequence, ContentTypes.Of(entry.MessageType), entry.Body);
+    }
+
+    /// <summary>
+    /// The same check on an entry read without materialising it (see <see cref="RawLogScanner"/>):
+    /// <paramref name="computedHash"/> is the SHA-256 of its canonical bytes as recomputed by the caller.
+    /// </summary>
+    public void Add(
+        long position,
+        ReadOnlySpan<byte> previousHash,
+        ReadOnlySpan<byte> entryHash,
+        ReadOnlySpan<byte> computedHash,
+        string producer,
+        long producerSequence,
+        ContentType type,
+        ReadOnlySpan<byte> body)
+    {
         entries++;
-        CheckChain(entry);
-        CheckSequence(entry);
-        CheckContent(entry);
+        CheckChain(position, previousHash, entryHash, computedHash);
+        CheckSequence(position, producer, producerSequence);
+        if (type != ContentType.Other)
+        {
+            CheckContent(position, type, body);
+        }
     }
 
     /// <summary>
@@ -91,86 +115,91 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
         return new VerificationReport(ordered.Count == 0, entries, ordered);
     }
 
-    private void CheckChain(LogEntry entry)
+    private void CheckChain(long position, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> entryHash, ReadOnlySpan<byte> computedHash)
     {
         var expected = lastPosition + 1;
-        ReportMissing(expected, entry.Position - 1, $"the log goes from {lastPosition} to {entry.Position}");
-
-        EntryHash.Compute(entry, canonical, computed);
-        if (!computed.AsSpan().SequenceEqual(entry.EntryHash))
+        if (position > expected)
         {
-            Report(entry.Position, ViolationKinds.AlteredEntry, "the entry's content no longer matches its recorded SHA-256");
+            ReportMissing(expected, position - 1, $"the log goes from {lastPosition} to {position}");
         }
-        else if (entry.Position == expected && !entry.PreviousHash.AsSpan().SequenceEqual(lastHash))
+
+        if (!computedHash.SequenceEqual(entryHash))
+        {
+            Report(position, ViolationKinds.AlteredEntry, "the entry's content no longer matches its recorded SHA-256");
+        }
+        else if (position == expected && !previousHash.SequenceEqual(lastHash))
         {
             // This entry is untouched but its link does not match: the entry before it was rewritten, hash included.
-            Report(lastPosition, ViolationKinds.AlteredEntry, $"the entry was rewritten with a new hash: entry {entry.Position} links to a different one");
+            Report(lastPosition, ViolationKinds.AlteredEntry, $"the entry was rewritten with a new hash: entry {position} links to a different one");
         }
 
-        lastHash = entry.EntryHash;
-        lastPosition = entry.Position;
+        entryHash.CopyTo(lastHash);
+        lastPosition = position;
     }
 
-    private void CheckSequence(LogEntry entry)
+    private void CheckSequence(long position, string producer, long producerSequence)
     {
-        if (!producers.TryGetValue(entry.Producer, out var sequence))
+        if (!producers.TryGetValue(producer, out var sequence))
         {
             sequence = new ProducerSequence();
-            producers[entry.Producer] = sequence;
+            producers[producer] = sequence;
         }
 
-        if (!sequence.Accept(entry.ProducerSequence, entry.Position))
+        if (!sequence.Accept(producerSequence, position))
         {
-            Report(entry.Position, ViolationKinds.DuplicateSequence,
-                $"producer '{entry.Producer}' already used sequence number {entry.ProducerSequence.ToString(CultureInfo.InvariantCulture)} for another event");
+            Report(position, ViolationKinds.DuplicateSequence,
+                $"producer '{producer}' already used sequence number {producerSequence.ToString(CultureInfo.InvariantCulture)} for another event");
         }
     }
 
-    private void CheckContent(LogEntry entry)
+    private void CheckContent(long position, ContentType type, ReadOnlySpan<byte> body)
     {
-        var type = entry.MessageType;
         try
         {
-            if (type == EventTypes.FlagRaised)
+            switch (type)
             {
-                CheckFlag(entry, EventTypes.Read<FlagRaised>(entry));
-            }
-            else if (type == EventTypes.SanctionDecided)
-            {
-                var decision = EventTypes.Read<SanctionDecided>(entry);
-                // What preceded the decision in the log is what it can rely on: notification and observation are looked
-                // up now, not when the adjustment arrives.
-                decisions.TryAdd(decision.DecisionId, new RecordedDecision(
-                    decision,
-                    entry.Position,
-                    notifications.GetValueOrDefault(decision.NotificationId),
-                    firstObservations.TryGetValue(decision.FlagId, out var observed) ? observed : null));
-            }
-            else if (type == EventTypes.RecipientNotified)
-            {
-                var notification = EventTypes.Read<RecipientNotified>(entry);
-                notifications.TryAdd(notification.NotificationId, notification);
-            }
-            else if (type == EventTypes.ObservationReceived)
-            {
-                var observation = EventTypes.Read<ObservationReceived>(entry);
-                if (!firstObservations.TryGetValue(observation.FlagId, out var first) || observation.ReceivedAt < first)
-                {
-                    firstObservations[observation.FlagId] = observation.ReceivedAt;
-                }
-            }
-            else if (type == EventTypes.AllocationAdjusted)
-            {
-                CheckAdjustment(entry, EventTypes.Read<AllocationAdjusted>(entry));
+                case ContentType.FlagRaised:
+                    CheckFlag(position, Read<RecordedFlag>(body));
+                    break;
+                case ContentType.SanctionDecided:
+                    var decision = Read<SanctionDecided>(body);
+                    // What preceded the decision in the log is what it can rely on: notification and observation are looked
+                    // up now, not when the adjustment arrives.
+                    decisions.TryAdd(decision.DecisionId, new RecordedDecision(
+                        decision,
+                        position,
+                        notifications.GetValueOrDefault(decision.NotificationId),
+                        firstObservations.TryGetValue(decision.FlagId, out var observed) ? observed : null));
+                    break;
+                case ContentType.RecipientNotified:
+                    var notification = Read<RecipientNotified>(body);
+                    notifications.TryAdd(notification.NotificationId, notification);
+                    break;
+                case ContentType.ObservationReceived:
+                    var observation = Read<ObservationReceived>(body);
+                    if (!firstObservations.TryGetValue(observation.FlagId, out var first) || observation.ReceivedAt < first)
+                    {
+                        firstObservations[observation.FlagId] = observation.ReceivedAt;
+                    }
+
+                    break;
+                case ContentType.AllocationAdjusted:
+                    CheckAdjustment(position, Read<AllocationAdjusted>(body));
+                    break;
+                default:
+                    break;
             }
         }
         catch (JsonException exception)
         {
-            Report(entry.Position, ViolationKinds.UnreadableEvent, $"the body cannot be read as {EventTypes.ShortName(type)}: {exception.Message}");
+            Report(position, ViolationKinds.UnreadableEvent, $"the body cannot be read as {type}: {exception.Message}");
         }
     }
 
-    private void CheckFlag(LogEntry entry, FlagRaised flag)
+    private static T Read<T>(ReadOnlySpan<byte> body) =>
+        JsonSerializer.Deserialize<T>(body, EventTypes.Json) ?? throw new JsonException("The body is JSON null.");
+
+    private void CheckFlag(long position, RecordedFlag flag)
     {
         bool raised;
         try
@@ -179,50 +208,50 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
         }
         catch (Exception exception) when (exception is ArgumentException or KeyNotFoundException or InvalidOperationException or JsonException or FormatException)
         {
-            Report(entry.Position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} cannot be re-run on the recorded facts: {exception.Message}");
+            Report(position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} cannot be re-run on the recorded facts: {exception.Message}");
             return;
         }
 
         if (!raised)
         {
-            Report(entry.Position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} re-run on the recorded facts and parameters does not raise this flag");
+            Report(position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} re-run on the recorded facts and parameters does not raise this flag");
         }
     }
 
-    private void CheckAdjustment(LogEntry entry, AllocationAdjusted adjustment)
+    private void CheckAdjustment(long position, AllocationAdjusted adjustment)
     {
         if (!decisions.TryGetValue(adjustment.DecisionId, out var found))
         {
-            Report(entry.Position, ViolationKinds.AdjustmentWithoutDecision, $"no sanction decision {adjustment.DecisionId} precedes this adjustment in the log");
+            Report(position, ViolationKinds.AdjustmentWithoutDecision, $"no sanction decision {adjustment.DecisionId} precedes this adjustment in the log");
             return;
         }
 
         var decision = found.Decision;
         if (decision.RecipientId != adjustment.RecipientId || decision.Percent != adjustment.Percent || decision.Months != adjustment.Months)
         {
-            Report(entry.Position, ViolationKinds.AdjustmentWithoutDecision, $"the adjustment does not apply decision {decision.DecisionId} (at {found.Position}) as decided");
+            Report(position, ViolationKinds.AdjustmentWithoutDecision, $"the adjustment does not apply decision {decision.DecisionId} (at {found.Position}) as decided");
         }
 
         if (keys.Check(decision) is { } signatureProblem)
         {
-            Report(entry.Position, ViolationKinds.BadSignature, $"decision {decision.DecisionId} (at {found.Position}): {signatureProblem}");
+            Report(position, ViolationKinds.BadSignature, $"decision {decision.DecisionId} (at {found.Position}): {signatureProblem}");
         }
 
         if (string.IsNullOrWhiteSpace(decision.ProposedBy) || string.Equals(decision.ProposedBy, decision.ApprovedBy, StringComparison.Ordinal))
         {
-            Report(entry.Position, ViolationKinds.SelfApproval, $"decision {decision.DecisionId} (at {found.Position}) was proposed and approved by the same person");
+            Report(position, ViolationKinds.SelfApproval, $"decision {decision.DecisionId} (at {found.Position}) was proposed and approved by the same person");
         }
 
         if (found.Notification is not { } notification || notification.ProposalId != decision.ProposalId)
         {
-            Report(entry.Position, ViolationKinds.NoNotification, $"decision {decision.DecisionId} (at {found.Position}): no notification of the recipient about proposal {decision.ProposalId} precedes it");
+            Report(position, ViolationKinds.NoNotification, $"decision {decision.DecisionId} (at {found.Position}): no notification of the recipient about proposal {decision.ProposalId} precedes it");
             return;
         }
 
         var heard = found.FirstObservation is { } observed && observed <= decision.DecidedAt;
         if (decision.DecidedAt < notification.AnswerBy && !heard)
         {
-            Report(entry.Position, ViolationKinds.WindowNotRespected,
+            Report(position, ViolationKinds.WindowNotRespected,
                 $"decision {decision.DecisionId} (at {found.Position}) was taken at {decision.DecidedAt:O}, before the answer deadline {notification.AnswerBy:O}, and no observation had been received");
         }
     }

@@ -19,7 +19,7 @@ public sealed class LogAppender(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var head = await connection.QuerySingleAsync<Head>(
-            "SELECT position, entry_hash FROM audit_head FOR UPDATE", transaction: transaction);
+            "SELECT position, entry_hash AS EntryHash FROM audit_head FOR UPDATE", transaction: transaction);
         var ids = events.Select(captured => captured.MessageId).Distinct().ToArray();
         var known = (await connection.QueryAsync<Guid>(
             "SELECT message_id FROM audit_log WHERE message_id = ANY(@ids)", new { ids }, transaction)).ToHashSet();

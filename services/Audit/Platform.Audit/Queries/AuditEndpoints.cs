@@ -93,10 +93,7 @@ public static class AuditEndpoints
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var head = await connection.ExecuteScalarAsync<long>("SELECT position FROM audit_head", transaction: snapshot);
         var verifier = new LogVerifier(keys, reproduce);
-        await foreach (var entry in LogReader.ReadAllAsync(connection, cancellationToken))
-        {
-            verifier.Add(entry);
-        }
+        await RawLogScanner.ScanAsync(connection, verifier, progress: null, cancellationToken);
 
         await snapshot.CommitAsync(cancellationToken);
         return TypedResults.Ok(verifier.Complete(head));
