@@ -39,7 +39,7 @@ internal sealed class LogBuilder
 
     public static VerificationReport Verify(IEnumerable<LogEntry> entries, DecisionKeys keys, long head)
     {
-        var verifier = new LogVerifier(keys, FlagReplay.Reproduce);
+        using var verifier = new LogVerifier(keys, FlagReplay.Reproduce);
         foreach (var entry in entries)
         {
             verifier.Add(entry);

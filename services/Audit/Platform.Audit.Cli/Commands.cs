@@ -34,7 +34,7 @@ public static class Commands
         // One snapshot for the head and the rows: appends during the pass are not mistaken for a truncated log.
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var head = await HeadAsync(connection, cancellationToken);
-        var verifier = new LogVerifier(keys, FlagReplay.Reproduce);
+        using var verifier = new LogVerifier(keys, FlagReplay.Reproduce);
         var started = DateTime.UtcNow;
         await WithProgressAsync(line, "verifying", head, advance => RawLogScanner.ScanAsync(connection, verifier, advance, cancellationToken));
         await snapshot.CommitAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Platform.Contracts.Allocations;
@@ -41,7 +42,7 @@ public sealed record RecordedFlag(string RuleId, int RuleVersion, JsonElement Fa
 /// last hash, each producer's next sequence number and its open gaps, and the few facts sanctions are checked
 /// against (decisions, notifications, observations), which are rare next to declarations.
 /// </summary>
-public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, int maxViolations = 10_000)
+public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, int maxViolations = 10_000) : IDisposable
 {
     private readonly List<Violation> violations = [];
     private readonly Dictionary<string, ProducerSequence> producers = new(StringComparer.Ordinal);
@@ -51,6 +52,7 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
     private readonly ArrayBufferWriter<byte> canonical = new(4096);
     private readonly byte[] computed = new byte[EntryHash.Size];
     private readonly byte[] lastHash = EntryHash.Genesis;
+    private FlagWorker? flagWorker;
     private long lastPosition;
     private long entries;
     private bool truncated;
@@ -106,6 +108,11 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
             }
         }
 
+        foreach (var found in flagWorker?.Finish() ?? [])
+        {
+            Report(found.Position, found.Kind, found.Reason);
+        }
+
         var ordered = violations.OrderBy(violation => violation.Position).ToList();
         if (truncated)
         {
@@ -159,7 +166,8 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
             switch (type)
             {
                 case ContentType.FlagRaised:
-                    CheckFlag(position, Read<RecordedFlag>(body));
+                    // Re-running a rule is the costliest check and depends on nothing else in the log: it runs beside the scan.
+                    (flagWorker ??= new FlagWorker(reproduce)).Post(position, body);
                     break;
                 case ContentType.SanctionDecided:
                     var decision = Read<SanctionDecided>(body);
@@ -199,24 +207,6 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
     private static T Read<T>(ReadOnlySpan<byte> body) =>
         JsonSerializer.Deserialize<T>(body, EventTypes.Json) ?? throw new JsonException("The body is JSON null.");
 
-    private void CheckFlag(long position, RecordedFlag flag)
-    {
-        bool raised;
-        try
-        {
-            raised = reproduce(flag);
-        }
-        catch (Exception exception) when (exception is ArgumentException or KeyNotFoundException or InvalidOperationException or JsonException or FormatException)
-        {
-            Report(position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} cannot be re-run on the recorded facts: {exception.Message}");
-            return;
-        }
-
-        if (!raised)
-        {
-            Report(position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} re-run on the recorded facts and parameters does not raise this flag");
-        }
-    }
 
     private void CheckAdjustment(long position, AllocationAdjusted adjustment)
     {
@@ -329,6 +319,97 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
             }
 
             return true;
+        }
+    }
+
+    public void Dispose() => flagWorker?.Dispose();
+
+    /// <summary>
+    /// Re-runs flags on a thread of its own, fed through a bounded queue (memory stays flat: at most a few thousand
+    /// bodies wait), so a multi-core machine re-runs rules while the scan goes on.
+    /// </summary>
+    private sealed class FlagWorker : IDisposable
+    {
+        private readonly BlockingCollection<(long Position, byte[] Body, int Length)> queue = new(boundedCapacity: 4_096);
+        private readonly List<Violation> found = [];
+        private readonly FlagReproduction reproduce;
+        private readonly Task worker;
+
+        public FlagWorker(FlagReproduction reproduce)
+        {
+            this.reproduce = reproduce;
+            worker = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        public void Post(long position, ReadOnlySpan<byte> body)
+        {
+            var copy = ArrayPool<byte>.Shared.Rent(body.Length);
+            body.CopyTo(copy);
+            queue.Add((position, copy, body.Length));
+        }
+
+        /// <summary>Waits for the flags posted so far and returns what they showed.</summary>
+        public List<Violation> Finish()
+        {
+            queue.CompleteAdding();
+            worker.GetAwaiter().GetResult();
+            return found;
+        }
+
+        public void Dispose()
+        {
+            if (!queue.IsAddingCompleted)
+            {
+                queue.CompleteAdding();
+            }
+
+            worker.GetAwaiter().GetResult();
+            queue.Dispose();
+        }
+
+        private void Run()
+        {
+            foreach (var (position, body, length) in queue.GetConsumingEnumerable())
+            {
+                try
+                {
+                    Check(position, body.AsSpan(0, length));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(body);
+                }
+            }
+        }
+
+        private void Check(long position, ReadOnlySpan<byte> body)
+        {
+            RecordedFlag flag;
+            bool raised;
+            try
+            {
+                flag = Read<RecordedFlag>(body);
+            }
+            catch (JsonException exception)
+            {
+                found.Add(new Violation(position, ViolationKinds.UnreadableEvent, $"the body cannot be read as FlagRaised: {exception.Message}"));
+                return;
+            }
+
+            try
+            {
+                raised = reproduce(flag);
+            }
+            catch (Exception exception) when (exception is ArgumentException or KeyNotFoundException or InvalidOperationException or JsonException or FormatException)
+            {
+                found.Add(new Violation(position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} cannot be re-run on the recorded facts: {exception.Message}"));
+                return;
+            }
+
+            if (!raised)
+            {
+                found.Add(new Violation(position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} re-run on the recorded facts and parameters does not raise this flag"));
+            }
         }
     }
 

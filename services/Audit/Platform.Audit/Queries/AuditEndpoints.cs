@@ -92,7 +92,7 @@ public static class AuditEndpoints
         // One snapshot for the head and the rows, so appends during the pass are not mistaken for a truncated log.
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var head = await connection.ExecuteScalarAsync<long>("SELECT position FROM audit_head", transaction: snapshot);
-        var verifier = new LogVerifier(keys, reproduce);
+        using var verifier = new LogVerifier(keys, reproduce);
         await RawLogScanner.ScanAsync(connection, verifier, progress: null, cancellationToken);
 
         await snapshot.CommitAsync(cancellationToken);
