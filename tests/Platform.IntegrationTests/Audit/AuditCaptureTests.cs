@@ -79,6 +79,26 @@ public sealed class AuditCaptureTests(AuditFixture fixture) : IClassFixture<Audi
     }
 
     [Fact]
+    public async Task AnUnreadableMessage_DoesNotHoldBackTheEventsAfterIt()
+    {
+        var recipient = NewRecipient();
+        EngagementSet Numbered(int sequence) => new(recipient, 10m, "2026-W49", "agent-1")
+        {
+            EventId = Guid.NewGuid(), Producer = "garbage-test", ProducerSequence = sequence, OccurredAt = AuditFixture.Now,
+        };
+        var before = Numbered(1);
+        var after = Numbered(2);
+
+        await fixture.PublishAsync(before); // also binds the contract's exchange to the one the log listens on
+        await fixture.WaitForEntriesAsync(before.EventId);
+        await fixture.Events.PublishGarbageAsync<EngagementSet>("{ this is not an envelope");
+        await fixture.PublishAsync(after);
+        await fixture.WaitForEntriesAsync(after.EventId);
+
+        Assert.Equal(2, await fixture.CountAsync("SELECT count(*) FROM audit_log WHERE recipient_id = @recipient", new { recipient }));
+    }
+
+    [Fact]
     public async Task Events_ArePagedByKeyset_FilteredByRecipientAndType_AndEveryQueryIsRecorded()
     {
         var recipient = NewRecipient();
