@@ -116,7 +116,7 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
                 flagTimes.Add((clock.Elapsed - submitted).TotalSeconds);
             }
 
-            if (!auditSeen && await HasItemsAsync($"{settings.Audit}/api/audit/events?recipient={recipient}&type=DeclarationSubmitted", auditor, "items"))
+            if (!auditSeen && await HasItemsAsync($"{settings.Audit}/api/audit/events?recipient={recipient}&type=DeclarationSubmitted", auditor, "events"))
             {
                 auditSeen = true;
                 auditTimes.Add((clock.Elapsed - submitted).TotalSeconds);
