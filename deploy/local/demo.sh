@@ -30,7 +30,7 @@ for i in $(seq 1 36); do
   put "$DECLARATIONS/api/recipients/$rid/engagement" "$counsellor" "{\"hoursPerWeek\":$hours,\"fromWeek\":\"$first_week\"}"
   size=$(( 1 + i % 4 )); lone=false; (( i % 7 == 0 )) && lone=true && size=2
   put "$ALLOCATIONS/api/recipients/$rid/allocation" "$counsellor" \
-    "{\"monthlyBaseAmount\":646.52,\"householdSize\":$size,\"loneParentIncrease\":$lone,\"fromMonth\":\"$month\"}" || true
+    "{\"monthlyBaseAmount\":646.52,\"householdSize\":$size,\"loneParentIncrease\":$lone,\"fromMonth\":\"$month\"}"
 
   recipient=$(deploy/local/token.sh recipient "$rid")
   for back in 6 5 4 3 2 1; do

@@ -1,10 +1,20 @@
+using MassTransit;
+using Platform.Audit.Capture;
+using Platform.Audit.Log;
+using Platform.Audit.Messaging;
+using Platform.Audit.Queries;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("audit");
-builder.Services.AddPlatformBus();
+builder.Services.AddPlatformBus(bus => bus.AddConsumer<AuditLogConsumer, AuditLogConsumerDefinition>());
+builder.Services.AddSingleton<LogAppender>();
+builder.Services.AddSingleton(services => new DecisionKeys(
+    services.GetRequiredService<IConfiguration>().GetSection("DecisionKeys").GetChildren().Select(key => KeyValuePair.Create(key.Key, key.Value))));
+builder.Services.AddSingleton<FlagReproduction>(FlagReplay.Reproduce);
 
 var app = builder.Build();
 app.MapPlatformDefaults();
+app.MapAuditEndpoints();
 app.Run();

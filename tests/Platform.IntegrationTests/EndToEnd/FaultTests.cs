@@ -28,6 +28,9 @@ public sealed class FaultTests(ITestOutputHelper output)
     private const int WeeksEach = 10;
     private const decimal EngagementHours = 15;
 
+    /// <summary>Declarations per second: slow enough that every crash and restart happens while they keep coming.</summary>
+    private const int SubmissionsPerSecond = 40;
+
     [Fact]
     public async Task DeclarationsSentThroughCrashesAndABrokerRestart_AreStoredAuditedAndFlaggedExactlyOnce()
     {
@@ -50,8 +53,16 @@ public sealed class FaultTests(ITestOutputHelper output)
         var refused = 0;
         var sent = 0;
         var chaos = RunChaosAsync(platform, () => Volatile.Read(ref sent));
-        await Parallel.ForEachAsync(order, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (item, ct) =>
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Parallel.ForEachAsync(order.Select((item, index) => (item, index)), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (entry, ct) =>
         {
+            var (item, index) = entry;
+            var due = TimeSpan.FromSeconds((double)index / SubmissionsPerSecond) - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, ct);
+            }
+
             using var client = platform.ClientFor("declarations", "recipient", item.Recipient);
             var response = await client.PutAsJsonAsync($"/api/recipients/{item.Recipient}/declarations/{item.Week}", new
             {
@@ -123,10 +134,11 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
 
         await At(200, "kill -9 rules", () => { platform.Kill("rules"); return Task.CompletedTask; });
-        await At(500, "restart rules", () => platform.RestartAsync("rules"));
-        await At(700, "kill -9 audit", () => { platform.Kill("audit"); return Task.CompletedTask; });
-        await At(1000, "restart audit", () => platform.RestartAsync("audit"));
-        await At(1300, "restart RabbitMQ", () => platform.Servers.RestartBrokerAsync(PlatformProcesses.RepositoryRoot));
+        await At(400, "restart rules", () => platform.RestartAsync("rules"));
+        await At(900, "kill -9 audit", () => { platform.Kill("audit"); return Task.CompletedTask; });
+        await At(1100, "restart audit", () => platform.RestartAsync("audit"));
+        await At(1500, "restart RabbitMQ", () => platform.Servers.RestartBrokerAsync(PlatformProcesses.RepositoryRoot));
+        output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} chaos over after {sent()} declarations");
     }
 
     /// <summary>The catalogue run over the accepted declarations, as the rules service would see them once all arrived.</summary>

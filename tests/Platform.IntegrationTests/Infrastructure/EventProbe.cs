@@ -77,6 +77,28 @@ public sealed class EventProbe : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until at least <paramref name="count"/> events of type <typeparamref name="T"/> matching <paramref name="match"/> arrived.</summary>
+    public async Task<IReadOnlyList<T>> WaitForCountAsync<T>(int count, Func<T, bool>? match = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var found = All<T>().Where(message => match?.Invoke(message) ?? true).ToList();
+            if (found.Count >= count)
+            {
+                return found;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"{found.Count} of {count} {typeof(T).Name} arrived.");
+            }
+
+            await arrived.WaitAsync(left);
+        }
+    }
+
     /// <summary>Waits <paramref name="quiet"/> and returns how many events of type <typeparamref name="T"/> arrived in all.</summary>
     public async Task<int> CountAfterQuietAsync<T>(TimeSpan quiet, Func<T, bool>? match = null)
     {

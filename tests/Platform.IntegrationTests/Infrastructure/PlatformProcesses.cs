@@ -43,10 +43,18 @@ public sealed class PlatformProcesses : IAsyncDisposable
 
     public string VirtualHost { get; }
 
+    /// <param name="settings">Environment for every service (<c>Key__Sub</c>), or for one (<c>rules:Key__Sub</c>).</param>
     public static async Task<PlatformProcesses> StartAsync(IReadOnlyDictionary<string, string>? settings = null, params string[] services)
     {
         var servers = await PlatformServers.GetAsync();
-        var platform = new PlatformProcesses(servers, await servers.CreateVirtualHostAsync("e2e"), settings ?? new Dictionary<string, string>());
+        return await StartOnAsync(await servers.CreateVirtualHostAsync("e2e"), settings, services);
+    }
+
+    /// <summary>The same, on a virtual host the test prepared (its users and permissions).</summary>
+    public static async Task<PlatformProcesses> StartOnAsync(string virtualHost, IReadOnlyDictionary<string, string>? settings, params string[] services)
+    {
+        var servers = await PlatformServers.GetAsync();
+        var platform = new PlatformProcesses(servers, virtualHost, settings ?? new Dictionary<string, string>());
         foreach (var service in services)
         {
             platform.databases[service] = await servers.CreateDatabaseAsync("e2e_" + service);
@@ -120,7 +128,11 @@ public sealed class PlatformProcesses : IAsyncDisposable
         };
         foreach (var (key, value) in environment.Concat(extraSettings))
         {
-            start.Environment[key] = value;
+            var scope = key.Split(':', 2);
+            if (scope.Length == 1 || scope[0] == service)
+            {
+                start.Environment[scope[^1]] = value;
+            }
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {service}.");

@@ -136,7 +136,8 @@ public sealed class SimulationTests(RulesFixture fixture) : IClassFixture<RulesF
     {
         await SeedAsync();
         await fixture.WaitForCountAsync("SELECT count(*) FROM flags WHERE rule_id = 'weekly-hours-below-engagement'", null, 7);
-        var flags = fixture.Events.All<FlagRaised>().Where(f => f.RuleId == WeeklyHoursBelowEngagement.Id).ToList();
+        // The rows commit before the outbox publishes: wait for the events themselves.
+        var flags = await fixture.Events.WaitForCountAsync<FlagRaised>(7, f => f.RuleId == WeeklyHoursBelowEngagement.Id);
         await fixture.PublishAsync(new FlagDismissed(Guid.NewGuid(), flags[0].FlagId, flags[0].RecipientId, flags[0].RuleId, "agent-7", "illness") { OccurredAt = RulesFixture.Now });
         await fixture.PublishAsync(new FlagDismissed(Guid.NewGuid(), flags[1].FlagId, flags[1].RecipientId, flags[1].RuleId, "agent-7", "training") { OccurredAt = RulesFixture.Now });
         await fixture.PublishAsync(new FlagResolved(Guid.NewGuid(), flags[2].FlagId, flags[2].RecipientId, flags[2].RuleId, "agent-7", "workshop", "ok") { OccurredAt = RulesFixture.Now });

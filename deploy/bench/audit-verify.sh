@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Measures the auditors' tool on a large log: generates N synthetic, valid events (default 1,000,000) in a fresh
+# database, then, in the same run and alternately, streams the same rows with a plain binary COPY through psql and runs
+# `platform-audit verify`, each under /usr/bin/time (wall clock, CPU, peak memory). Prints the figures; asserts nothing.
+# Connection: the usual libpq variables (PGHOST, PGPORT, PGUSER, PGPASSWORD), a role allowed to create databases.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+count=${1:-1000000}
+rounds=${ROUNDS:-3}
+database=${BENCH_DATABASE:-audit_bench}
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-platform_test} PGPASSWORD=${PGPASSWORD:-platform_test}
+export PLATFORM_AUDIT_CONNECTION="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$database"
+tool=(dotnet services/Audit/Platform.Audit.Cli/bin/Release/net10.0/platform-audit.dll)
+columns="position, previous_hash, entry_hash, message_id, message_type, producer, producer_sequence, occurred_at, received_at, recipient_id, body"
+
+dotnet build services/Audit/Platform.Audit.Cli -c Release -nologo -v quiet
+psql -d postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database"
+/usr/bin/time -f "generate: %e s" "${tool[@]}" generate --count "$count" --recipients 10000
+psql -d "$database" -qc "VACUUM ANALYZE audit_log"
+psql -d "$database" -Atc "SELECT 'log: ' || count(*) || ' entries, ' || pg_size_pretty(pg_total_relation_size('audit_log')) || ', body ' || avg(octet_length(body))::int || ' B on average' FROM audit_log"
+
+for round in $(seq "$rounds"); do
+  echo "round $round (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  /usr/bin/time -f "  COPY:   %e s wall, %U s user, %S s sys, %M KB peak" \
+    psql -d "$database" -qc "\\copy (SELECT $columns FROM audit_log ORDER BY position) TO '/dev/null' WITH (FORMAT binary)"
+  /usr/bin/time -f "  verify: %e s wall, %U s user, %S s sys, %M KB peak, exit %x" \
+    "${tool[@]}" verify --no-progress > /dev/null
+done

@@ -1,0 +1,41 @@
+namespace Platform.Audit.Log;
+
+/// <summary>
+/// One entry of the audit log, as stored: the envelope of a received event, its body exactly as received, and its
+/// place in the hash chain. Instants are kept in whole microseconds, PostgreSQL's precision, so that the hash of an
+/// entry computed before it is written equals the hash recomputed from the row.
+/// </summary>
+public sealed record LogEntry(
+    long Position,
+    byte[] PreviousHash,
+    byte[] EntryHash,
+    Guid MessageId,
+    string MessageType,
+    string Producer,
+    long ProducerSequence,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset ReceivedAt,
+    string RecipientId,
+    byte[] Body);
+
+/// <summary>An event as captured from the bus, before it takes its place in the chain.</summary>
+public sealed record CapturedEvent(
+    Guid MessageId,
+    string MessageType,
+    string Producer,
+    long ProducerSequence,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset ReceivedAt,
+    string RecipientId,
+    byte[] Body)
+{
+    /// <summary>The entry this event becomes at <paramref name="position"/>, after the entry hashed <paramref name="previousHash"/>.</summary>
+    public LogEntry Chain(long position, byte[] previousHash)
+    {
+        var occurredAt = EntryHash.ToMicroseconds(OccurredAt);
+        var receivedAt = EntryHash.ToMicroseconds(ReceivedAt);
+        var unhashed = new LogEntry(
+            position, previousHash, [], MessageId, MessageType, Producer, ProducerSequence, occurredAt, receivedAt, RecipientId, Body);
+        return unhashed with { EntryHash = EntryHash.Compute(unhashed) };
+    }
+}

@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Platform.Audit.Log;
+
+/// <summary>
+/// Streams the log in position order in constant memory: the whole log through a binary <c>COPY ... TO STDOUT</c>
+/// (PostgreSQL's fastest way out, one row at a time), one recipient's entries through a server-side cursor.
+/// </summary>
+public static class LogReader
+{
+    public const string Columns =
+        "position, previous_hash, entry_hash, message_id, message_type, producer, producer_sequence, occurred_at, received_at, recipient_id, body";
+
+    public static async IAsyncEnumerable<LogEntry> ReadAllAsync(
+        NpgsqlConnection connection, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var export = await connection.BeginBinaryExportAsync(
+            $"COPY (SELECT {Columns} FROM audit_log ORDER BY position) TO STDOUT (FORMAT BINARY)", cancellationToken);
+        while (await export.StartRowAsync(cancellationToken) != -1)
+        {
+            yield return new LogEntry(
+                await export.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken),
+                await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, cancellationToken),
+                await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, cancellationToken),
+                await export.ReadAsync<Guid>(NpgsqlDbType.Uuid, cancellationToken),
+                await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken),
+                await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken),
+                await export.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken),
+                Utc(await export.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, cancellationToken)),
+                Utc(await export.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, cancellationToken)),
+                await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken),
+                await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, cancellationToken));
+        }
+    }
+
+    /// <summary>Entries about <paramref name="recipientId"/> that had occurred at <paramref name="at"/>, in log order.</summary>
+    public static async IAsyncEnumerable<LogEntry> ReadRecipientAsync(
+        NpgsqlConnection connection, string recipientId, DateTimeOffset at, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM audit_log WHERE recipient_id = @recipient AND occurred_at <= @at ORDER BY position", connection);
+        command.Parameters.AddWithValue("recipient", recipientId);
+        command.Parameters.AddWithValue("at", at.ToUniversalTime());
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return Read(reader);
+        }
+    }
+
+    public static LogEntry Read(NpgsqlDataReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return new LogEntry(
+            reader.GetInt64(0),
+            reader.GetFieldValue<byte[]>(1),
+            reader.GetFieldValue<byte[]>(2),
+            reader.GetGuid(3),
+            reader.GetString(4),
+            reader.GetString(5),
+            reader.GetInt64(6),
+            Utc(reader.GetDateTime(7)),
+            Utc(reader.GetDateTime(8)),
+            reader.GetString(9),
+            reader.GetFieldValue<byte[]>(10));
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

@@ -1,0 +1,420 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Platform.Contracts.Allocations;
+using Platform.Contracts.Review;
+using Platform.Contracts.Rules;
+
+namespace Platform.Audit.Log;
+
+/// <summary>One thing the log proves went wrong, at the entry where it shows.</summary>
+public sealed record Violation(long Position, string Kind, string Reason);
+
+/// <summary>The verification answer (API.md): <c>{ intact, entries, violations: [ { position, kind, reason } ] }</c>.</summary>
+public sealed record VerificationReport(bool Intact, long Entries, IReadOnlyList<Violation> Violations);
+
+/// <summary>Stable violation kinds a client can switch on.</summary>
+public static class ViolationKinds
+{
+    public const string MissingEntry = "missing-entry";
+    public const string AlteredEntry = "altered-entry";
+    public const string SequenceGap = "sequence-gap";
+    public const string DuplicateSequence = "duplicate-sequence";
+    public const string UnreadableEvent = "unreadable-event";
+    public const string AdjustmentWithoutDecision = "adjustment-without-decision";
+    public const string BadSignature = "bad-signature";
+    public const string SelfApproval = "self-approval";
+    public const string NoNotification = "no-notification";
+    public const string WindowNotRespected = "window-not-respected";
+    public const string FlagNotReproducible = "flag-not-reproducible";
+    public const string Truncated = "truncated";
+}
+
+/// <summary>Re-runs a flag's rule and version on its recorded facts and parameters: true when it raises the flag again.</summary>
+public delegate bool FlagReproduction(RecordedFlag flag);
+
+/// <summary>What re-running a flag needs from a recorded <see cref="FlagRaised"/>, and no more (its texts are not read).</summary>
+public sealed record RecordedFlag(string RuleId, int RuleVersion, JsonElement Facts, IReadOnlyDictionary<string, decimal>? Parameters);
+
+/// <summary>
+/// Checks the log in one pass, in position order, in memory that does not grow with the log: what it keeps is the
+/// last hash, each producer's next sequence number and its open gaps, and the few facts sanctions are checked
+/// against (decisions, notifications, observations), which are rare next to declarations.
+/// </summary>
+public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, int maxViolations = 10_000) : IDisposable
+{
+    private readonly List<Violation> violations = [];
+    private readonly Dictionary<string, ProducerSequence> producers = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, RecordedDecision> decisions = [];
+    private readonly Dictionary<Guid, RecipientNotified> notifications = [];
+    private readonly Dictionary<Guid, DateTimeOffset> firstObservations = [];
+    private readonly ArrayBufferWriter<byte> canonical = new(4096);
+    private readonly byte[] computed = new byte[EntryHash.Size];
+    private readonly byte[] lastHash = EntryHash.Genesis;
+    private FlagWorker? flagWorker;
+    private long lastPosition;
+    private long entries;
+    private bool truncated;
+
+    public long Entries => entries;
+
+    public void Add(LogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        EntryHash.Compute(entry, canonical, computed);
+        Add(entry.Position, entry.PreviousHash, entry.EntryHash, computed, entry.Producer, entry.ProducerSequence, ContentTypes.Of(entry.MessageType), entry.Body);
+    }
+
+    /// <summary>
+    /// The same check on an entry read without materialising it (see <see cref="RawLogScanner"/>):
+    /// <paramref name="computedHash"/> is the SHA-256 of its canonical bytes as recomputed by the caller.
+    /// </summary>
+    public void Add(
+        long position,
+        ReadOnlySpan<byte> previousHash,
+        ReadOnlySpan<byte> entryHash,
+        ReadOnlySpan<byte> computedHash,
+        string producer,
+        long producerSequence,
+        ContentType type,
+        ReadOnlySpan<byte> body)
+    {
+        entries++;
+        CheckChain(position, previousHash, entryHash, computedHash);
+        CheckSequence(position, producer, producerSequence);
+        if (type != ContentType.Other)
+        {
+            CheckContent(position, type, body);
+        }
+    }
+
+    /// <summary>
+    /// Ends the pass. <paramref name="headPosition"/> is the last position the log's head row records: entries removed
+    /// from the end of the log leave no gap between the rows that remain, only this difference.
+    /// </summary>
+    public VerificationReport Complete(long headPosition)
+    {
+        ReportMissing(lastPosition + 1, headPosition, $"the log's head records position {headPosition} but the log ends at {lastPosition}");
+
+        foreach (var (producer, sequence) in producers.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            foreach (var gap in sequence.Gaps)
+            {
+                var numbers = gap.From == gap.To
+                    ? gap.From.ToString(CultureInfo.InvariantCulture)
+                    : $"{gap.From.ToString(CultureInfo.InvariantCulture)}–{gap.To.ToString(CultureInfo.InvariantCulture)}";
+                Report(gap.SeenAt, ViolationKinds.SequenceGap, $"producer '{producer}': sequence number(s) {numbers} never reached the log");
+            }
+        }
+
+        foreach (var found in flagWorker?.Finish() ?? [])
+        {
+            Report(found.Position, found.Kind, found.Reason);
+        }
+
+        var ordered = violations.OrderBy(violation => violation.Position).ToList();
+        if (truncated)
+        {
+            ordered.Add(new Violation(lastPosition, ViolationKinds.Truncated, $"more than {maxViolations} violations: the rest are not listed"));
+        }
+
+        return new VerificationReport(ordered.Count == 0, entries, ordered);
+    }
+
+    private void CheckChain(long position, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> entryHash, ReadOnlySpan<byte> computedHash)
+    {
+        var expected = lastPosition + 1;
+        if (position > expected)
+        {
+            ReportMissing(expected, position - 1, $"the log goes from {lastPosition} to {position}");
+        }
+
+        if (!computedHash.SequenceEqual(entryHash))
+        {
+            Report(position, ViolationKinds.AlteredEntry, "the entry's content no longer matches its recorded SHA-256");
+        }
+        else if (position == expected && !previousHash.SequenceEqual(lastHash))
+        {
+            // This entry is untouched but its link does not match: the entry before it was rewritten, hash included.
+            Report(lastPosition, ViolationKinds.AlteredEntry, $"the entry was rewritten with a new hash: entry {position} links to a different one");
+        }
+
+        entryHash.CopyTo(lastHash);
+        lastPosition = position;
+    }
+
+    private void CheckSequence(long position, string producer, long producerSequence)
+    {
+        if (!producers.TryGetValue(producer, out var sequence))
+        {
+            sequence = new ProducerSequence();
+            producers[producer] = sequence;
+        }
+
+        if (!sequence.Accept(producerSequence, position))
+        {
+            Report(position, ViolationKinds.DuplicateSequence,
+                $"producer '{producer}' already used sequence number {producerSequence.ToString(CultureInfo.InvariantCulture)} for another event");
+        }
+    }
+
+    private void CheckContent(long position, ContentType type, ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            switch (type)
+            {
+                case ContentType.FlagRaised:
+                    // Re-running a rule is the costliest check and depends on nothing else in the log: it runs beside the scan.
+                    (flagWorker ??= new FlagWorker(reproduce)).Post(position, body);
+                    break;
+                case ContentType.SanctionDecided:
+                    var decision = Read<SanctionDecided>(body);
+                    // What preceded the decision in the log is what it can rely on: notification and observation are looked
+                    // up now, not when the adjustment arrives.
+                    decisions.TryAdd(decision.DecisionId, new RecordedDecision(
+                        decision,
+                        position,
+                        notifications.GetValueOrDefault(decision.NotificationId),
+                        firstObservations.TryGetValue(decision.FlagId, out var observed) ? observed : null));
+                    break;
+                case ContentType.RecipientNotified:
+                    var notification = Read<RecipientNotified>(body);
+                    notifications.TryAdd(notification.NotificationId, notification);
+                    break;
+                case ContentType.ObservationReceived:
+                    var observation = Read<ObservationReceived>(body);
+                    if (!firstObservations.TryGetValue(observation.FlagId, out var first) || observation.ReceivedAt < first)
+                    {
+                        firstObservations[observation.FlagId] = observation.ReceivedAt;
+                    }
+
+                    break;
+                case ContentType.AllocationAdjusted:
+                    CheckAdjustment(position, Read<AllocationAdjusted>(body));
+                    break;
+                default:
+                    break;
+            }
+        }
+        catch (JsonException exception)
+        {
+            Report(position, ViolationKinds.UnreadableEvent, $"the body cannot be read as {type}: {exception.Message}");
+        }
+    }
+
+    private static T Read<T>(ReadOnlySpan<byte> body) =>
+        JsonSerializer.Deserialize<T>(body, EventTypes.Json) ?? throw new JsonException("The body is JSON null.");
+
+
+    private void CheckAdjustment(long position, AllocationAdjusted adjustment)
+    {
+        if (!decisions.TryGetValue(adjustment.DecisionId, out var found))
+        {
+            Report(position, ViolationKinds.AdjustmentWithoutDecision, $"no sanction decision {adjustment.DecisionId} precedes this adjustment in the log");
+            return;
+        }
+
+        var decision = found.Decision;
+        if (decision.RecipientId != adjustment.RecipientId || decision.Percent != adjustment.Percent || decision.Months != adjustment.Months)
+        {
+            Report(position, ViolationKinds.AdjustmentWithoutDecision, $"the adjustment does not apply decision {decision.DecisionId} (at {found.Position}) as decided");
+        }
+
+        if (keys.Check(decision) is { } signatureProblem)
+        {
+            Report(position, ViolationKinds.BadSignature, $"decision {decision.DecisionId} (at {found.Position}): {signatureProblem}");
+        }
+
+        if (string.IsNullOrWhiteSpace(decision.ProposedBy) || string.Equals(decision.ProposedBy, decision.ApprovedBy, StringComparison.Ordinal))
+        {
+            Report(position, ViolationKinds.SelfApproval, $"decision {decision.DecisionId} (at {found.Position}) was proposed and approved by the same person");
+        }
+
+        if (found.Notification is not { } notification || notification.ProposalId != decision.ProposalId)
+        {
+            Report(position, ViolationKinds.NoNotification, $"decision {decision.DecisionId} (at {found.Position}): no notification of the recipient about proposal {decision.ProposalId} precedes it");
+            return;
+        }
+
+        var heard = found.FirstObservation is { } observed && observed <= decision.DecidedAt;
+        if (decision.DecidedAt < notification.AnswerBy && !heard)
+        {
+            Report(position, ViolationKinds.WindowNotRespected,
+                $"decision {decision.DecisionId} (at {found.Position}) was taken at {decision.DecidedAt:O}, before the answer deadline {notification.AnswerBy:O}, and no observation had been received");
+        }
+    }
+
+    /// <summary>One violation per missing position, so each is reported exactly; a huge hole as one.</summary>
+    private void ReportMissing(long from, long to, string context)
+    {
+        if (to - from >= 100)
+        {
+            Report(from, ViolationKinds.MissingEntry, $"entries {from} to {to} are missing: {context}");
+            return;
+        }
+
+        for (var missing = from; missing <= to; missing++)
+        {
+            Report(missing, ViolationKinds.MissingEntry, $"entry {missing} is missing: {context}");
+        }
+    }
+
+    private void Report(long position, string kind, string reason)
+    {
+        if (violations.Count >= maxViolations)
+        {
+            truncated = true;
+            return;
+        }
+
+        violations.Add(new Violation(position, kind, reason));
+    }
+
+    /// <summary>
+    /// One producer's sequence: the next number expected and the ranges not seen yet. Events may reach the log a little
+    /// out of order (concurrent consumers), so a hole is only a gap if it is still open at the end.
+    /// </summary>
+    private sealed class ProducerSequence
+    {
+        private readonly List<Gap> gaps = [];
+        private long next = 1;
+
+        public IEnumerable<Gap> Gaps => gaps;
+
+        /// <summary>False when <paramref name="number"/> was already seen.</summary>
+        public bool Accept(long number, long position)
+        {
+            if (number == next)
+            {
+                next++;
+                return true;
+            }
+
+            if (number > next)
+            {
+                gaps.Add(new Gap(next, number - 1, position));
+                next = number + 1;
+                return true;
+            }
+
+            var index = gaps.FindIndex(gap => gap.From <= number && number <= gap.To);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            var hole = gaps[index];
+            gaps.RemoveAt(index);
+            if (hole.From < number)
+            {
+                gaps.Insert(index, hole with { To = number - 1 });
+                index++;
+            }
+
+            if (number < hole.To)
+            {
+                gaps.Insert(index, hole with { From = number + 1 });
+            }
+
+            return true;
+        }
+    }
+
+    public void Dispose() => flagWorker?.Dispose();
+
+    /// <summary>
+    /// Re-runs flags on a thread of its own, fed through a bounded queue (memory stays flat: at most a few thousand
+    /// bodies wait), so a multi-core machine re-runs rules while the scan goes on.
+    /// </summary>
+    private sealed class FlagWorker : IDisposable
+    {
+        private readonly BlockingCollection<(long Position, byte[] Body, int Length)> queue = new(boundedCapacity: 4_096);
+        private readonly List<Violation> found = [];
+        private readonly FlagReproduction reproduce;
+        private readonly Task worker;
+
+        public FlagWorker(FlagReproduction reproduce)
+        {
+            this.reproduce = reproduce;
+            worker = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        public void Post(long position, ReadOnlySpan<byte> body)
+        {
+            var copy = ArrayPool<byte>.Shared.Rent(body.Length);
+            body.CopyTo(copy);
+            queue.Add((position, copy, body.Length));
+        }
+
+        /// <summary>Waits for the flags posted so far and returns what they showed.</summary>
+        public List<Violation> Finish()
+        {
+            queue.CompleteAdding();
+            worker.GetAwaiter().GetResult();
+            return found;
+        }
+
+        public void Dispose()
+        {
+            if (!queue.IsAddingCompleted)
+            {
+                queue.CompleteAdding();
+            }
+
+            worker.GetAwaiter().GetResult();
+            queue.Dispose();
+        }
+
+        private void Run()
+        {
+            foreach (var (position, body, length) in queue.GetConsumingEnumerable())
+            {
+                try
+                {
+                    Check(position, body.AsSpan(0, length));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(body);
+                }
+            }
+        }
+
+        private void Check(long position, ReadOnlySpan<byte> body)
+        {
+            RecordedFlag flag;
+            bool raised;
+            try
+            {
+                flag = Read<RecordedFlag>(body);
+            }
+            catch (JsonException exception)
+            {
+                found.Add(new Violation(position, ViolationKinds.UnreadableEvent, $"the body cannot be read as FlagRaised: {exception.Message}"));
+                return;
+            }
+
+            try
+            {
+                raised = reproduce(flag);
+            }
+            catch (Exception exception) when (exception is ArgumentException or KeyNotFoundException or InvalidOperationException or JsonException or FormatException)
+            {
+                found.Add(new Violation(position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} cannot be re-run on the recorded facts: {exception.Message}"));
+                return;
+            }
+
+            if (!raised)
+            {
+                found.Add(new Violation(position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} re-run on the recorded facts and parameters does not raise this flag"));
+            }
+        }
+    }
+
+    private sealed record RecordedDecision(
+        SanctionDecided Decision, long Position, RecipientNotified? Notification, DateTimeOffset? FirstObservation);
+
+    private sealed record Gap(long From, long To, long SeenAt);
+}

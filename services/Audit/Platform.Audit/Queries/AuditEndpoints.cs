@@ -1,0 +1,192 @@
+using System.Data;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Platform.Audit.Log;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Problems;
+
+namespace Platform.Audit.Queries;
+
+public static class AuditEndpoints
+{
+    public const int DefaultPageSize = 100;
+
+    public const int MaxPageSize = 1_000;
+
+    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/audit").WithTags("Audit")
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Auditor));
+        group.MapGet("/events", Events);
+        group.MapGet("/verification", Verification);
+        group.MapGet("/replay", Replay);
+        return endpoints;
+    }
+
+    /// <summary>The log by recipient, time (occurred-at, <c>from</c> inclusive, <c>to</c> exclusive) and type, in log order, keyset-paged.</summary>
+    private static async Task<Results<Ok<EventPage>, ProblemHttpResult>> Events(
+        string? recipient,
+        string? from,
+        string? to,
+        string? type,
+        string? cursor,
+        int? limit,
+        HttpContext http,
+        NpgsqlDataSource dataSource,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var fromInstant = ParseInstant(from, "from", errors);
+        var toInstant = ParseInstant(to, "to", errors);
+        long after = 0;
+        if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
+        {
+            errors["cursor"] = [Localized.Text("Le curseur n'est pas valide : reprenez le « next » d'une page.", "The cursor is not valid: use a page's \"next\".")];
+        }
+
+        var pageSize = limit ?? DefaultPageSize;
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [Localized.Text($"La taille de page va de 1 à {MaxPageSize}.", $"The page size goes from 1 to {MaxPageSize}.")];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "events", recipient, new { recipient, from, to, type, cursor, limit = pageSize });
+        var rows = (await connection.QueryAsync<EventRow>(
+            $"""
+            SELECT {LogReader.Columns}
+            FROM audit_log
+            WHERE position > @after
+              AND (@recipient::text IS NULL OR recipient_id = @recipient)
+              AND (@from::timestamptz IS NULL OR occurred_at >= @from)
+              AND (@to::timestamptz IS NULL OR occurred_at < @to)
+              AND (@type::text IS NULL OR message_type = @type OR right(message_type, length(@type) + 1) = ':' || @type)
+            ORDER BY position
+            LIMIT @pageSize
+            """,
+            new { after, recipient, from = fromInstant, to = toInstant, type, pageSize })).ToList();
+        var next = rows.Count == pageSize ? rows[^1].Position.ToString(CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new EventPage(rows.Select(row => row.ToView()).ToList(), next));
+    }
+
+    /// <summary>The whole log checked in one streaming pass (see <see cref="LogVerifier"/>).</summary>
+    private static async Task<Ok<VerificationReport>> Verification(
+        HttpContext http,
+        NpgsqlDataSource dataSource,
+        DecisionKeys keys,
+        FlagReproduction reproduce,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "verification", null, new { });
+        // One snapshot for the head and the rows, so appends during the pass are not mistaken for a truncated log.
+        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var head = await connection.ExecuteScalarAsync<long>("SELECT position FROM audit_head", transaction: snapshot);
+        using var verifier = new LogVerifier(keys, reproduce);
+        await RawLogScanner.ScanAsync(connection, verifier, progress: null, cancellationToken);
+
+        await snapshot.CommitAsync(cancellationToken);
+        return TypedResults.Ok(verifier.Complete(head));
+    }
+
+    /// <summary>A recipient's case and allocation rebuilt from the log alone as they stood at <c>at</c>.</summary>
+    private static async Task<Results<Ok<ReplayView>, ProblemHttpResult>> Replay(
+        string? at,
+        string? recipient,
+        HttpContext http,
+        NpgsqlDataSource dataSource,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var instant = ParseInstant(at, "at", errors);
+        if (instant is null && !errors.ContainsKey("at"))
+        {
+            errors["at"] = [Localized.Text("Indiquez l'instant à rejouer (RFC 3339, UTC).", "Give the instant to replay (RFC 3339, UTC).")];
+        }
+
+        if (string.IsNullOrWhiteSpace(recipient))
+        {
+            errors["recipient"] = [Localized.Text("Indiquez l'allocataire.", "Give the recipient.")];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "replay", recipient, new { recipient, at });
+        var replay = new RecipientReplay(recipient!, instant!.Value);
+        await foreach (var entry in LogReader.ReadRecipientAsync(connection, recipient!, instant.Value, cancellationToken))
+        {
+            replay.Add(entry);
+        }
+
+        return TypedResults.Ok(replay.Result());
+    }
+
+    private static DateTimeOffset? ParseInstant(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        {
+            return instant.ToUniversalTime();
+        }
+
+        errors[field] = [Localized.Text("Instant invalide : attendu RFC 3339, par exemple 2026-11-26T09:00:00Z.", "Invalid instant: expected RFC 3339, e.g. 2026-11-26T09:00:00Z.")];
+        return null;
+    }
+
+    public sealed record EventPage(IReadOnlyList<EventView> Events, string? Next);
+
+    public sealed record EventView(
+        long Position,
+        Guid MessageId,
+        string MessageType,
+        string Type,
+        string Producer,
+        long ProducerSequence,
+        DateTimeOffset OccurredAt,
+        DateTimeOffset ReceivedAt,
+        string RecipientId,
+        string PreviousHash,
+        string EntryHash,
+        JsonElement Body);
+
+    private sealed record EventRow(
+        long Position,
+        byte[] PreviousHash,
+        byte[] EntryHash,
+        Guid MessageId,
+        string MessageType,
+        string Producer,
+        long ProducerSequence,
+        DateTimeOffset OccurredAt,
+        DateTimeOffset ReceivedAt,
+        string RecipientId,
+        byte[] Body)
+    {
+        public EventView ToView()
+        {
+            using var body = JsonDocument.Parse(Body);
+            return new EventView(
+                Position, MessageId, MessageType, EventTypes.ShortName(MessageType), Producer, ProducerSequence, OccurredAt, ReceivedAt,
+                RecipientId, Convert.ToHexStringLower(PreviousHash), Convert.ToHexStringLower(EntryHash), body.RootElement.Clone());
+        }
+    }
+}

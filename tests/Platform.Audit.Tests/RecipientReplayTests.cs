@@ -1,0 +1,77 @@
+using Platform.Audit.Log;
+using Platform.Contracts.Allocations;
+using Platform.Contracts.Declarations;
+using Platform.Contracts.Review;
+
+namespace Platform.Audit.Tests;
+
+public sealed class RecipientReplayTests
+{
+    private const string Recipient = SanctionScenario.Recipient;
+
+    private static ReplayView Replay(LogBuilder log, DateTimeOffset at)
+    {
+        var replay = new RecipientReplay(Recipient, at);
+        foreach (var entry in log.Entries)
+        {
+            replay.Add(entry);
+        }
+
+        return replay.Result();
+    }
+
+    private static DeclarationSubmitted Declaration(int version, decimal hours) =>
+        new(Recipient, "2026-W48", version, [new DeclaredActivity("job-search", new DateOnly(2026, 11, 23), hours, null)], hours, false, LogBuilder.Start);
+
+    [Fact]
+    public void Replay_ShowsOnlyWhatHadHappenedAtTheInstant()
+    {
+        var log = new LogBuilder();
+        var t0 = LogBuilder.Start;
+        log.Add(Declaration(1, 3m), "declarations", occurredAt: t0);
+        var flag = SanctionScenario.Flag(3m) with { RecipientId = Recipient };
+        log.Add(flag, "rules", occurredAt: t0.AddHours(1));
+        log.Add(Declaration(2, 16m), "declarations", occurredAt: t0.AddHours(2));
+        log.Add(new CaseClaimed(SanctionScenario.CaseId, flag.FlagId, Recipient, "counsellor-1"), "review", occurredAt: t0.AddHours(3));
+        log.Add(new FlagDismissed(SanctionScenario.CaseId, flag.FlagId, Recipient, flag.RuleId, "counsellor-1", "Heures rattrapées."), "review", occurredAt: t0.AddHours(4));
+        log.Add(Declaration(1, 1m) with { RecipientId = "someone-else" }, "declarations", occurredAt: t0.AddHours(1));
+
+        var before = Replay(log, t0.AddMinutes(90));
+        var after = Replay(log, t0.AddHours(5));
+
+        var week = Assert.Single(before.Declarations);
+        Assert.Equal((1, 3m), (week.Version, week.TotalHours));
+        Assert.Equal(FlagStates.Open, Assert.Single(before.Flags).State);
+        Assert.Empty(before.Cases);
+
+        week = Assert.Single(after.Declarations);
+        Assert.Equal((2, 16m), (week.Version, week.TotalHours));
+        Assert.Equal([1, 2], week.Versions.Select(v => v.Version));
+        Assert.Equal(FlagStates.Dismissed, Assert.Single(after.Flags).State);
+        var reviewed = Assert.Single(after.Cases);
+        Assert.Equal(CaseStates.Dismissed, reviewed.State);
+        Assert.Equal(["claimed", "dismissed"], reviewed.History.Select(step => step.Step));
+        Assert.Equal("counsellor-1", reviewed.ClaimedBy);
+    }
+
+    [Fact]
+    public void Replay_Allocation_WithholdsOnlyDuringTheAdjustmentsMonths()
+    {
+        var log = new LogBuilder();
+        using var scenario = new SanctionScenario();
+        log.Add(new AllocationSet(Recipient, 646.52m, 1, false, "2026-01", "counsellor-1"), "allocations", occurredAt: LogBuilder.Start);
+        var decision = scenario.Decision();
+        log.Add(new AllocationAdjusted(Guid.NewGuid(), decision.DecisionId, Recipient, 30, 1, "2026-12", 193.96m, SanctionScenario.KeyId), "allocations",
+            occurredAt: LogBuilder.Start.AddHours(1));
+
+        var december = Replay(log, new DateTimeOffset(2026, 12, 15, 12, 0, 0, TimeSpan.Zero)).Allocation!;
+        var january = Replay(log, new DateTimeOffset(2027, 1, 15, 12, 0, 0, TimeSpan.Zero)).Allocation!;
+        var beforeAdjustment = Replay(log, LogBuilder.Start.AddMinutes(30)).Allocation!;
+
+        Assert.Equal(("2026-12", 646.52m, 452.56m), (december.Month, december.BaseAmount, december.AmountDue));
+        Assert.Equal(decision.DecisionId, Assert.Single(december.Adjustments).DecisionId);
+        Assert.Equal(646.52m, january.AmountDue);
+        Assert.Equal(646.52m, beforeAdjustment.AmountDue);
+        Assert.Empty(beforeAdjustment.Adjustments);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Rules.Calendar;
+
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// Simulated recipients submitting declarations over HTTP at stepped open-loop rates: each request leaves at its
+/// scheduled instant whether or not earlier ones have answered, as people do. For each rate: submit latency
+/// percentiles, and for a sample of declarations the time until their flag is in the review service and their event
+/// in the audit log; and whether the pipeline kept up (its queues did not grow).
+/// </summary>
+internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
+{
+    private readonly HttpClient http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    public sealed record StepResult(
+        int Rate,
+        int Sent,
+        int Accepted,
+        double AchievedPerSecond,
+        double P50Ms,
+        double P95Ms,
+        double P99Ms,
+        double? FlagP50Seconds,
+        double? FlagP95Seconds,
+        double? AuditP50Seconds,
+        double? AuditP95Seconds,
+        long BacklogAfter,
+        bool Sustained);
+
+    public async Task<StepResult> RunStepAsync(int rate, string runId)
+    {
+        var count = rate * settings.Seconds;
+        var week = WeekCalendar.WeekOf(DateTimeOffset.UtcNow).Previous;
+        var recipients = Enumerable.Range(0, count).Select(i => $"B{runId}-{rate}-{i:000000}").ToList();
+        var sampled = recipients.Where((_, i) => i % settings.SampleEvery == 0).ToHashSet();
+
+        // Sampled recipients get an engagement, so their short week raises a flag whose arrival we can time.
+        var counsellor = DevTokens.For("counsellor", "bench-counsellor", settings.SigningKey);
+        await Parallel.ForEachAsync(sampled, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (recipient, ct) =>
+            await SendAsync(HttpMethod.Put, $"{settings.Declarations}/api/recipients/{recipient}/engagement", counsellor,
+                new { hoursPerWeek = 15, fromWeek = week.AddWeeks(-1).ToString() }, ct));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var backlogBefore = await QueueBacklogAsync();
+
+        var latencies = new ConcurrentBag<double>();
+        var flagTimes = new ConcurrentBag<double>();
+        var auditTimes = new ConcurrentBag<double>();
+        var accepted = 0;
+        var followUps = new ConcurrentBag<Task>();
+        var body = new
+        {
+            activities = new[] { new { category = "job-search", date = week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), hours = 5 } },
+        };
+
+        var clock = Stopwatch.StartNew();
+        var submissions = recipients.Select(async (recipient, i) =>
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            var token = DevTokens.For("recipient", recipient, settings.SigningKey);
+            var started = clock.Elapsed;
+            var status = await SendAsync(HttpMethod.Put, $"{settings.Declarations}/api/recipients/{recipient}/declarations/{week}", token, body, default);
+            latencies.Add((clock.Elapsed - started).TotalMilliseconds);
+            if (status == HttpStatusCode.Created)
+            {
+                Interlocked.Increment(ref accepted);
+                if (sampled.Contains(recipient))
+                {
+                    followUps.Add(FollowAsync(recipient, token, started, clock, flagTimes, auditTimes));
+                }
+            }
+        }).ToList();
+        await Task.WhenAll(submissions);
+        var elapsed = clock.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var backlogAfter = await QueueBacklogAsync();
+        await Task.WhenAll(followUps);
+
+        var sorted = latencies.Order().ToList();
+        var sustained = accepted == count
+            && backlogAfter - backlogBefore < rate
+            && flagTimes.Count == sampled.Count && auditTimes.Count == sampled.Count;
+        return new StepResult(
+            rate, count, accepted, count / elapsed.TotalSeconds,
+            Percentile(sorted, 0.50), Percentile(sorted, 0.95), Percentile(sorted, 0.99),
+            Seconds(flagTimes, 0.50), Seconds(flagTimes, 0.95), Seconds(auditTimes, 0.50), Seconds(auditTimes, 0.95),
+            backlogAfter, sustained);
+    }
+
+    /// <summary>Polls until the review service shows the recipient's flag and the audit log holds the declaration.</summary>
+    private async Task FollowAsync(string recipient, string token, TimeSpan submitted, Stopwatch clock, ConcurrentBag<double> flagTimes, ConcurrentBag<double> auditTimes)
+    {
+        var auditor = DevTokens.For("auditor", "bench-auditor", settings.SigningKey);
+        var deadline = clock.Elapsed + TimeSpan.FromSeconds(60);
+        bool flagSeen = false, auditSeen = false;
+        while ((!flagSeen || !auditSeen) && clock.Elapsed < deadline)
+        {
+            if (!flagSeen && await HasItemsAsync($"{settings.Review}/api/recipients/{recipient}/flags", token, "flags"))
+            {
+                flagSeen = true;
+                flagTimes.Add((clock.Elapsed - submitted).TotalSeconds);
+            }
+
+            if (!auditSeen && await HasItemsAsync($"{settings.Audit}/api/audit/events?recipient={recipient}&type=DeclarationSubmitted", auditor, "events"))
+            {
+                auditSeen = true;
+                auditTimes.Add((clock.Elapsed - submitted).TotalSeconds);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<bool> HasItemsAsync(string url, string token, string property)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return json.TryGetProperty(property, out var items) && items.GetArrayLength() > 0;
+    }
+
+    private async Task<HttpStatusCode> SendAsync(HttpMethod method, string url, string token, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+        catch (TaskCanceledException)
+        {
+            return HttpStatusCode.RequestTimeout;
+        }
+    }
+
+    /// <summary>Messages waiting or unacknowledged in the platform's consumer queues (error queues excluded).</summary>
+    public async Task<long> QueueBacklogAsync()
+    {
+        var management = new Uri(settings.Management);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(management, "/api/queues/%2F?columns=name,messages"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var queues = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return queues.EnumerateArray()
+            .Where(queue => !queue.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
+            .Sum(queue => queue.TryGetProperty("messages", out var messages) ? messages.GetInt64() : 0);
+    }
+
+    private static double Percentile(List<double> sorted, double quantile) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)];
+
+    private static double? Seconds(ConcurrentBag<double> values, double quantile) =>
+        values.IsEmpty ? null : Percentile(values.Order().ToList(), quantile);
+
+    public void Dispose() => http.Dispose();
+}

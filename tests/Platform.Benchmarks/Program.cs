@@ -1,0 +1,94 @@
+using System.Globalization;
+using Platform.Benchmarks;
+
+// Usage (against a platform started by deploy/local/up.sh): see deploy/bench/run.sh.
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- [--rates 50,100,200,400,800] [--seconds 15]
+//     [--baseline-messages 20000] [--sample-every 10] [--pids .local/pids]
+var settings = BenchmarkSettings.Parse(args);
+var culture = CultureInfo.InvariantCulture;
+var runId = DateTimeOffset.UtcNow.ToString("MMddHHmm", culture);
+Console.WriteLine($"# Platform benchmark {DateTimeOffset.UtcNow:u} — {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB");
+
+Console.Error.WriteLine("baseline: raw RabbitMQ publish with confirms + consume …");
+var baseline = await BrokerBaseline.RunAsync(new Uri(settings.Amqp), settings.BaselineMessages);
+Console.WriteLine();
+Console.WriteLine("## Baseline: raw RabbitMQ.Client, persistent quorum-queue messages, confirms, 128 in flight");
+Console.WriteLine($"{baseline.Messages} messages of {baseline.MessageBytes} B: published {baseline.PublishedPerSecond:0} msg/s, " +
+    $"published and consumed {baseline.RoundTripPerSecond:0} msg/s");
+
+using var load = new PlatformLoad(settings);
+var steps = new List<PlatformLoad.StepResult>();
+foreach (var rate in settings.Rates)
+{
+    Console.Error.WriteLine($"platform: {rate} declarations/s for {settings.Seconds} s …");
+    var step = await load.RunStepAsync(rate, runId);
+    steps.Add(step);
+    // Let the pipeline drain before the next step.
+    for (var i = 0; i < 60 && await load.QueueBacklogAsync() > 0; i++)
+    {
+        await Task.Delay(1000);
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("## Platform: declarations over HTTP at stepped open-loop rates");
+Console.WriteLine("| target/s | sent | accepted | achieved/s | submit p50 ms | p95 ms | p99 ms | flag in review p50 / p95 s | event in audit p50 / p95 s | backlog after | kept up |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+foreach (var s in steps)
+{
+    Console.WriteLine(string.Create(culture,
+        $"| {s.Rate} | {s.Sent} | {s.Accepted} | {s.AchievedPerSecond:0} | {s.P50Ms:0.0} | {s.P95Ms:0.0} | {s.P99Ms:0.0} | {s.FlagP50Seconds:0.00} / {s.FlagP95Seconds:0.00} | {s.AuditP50Seconds:0.00} / {s.AuditP95Seconds:0.00} | {s.BacklogAfter} | {(s.Sustained ? "yes" : "no")} |"));
+}
+
+var best = steps.Where(s => s.Sustained).Select(s => s.AchievedPerSecond).DefaultIfEmpty(0).Max();
+Console.WriteLine();
+Console.WriteLine(string.Create(culture,
+    $"Highest sustained rate: {best:0} declarations/s = {best / baseline.RoundTripPerSecond:0.000} × the raw broker round trip ({baseline.RoundTripPerSecond:0} msg/s)."));
+
+Console.WriteLine();
+Console.WriteLine("## Peak memory of each service (VmHWM)");
+var pidFiles = Directory.Exists(settings.PidFolder) ? Directory.GetFiles(settings.PidFolder, "*.pid") : [];
+foreach (var pidFile in pidFiles.Order())
+{
+    var pid = File.ReadAllText(pidFile).Trim();
+    var status = $"/proc/{pid}/status";
+    var peak = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(line => line.StartsWith("VmHWM", StringComparison.Ordinal)) : null;
+    Console.WriteLine($"- {Path.GetFileNameWithoutExtension(pidFile)}: {peak?.Split(':')[1].Trim() ?? "not running"}");
+}
+
+/// <summary>Where the platform is and how hard to push it; defaults match deploy/local/up.sh.</summary>
+internal sealed record BenchmarkSettings(
+    IReadOnlyList<int> Rates,
+    int Seconds,
+    int BaselineMessages,
+    int SampleEvery,
+    string PidFolder,
+    string Declarations,
+    string Review,
+    string Audit,
+    string Amqp,
+    string Management,
+    string SigningKey)
+{
+    public static BenchmarkSettings Parse(string[] args)
+    {
+        string Option(string name, string fallback)
+        {
+            var index = Array.IndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+        }
+
+        return new BenchmarkSettings(
+            Option("--rates", "50,100,200,400,800").Split(',').Select(rate => int.Parse(rate, CultureInfo.InvariantCulture)).ToList(),
+            int.Parse(Option("--seconds", "15"), CultureInfo.InvariantCulture),
+            int.Parse(Option("--baseline-messages", "20000"), CultureInfo.InvariantCulture),
+            int.Parse(Option("--sample-every", "10"), CultureInfo.InvariantCulture),
+            Option("--pids", ".local/pids"),
+            Option("--declarations", "http://127.0.0.1:5101"),
+            Option("--review", "http://127.0.0.1:5103"),
+            Option("--audit", "http://127.0.0.1:5105"),
+            Option("--amqp", "amqp://guest:guest@127.0.0.1:5672"),
+            Option("--management", "http://guest:guest@127.0.0.1:15672"),
+            Environment.GetEnvironmentVariable("PLATFORM_DEV_SIGNING_KEY") ?? "local-development-signing-key-never-used-in-production");
+    }
+}
