@@ -10,7 +10,7 @@ public sealed class ReplayModel(PlatformApi api, TimeProvider time) : PlatformPa
     [BindProperty(SupportsGet = true)]
     public string? Recipient { get; set; }
 
-    /// <summary>As a datetime-local field sends it (yyyy-MM-ddTHH:mm), read as UTC.</summary>
+    /// <summary>As a datetime-local field sends it (yyyy-MM-ddTHH:mm[:ss]), read as UTC; now when not given.</summary>
     [BindProperty(SupportsGet = true)]
     public string? At { get; set; }
 
@@ -18,7 +18,7 @@ public sealed class ReplayModel(PlatformApi api, TimeProvider time) : PlatformPa
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        At ??= time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
+        At ??= time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
         if (string.IsNullOrWhiteSpace(Recipient))
         {
             return;
