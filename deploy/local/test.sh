@@ -14,6 +14,7 @@ if [ -z "${PLATFORM_TEST_POSTGRES:-}" ]; then
   export PLATFORM_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:5672"
   export PLATFORM_TEST_RABBITMQ_MANAGEMENT="http://guest:guest@127.0.0.1:15672"
 fi
+[ "$(id -u)" -ne 0 ] || bash deploy/local/browser.sh  # Chromium and chromedriver for tests/Platform.WebTests
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results=artifacts/test-results

@@ -15,6 +15,7 @@ SERVICES=(
   "review 5103 services/Review/Platform.Review Platform.Review"
   "allocations 5104 services/Allocations/Platform.Allocations Platform.Allocations"
   "audit 5105 services/Audit/Platform.Audit Platform.Audit"
+  "web 5100 services/Web/Platform.Web Platform.Web"
 )
 
 rabbit_running() { /usr/sbin/rabbitmqctl -q -n rabbit@localhost status >/dev/null 2>&1; }
@@ -70,5 +71,6 @@ if [ "${1:-}" = "--demo" ]; then
   bash deploy/local/demo.sh
 fi
 
+echo "[up] web pages: http://127.0.0.1:5100 (local sign-in at /sign-in: pick a role and an identifier)"
 echo "[up] RabbitMQ management: http://127.0.0.1:15672 (guest/guest, loopback only)"
 echo "[up] tokens: deploy/local/token.sh ROLE [SUBJECT]; stop with deploy/local/down.sh"

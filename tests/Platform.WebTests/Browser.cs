@@ -31,7 +31,7 @@ public sealed class Browser : IDisposable
         var options = new ChromeOptions { BinaryLocation = ChromiumPath };
         options.AddArguments(
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000", $"--user-data-dir={profile}");
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=fr-FR", "--window-size=1280,1000", $"--user-data-dir={profile}");
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromedriverPath)!, Path.GetFileName(ChromedriverPath));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;

@@ -87,6 +87,11 @@ public static class Labels
     public static string Date(DateTimeOffset instant) =>
         instant.ToOffset(TimeSpan.Zero).ToString(T("dd/MM/yyyy HH:mm 'UTC'", "yyyy-MM-dd HH:mm 'UTC'"), CultureInfo.InvariantCulture);
 
+    /// <summary>A deadline as people in France read it: Paris time.</summary>
+    public static string ParisDate(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, Platform.Rules.Calendar.WeekCalendar.Paris)
+            .ToString(T("dddd d MMMM yyyy 'à' HH:mm '(heure de Paris)'", "dddd d MMMM yyyy 'at' HH:mm '(Paris time)'"), CultureInfo.CurrentCulture);
+
     public static string Day(DateOnly day) => day.ToString(T("dddd d MMMM yyyy", "dddd d MMMM yyyy"), CultureInfo.CurrentCulture);
 
     public static string Hours(decimal hours) => hours.ToString("0.##", CultureInfo.CurrentCulture) + " h";
