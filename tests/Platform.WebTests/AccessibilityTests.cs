@@ -17,6 +17,16 @@ public sealed class AccessibilityTests(WebPlatform platform)
     }
 
     [Fact]
+    public void TheAccessibilityCheck_ReportsAViolation_WhenAPageHasOne()
+    {
+        // The check itself can fail: an image without a text alternative is a critical axe violation.
+        using var browser = new Browser(platform.WebUrl);
+        browser.Open("/sign-in");
+        browser.Driver.ExecuteScript("const image = document.createElement('img'); image.src = '/lib/dsfr/favicon/favicon.svg'; document.querySelector('main').appendChild(image);");
+        Assert.Contains(browser.Accessibility(), violation => violation.StartsWith("image-alt (critical)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void LanguageSwitch_ShowsEveryLabelInEnglish_AndBackInFrench()
     {
         using var browser = new Browser(platform.WebUrl);
