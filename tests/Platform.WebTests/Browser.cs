@@ -25,10 +25,15 @@ public sealed class Browser : IDisposable
     private readonly Uri baseUrl;
     private readonly string profile = Path.Combine(Path.GetTempPath(), "platform-web-tests-" + Guid.NewGuid().ToString("N"));
 
-    public Browser(Uri baseUrl)
+    public Browser(Uri baseUrl, bool javaScript = true)
     {
         this.baseUrl = baseUrl;
         var options = new ChromeOptions { BinaryLocation = ChromiumPath };
+        if (!javaScript)
+        {
+            options.AddUserProfilePreference("profile.managed_default_content_settings.javascript", 2);
+        }
+
         options.AddArguments(
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=fr-FR", "--window-size=1280,1000", $"--user-data-dir={profile}");

@@ -11,6 +11,7 @@ public sealed class RecipientPagesTests(WebPlatform platform)
         using var browser = new Browser(platform.WebUrl);
         browser.SignIn("recipient", "R-web-declare");
         Assert.EndsWith("/recipient/week", browser.Url, StringComparison.Ordinal);
+        Assert.Equal("true", browser.Find("html").GetAttribute("data-fr-js")); // the bundled design system's script ran
         browser.Check("recipient-1-declare-week");
 
         var week = Backstage.ThisWeek;
@@ -41,9 +42,27 @@ public sealed class RecipientPagesTests(WebPlatform platform)
     }
 
     [Fact]
+    public void Recipient_DeclaresAWeek_WithJavaScriptTurnedOff()
+    {
+        using var browser = new Browser(platform.WebUrl, javaScript: false);
+        browser.SignIn("recipient", "R-web-nojs");
+        Assert.Null(browser.Find("html").GetAttribute("data-fr-js")); // the design system's script did not run
+        browser.Choose("#Rows_0__Category", "workshop");
+        browser.Type("#Rows_0__Hours", "2");
+        browser.ClickAndWait("#add-row");
+        browser.Choose("#Rows_1__Category", "health");
+        browser.Type("#Rows_1__Hours", "1");
+        browser.ClickAndWait("#submit-week");
+
+        var version = browser.Find("[data-testid=version-1]").Text;
+        Assert.Contains("Atelier", version, StringComparison.Ordinal);
+        Assert.Contains("Santé", version, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Recipient_RemovesARow_WithoutJavaScript_AndTheFormKeepsTheOthers()
     {
-        using var browser = new Browser(platform.WebUrl);
+        using var browser = new Browser(platform.WebUrl, javaScript: false);
         browser.SignIn("recipient", "R-web-rows");
         browser.Type("#Rows_0__Hours", "4");
         browser.ClickAndWait("#add-row");
