@@ -16,6 +16,7 @@ using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Hosting;
+using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Problems;
 
@@ -75,6 +76,7 @@ public static class PlatformDefaults
             localization.RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()];
         });
         app.UseMiddleware<RequestSizeLimit>();
+        app.UseIdempotencyKeys();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapPlatformHealth();

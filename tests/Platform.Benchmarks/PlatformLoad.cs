@@ -122,7 +122,8 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
                 auditTimes.Add((clock.Elapsed - submitted).TotalSeconds);
             }
 
-            await Task.Delay(100);
+            // Light polling: the probe must not become the load it measures.
+            await Task.Delay(250);
         }
     }
 

@@ -5,7 +5,6 @@ using Platform.Review.Messaging;
 using Platform.Review.Recipients;
 using Platform.Review.Sanctions;
 using Platform.ServiceDefaults;
-using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,7 +26,6 @@ builder.Services.AddPlatformBus(bus =>
 
 var app = builder.Build();
 app.MapPlatformDefaults();
-app.UseIdempotencyKeys();
 app.MapCaseEndpoints();
 app.MapProposalEndpoints();
 app.MapRecipientFlagEndpoints();

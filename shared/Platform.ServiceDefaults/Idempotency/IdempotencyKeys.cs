@@ -25,8 +25,8 @@ public static class IdempotencyKeys
     public const int MaxKeyLength = 200;
     public const string KeyReused = ProblemTypes.Base + "idempotency-key-reused";
 
-    /// <summary>Lets the filter read the body the endpoint already bound: call before the endpoints are mapped.</summary>
-    public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) =>
+    /// <summary>Lets the filter read the body the endpoint already bound (MapPlatformDefaults calls it for every service).</summary>
+    internal static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
             if (HttpMethods.IsPost(context.Request.Method) && context.Request.Headers.ContainsKey(Header))

@@ -37,6 +37,8 @@ public sealed class PlatformProcesses : IAsyncDisposable
         Servers = servers;
         VirtualHost = virtualHost;
         this.extraSettings = extraSettings;
+        // A test run that ends abruptly must not leave services running behind it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
     }
 
     public PlatformServers Servers { get; }
@@ -203,11 +205,15 @@ public sealed class PlatformProcesses : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        KillAll();
+        await Servers.DeleteVirtualHostAsync(VirtualHost);
+    }
+
+    private void KillAll()
+    {
         foreach (var service in running.Keys.ToList())
         {
             Kill(service);
         }
-
-        await Servers.DeleteVirtualHostAsync(VirtualHost);
     }
 }

@@ -401,4 +401,18 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         Assert.Equal((HttpStatusCode)422, tooBig.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, recipientAsks.StatusCode);
     }
+
+    [Fact]
+    public async Task Queue_NarrowedToOneRecipient_ShowsOnlyTheirCases()
+    {
+        var recipient = HumanGateFixture.NewRecipient();
+        var (_, mine) = await fixture.RaiseFlagAsync(recipient);
+        await fixture.RaiseFlagAsync(HumanGateFixture.NewRecipient());
+
+        var queue = await fixture.CounsellorClient().GetFromJsonAsync<JsonElement>($"/api/review/cases?status=open&recipient={recipient}");
+
+        var item = Assert.Single(queue.GetProperty("items").EnumerateArray());
+        Assert.Equal(mine, item.GetProperty("caseId").GetGuid());
+        Assert.Equal(1, queue.GetProperty("total").GetInt64());
+    }
 }

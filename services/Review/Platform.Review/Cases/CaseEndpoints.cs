@@ -32,9 +32,12 @@ public static class CaseEndpoints
         return endpoints;
     }
 
-    /// <summary>The queue, oldest first. Deliberately no score or risk ranking: every flag is a question of equal weight.</summary>
+    /// <summary>
+    /// The queue, oldest first, optionally narrowed to one rule or one recipient. Deliberately no score or risk
+    /// ranking: every flag is a question of equal weight.
+    /// </summary>
     private static async Task<Results<Ok<CasePage>, ProblemHttpResult>> Queue(
-        string? status, int? page, int? pageSize, ServiceDatabase database, CancellationToken cancellationToken)
+        string? status, string? rule, string? recipient, int? page, int? pageSize, ServiceDatabase database, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         status ??= CaseStates.Open;
@@ -64,10 +67,11 @@ public static class CaseEndpoints
         var number = page ?? 1;
         var size = pageSize ?? 20;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM cases WHERE state = @status", new { status });
+        const string Filter = "state = @status AND (@rule::text IS NULL OR rule_id = @rule) AND (@recipient::text IS NULL OR recipient_id = @recipient)";
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM cases WHERE {Filter}", new { status, rule, recipient });
         var rows = (await connection.QueryAsync<CaseRow>(
-            $"{CaseRow.Select} WHERE state = @status ORDER BY opened_at, case_id LIMIT @size OFFSET @offset",
-            new { status, size, offset = (number - 1) * size })).ToList();
+            $"{CaseRow.Select} WHERE {Filter} ORDER BY opened_at, case_id LIMIT @size OFFSET @offset",
+            new { status, rule, recipient, size, offset = (number - 1) * size })).ToList();
         return TypedResults.Ok(new CasePage(status, number, size, total, await CaseStore.ViewsAsync(connection, rows)));
     }
 
