@@ -64,7 +64,8 @@ for entry in "${SERVICES[@]}"; do
     tail -20 "$state/logs/$name.log" >&2
     exit 1
   fi
-  printf '[up] %-12s http://127.0.0.1:%s  (OpenAPI: /openapi/v1.json, log: .local/logs/%s.log)\n' "$name" "$port" "$name"
+  api=""; [ "$name" = web ] || api="OpenAPI: /openapi/v1.json, "
+  printf '[up] %-12s http://127.0.0.1:%s  (%slog: .local/logs/%s.log)\n' "$name" "$port" "$api" "$name"
 done
 
 if [ "${1:-}" = "--demo" ]; then

@@ -5,11 +5,14 @@ namespace Platform.Web.Pages.Review;
 /// <summary>Sanction proposals waiting for a second person: the cases in the "proposed" state, oldest first.</summary>
 public sealed class ProposalsModel(PlatformApi api) : PlatformPage(api)
 {
+    /// <summary>Proposals wait days at most, so a few pages cover them; the cap only bounds a runaway list.</summary>
+    private const int MaxPages = 20;
+
     public List<(ReviewCase Case, Proposal Proposal)> Waiting { get; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        for (var page = 1; page <= QueueModel.MaxPages; page++)
+        for (var page = 1; page <= MaxPages; page++)
         {
             var result = Read(await Api.GetAsync<CasePage>(
                 PlatformService.Review, $"/api/review/cases?status=proposed&page={page}&pageSize={QueueModel.PageSize}", cancellationToken));

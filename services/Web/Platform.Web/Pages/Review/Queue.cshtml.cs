@@ -9,8 +9,7 @@ namespace Platform.Web.Pages.Review;
 /// </summary>
 public sealed class QueueModel(PlatformApi api) : PlatformPage(api)
 {
-    public const int PageSize = 100;
-    public const int MaxPages = 10;
+    public const int PageSize = 50;
 
     public static readonly IReadOnlyList<string> States = ["open", "claimed", "proposed", "dismissed", "resolved", "sanctioned", "rejected", "withdrawn", "expired"];
 
@@ -20,11 +19,14 @@ public sealed class QueueModel(PlatformApi api) : PlatformPage(api)
     [BindProperty(SupportsGet = true)]
     public string? Rule { get; set; }
 
+    [BindProperty(Name = "page", SupportsGet = true)]
+    public int PageNumber { get; set; } = 1;
+
     public List<ReviewCase> Cases { get; } = [];
 
     public long Total { get; private set; }
 
-    public bool Truncated { get; private set; }
+    public bool HasNext => (long)PageNumber * PageSize < Total;
 
     public IReadOnlyList<RuleDefinition> Rules { get; private set; } = [];
 
@@ -35,26 +37,22 @@ public sealed class QueueModel(PlatformApi api) : PlatformPage(api)
             Status = "open";
         }
 
+        PageNumber = Math.Max(1, PageNumber);
         Rules = Read(await Api.GetAsync<RuleCatalogue>(PlatformService.Rules, "/api/rules", cancellationToken))?.Rules
             .DistinctBy(rule => rule.Id).ToList() ?? [];
-        // The service pages the queue by state only; the rule filter is applied here over the oldest cases.
-        for (var page = 1; page <= MaxPages; page++)
+        var rule = string.IsNullOrEmpty(Rule) ? "" : $"&rule={Uri.EscapeDataString(Rule)}";
+        var result = Read(await Api.GetAsync<CasePage>(
+            PlatformService.Review,
+            $"/api/review/cases?status={Uri.EscapeDataString(Status)}{rule}&page={PageNumber}&pageSize={PageSize}",
+            cancellationToken));
+        if (result is not null)
         {
-            var result = Read(await Api.GetAsync<CasePage>(
-                PlatformService.Review, $"/api/review/cases?status={Uri.EscapeDataString(Status)}&page={page}&pageSize={PageSize}", cancellationToken));
-            if (result is null)
-            {
-                return;
-            }
-
             Total = result.Total;
-            Cases.AddRange(result.Items.Where(item => string.IsNullOrEmpty(Rule) || item.Flag.RuleId == Rule));
-            if ((long)page * PageSize >= result.Total)
-            {
-                return;
-            }
+            Cases.AddRange(result.Items);
         }
-
-        Truncated = true;
     }
+
+    /// <summary>The queue's address for another page, keeping the filters.</summary>
+    public string PageUrl(int page) =>
+        $"/review/queue?status={Uri.EscapeDataString(Status)}&rule={Uri.EscapeDataString(Rule ?? "")}&page={page}";
 }
