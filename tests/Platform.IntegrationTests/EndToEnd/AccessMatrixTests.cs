@@ -64,7 +64,8 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
     [Fact]
     public async Task EveryRoute_AnswersEachCallerAsItsAccessRuleSays_AndRefusalsWriteNothing()
     {
-        var services = PlatformProcesses.Catalogue.Keys.ToArray();
+        // The API services; the web front's pages are covered by its browser tests.
+        var services = PlatformProcesses.Catalogue.Keys.Where(service => service != "web").ToArray();
         await using var platform = await PlatformProcesses.StartAsync(null, services);
         var routes = new List<(string Service, string Method, string Path)>();
         foreach (var service in services)
