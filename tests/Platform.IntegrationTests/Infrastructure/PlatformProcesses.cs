@@ -140,10 +140,10 @@ public sealed class PlatformProcesses : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {service}.");
         var logFolder = Path.Combine(RepositoryRoot, "artifacts", "e2e-logs");
         Directory.CreateDirectory(logFolder);
-        var log = new StreamWriter(Path.Combine(logFolder, $"{VirtualHost}-{service}-{Interlocked.Increment(ref generation)}.log")) { AutoFlush = true };
-        process.OutputDataReceived += (_, line) => { if (line.Data is not null) { lock (log) { log.WriteLine(line.Data); } } };
-        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { lock (log) { log.WriteLine(line.Data); } } };
-        process.Exited += (_, _) => { lock (log) { log.Dispose(); } };
+        var log = new ProcessLog(Path.Combine(logFolder, $"{VirtualHost}-{service}-{Interlocked.Increment(ref generation)}.log"));
+        process.OutputDataReceived += (_, line) => log.Write(line.Data);
+        process.ErrorDataReceived += (_, line) => log.Write(line.Data);
+        process.Exited += (_, _) => log.Dispose();
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -214,6 +214,33 @@ public sealed class PlatformProcesses : IAsyncDisposable
         foreach (var service in running.Keys.ToList())
         {
             Kill(service);
+        }
+    }
+}
+
+/// <summary>A service's output file; lines that arrive after the process exited (and the file closed) are dropped.</summary>
+internal sealed class ProcessLog(string path) : IDisposable
+{
+    private readonly StreamWriter writer = new(path) { AutoFlush = true };
+    private bool closed;
+
+    public void Write(string? line)
+    {
+        lock (writer)
+        {
+            if (line is not null && !closed)
+            {
+                writer.WriteLine(line);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (writer)
+        {
+            closed = true;
+            writer.Dispose();
         }
     }
 }
