@@ -71,7 +71,7 @@ start_postgresql() {
   local conf=/etc/postgresql/$PG_VERSION/main/conf.d/platform.conf
   if [ ! -f "$conf" ]; then
     mkdir -p "$(dirname "$conf")"
-    # Loopback only; enough connections for five services and their tests.
+    # Loopback only. Each service's pool is capped at 30 (appsettings.Development.json): five services and the tests fit.
     printf "listen_addresses = '127.0.0.1'\nmax_connections = 300\n" > "$conf"
   fi
   if pg_lsclusters -h | awk -v v="$PG_VERSION" '$1==v && $2=="main" {print $4}' | grep -q online; then
