@@ -61,7 +61,7 @@ public static class AuditEndpoints
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "events", recipient, new { recipient, from, to, type, cursor, limit = pageSize });
-        var rows = (await connection.QueryAsync<EventRow>(
+        var rows = (await connection.QueryAsync<LogEntry>(
             $"""
             SELECT {LogReader.Columns}
             FROM audit_log
@@ -75,7 +75,7 @@ public static class AuditEndpoints
             """,
             new { after, recipient, from = fromInstant, to = toInstant, type, pageSize })).ToList();
         var next = rows.Count == pageSize ? rows[^1].Position.ToString(CultureInfo.InvariantCulture) : null;
-        return TypedResults.Ok(new EventPage(rows.Select(row => row.ToView()).ToList(), next));
+        return TypedResults.Ok(new EventPage(rows.Select(ToView).ToList(), next));
     }
 
     /// <summary>The whole log checked in one streaming pass (see <see cref="LogVerifier"/>).</summary>
@@ -168,25 +168,13 @@ public static class AuditEndpoints
         string EntryHash,
         JsonElement Body);
 
-    private sealed record EventRow(
-        long Position,
-        byte[] PreviousHash,
-        byte[] EntryHash,
-        Guid MessageId,
-        string MessageType,
-        string Producer,
-        long ProducerSequence,
-        DateTimeOffset OccurredAt,
-        DateTimeOffset ReceivedAt,
-        string RecipientId,
-        byte[] Body)
+    /// <summary>An entry as an auditor reads it: hashes in hex, the body as the JSON it was received as.</summary>
+    private static EventView ToView(LogEntry entry)
     {
-        public EventView ToView()
-        {
-            using var body = JsonDocument.Parse(Body);
-            return new EventView(
-                Position, MessageId, MessageType, EventTypes.ShortName(MessageType), Producer, ProducerSequence, OccurredAt, ReceivedAt,
-                RecipientId, Convert.ToHexStringLower(PreviousHash), Convert.ToHexStringLower(EntryHash), body.RootElement.Clone());
-        }
+        using var body = JsonDocument.Parse(entry.Body);
+        return new EventView(
+            entry.Position, entry.MessageId, entry.MessageType, EventTypes.ShortName(entry.MessageType), entry.Producer,
+            entry.ProducerSequence, entry.OccurredAt, entry.ReceivedAt, entry.RecipientId,
+            Convert.ToHexStringLower(entry.PreviousHash), Convert.ToHexStringLower(entry.EntryHash), body.RootElement.Clone());
     }
 }

@@ -14,12 +14,6 @@ CREATE TABLE allocations (
 
 CREATE INDEX allocations_by_recipient ON allocations (recipient_id, from_month, id);
 
-CREATE FUNCTION refuse_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
-END;
-$$;
-
 CREATE TRIGGER allocations_append_only BEFORE UPDATE OR DELETE ON allocations
     FOR EACH ROW EXECUTE FUNCTION refuse_rewrite();
 

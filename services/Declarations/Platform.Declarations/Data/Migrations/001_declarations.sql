@@ -25,12 +25,6 @@ CREATE TABLE declaration_versions (
     PRIMARY KEY (recipient_id, week, version)
 );
 
-CREATE FUNCTION refuse_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
-END;
-$$;
-
 CREATE TRIGGER engagements_append_only BEFORE UPDATE OR DELETE ON engagements
     FOR EACH ROW EXECUTE FUNCTION refuse_rewrite();
 
