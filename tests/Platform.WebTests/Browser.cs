@@ -69,20 +69,27 @@ public sealed class Browser : IDisposable
     public void SetValue(string css, string value) => Driver.ExecuteScript("arguments[0].value = arguments[1];", Find(css), value);
 
     /// <summary>Clicks something that loads a new page, and waits until it has.</summary>
+    /// <remarks>
+    /// The old page is marked with a window property that a new page does not have. Watching the old page's elements
+    /// go stale is not enough: recent Chromium answers a lookup on a node of the unloaded document with an "unknown
+    /// error" instead of a stale-element error.
+    /// </remarks>
     public void ClickAndWait(string css)
     {
-        var old = Driver.FindElement(By.TagName("html"));
+        var marker = Guid.NewGuid().ToString("N");
+        Driver.ExecuteScript("window.platformPageMarker = arguments[0];", marker);
         Find(css).Click();
         new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(driver =>
         {
             try
             {
-                _ = old.Enabled;
-                return false;
+                return (bool)((IJavaScriptExecutor)driver).ExecuteScript(
+                    "return window.platformPageMarker !== arguments[0] && document.readyState === 'complete';", marker)!;
             }
-            catch (StaleElementReferenceException)
+            catch (WebDriverException)
             {
-                return true;
+                // The page is being replaced while the script runs; ask again.
+                return false;
             }
         });
     }
