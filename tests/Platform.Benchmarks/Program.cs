@@ -3,7 +3,7 @@ using Platform.Benchmarks;
 
 // Usage (against a platform started by deploy/local/up.sh): see deploy/bench/run.sh.
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- [--rates 50,100,200,400,800] [--seconds 15]
-//     [--baseline-messages 20000] [--sample-every 25] [--pids .local/pids]
+//     [--baseline-messages 20000] [--samples-per-second 4] [--pids .local/pids]
 var settings = BenchmarkSettings.Parse(args);
 var culture = CultureInfo.InvariantCulture;
 var runId = DateTimeOffset.UtcNow.ToString("MMddHHmm", culture);
@@ -61,7 +61,7 @@ internal sealed record BenchmarkSettings(
     IReadOnlyList<int> Rates,
     int Seconds,
     int BaselineMessages,
-    int SampleEvery,
+    int SamplesPerSecond,
     string PidFolder,
     string Declarations,
     string Review,
@@ -82,7 +82,7 @@ internal sealed record BenchmarkSettings(
             Option("--rates", "50,100,200,400,800").Split(',').Select(rate => int.Parse(rate, CultureInfo.InvariantCulture)).ToList(),
             int.Parse(Option("--seconds", "15"), CultureInfo.InvariantCulture),
             int.Parse(Option("--baseline-messages", "20000"), CultureInfo.InvariantCulture),
-            int.Parse(Option("--sample-every", "25"), CultureInfo.InvariantCulture),
+            int.Parse(Option("--samples-per-second", "4"), CultureInfo.InvariantCulture),
             Option("--pids", ".local/pids"),
             Option("--declarations", "http://127.0.0.1:5101"),
             Option("--review", "http://127.0.0.1:5103"),

@@ -62,7 +62,7 @@ public sealed class ServiceTransaction(
 
     /// <summary>
     /// Queues an event to be written to the outbox when the transaction commits. Returns it stamped with its id,
-    /// producer and time (its sequence number is taken at commit).
+    /// producer and time (its producer sequence is given once it is committed, just before it is published).
     /// </summary>
     public T Publish<T>(T message)
         where T : PlatformEvent
@@ -96,29 +96,19 @@ public sealed class ServiceTransaction(
 
     private async Task WriteOutboxAsync()
     {
-        // The counter row is locked until commit, so producer sequences are gap-free and in commit order.
-        // It is taken last, just before commit, to hold that lock as briefly as possible.
-        var last = await connection.ExecuteScalarAsync<long>(
-            "UPDATE outbox_sequence SET last_sequence = last_sequence + @count RETURNING last_sequence",
-            new { count = pending.Count },
-            transaction);
-        var first = last - pending.Count + 1;
-        var rows = pending.Select((message, index) =>
+        // No sequence number yet: the dispatcher numbers committed rows (see OutboxDispatcher), so writers never wait
+        // for each other here.
+        var rows = pending.Select(message => new
         {
-            var numbered = message with { ProducerSequence = first + index };
-            return new
-            {
-                sequence = numbered.ProducerSequence,
-                event_id = numbered.EventId,
-                message_type = numbered.GetType().FullName!,
-                body = JsonSerializer.Serialize(numbered, numbered.GetType(), ContractJson.Options),
-                occurred_at = numbered.OccurredAt,
-            };
+            event_id = message.EventId,
+            message_type = message.GetType().FullName!,
+            body = JsonSerializer.Serialize(message, message.GetType(), ContractJson.Options),
+            occurred_at = message.OccurredAt,
         }).ToList();
         await connection.ExecuteAsync(
             """
-            INSERT INTO outbox (sequence, event_id, message_type, body, occurred_at)
-            VALUES (@sequence, @event_id, @message_type, @body::jsonb, @occurred_at)
+            INSERT INTO outbox (event_id, message_type, body, occurred_at)
+            VALUES (@event_id, @message_type, @body::jsonb, @occurred_at)
             """,
             rows,
             transaction);

@@ -10,11 +10,14 @@ using Platform.Contracts;
 namespace Platform.ServiceDefaults.Messaging;
 
 /// <summary>
-/// Publishes committed outbox rows to RabbitMQ with publisher confirms, in sequence order, then marks them
-/// published. A crash between the confirm and the mark publishes the row again after restart with the same
-/// message id, which every consumer's inbox recognises: at-least-once on the wire, exactly-once in effect.
-/// Rows are locked with SKIP LOCKED, so several instances of a service share the work without publishing a row twice
-/// at the same time.
+/// Publishes committed outbox rows to RabbitMQ with publisher confirms, then marks them published. Each batch goes in
+/// two steps. First the committed rows not yet numbered get the producer's next sequence numbers, in the order they
+/// were written, and that numbering is committed: only committed rows are numbered, so the sequence has no gaps, and
+/// a number once given stays with its event. Then the numbered rows are published together (confirms awaited at
+/// once, not one by one) and marked. A crash between the confirms and the mark publishes those rows again after
+/// restart with the same message ids and numbers, which every consumer's inbox recognises: at-least-once on the wire,
+/// exactly-once in effect. Rows are locked with SKIP LOCKED and the counter row serialises numbering, so several
+/// instances of a service share the work without numbering or publishing a row twice at the same time.
 /// </summary>
 internal sealed class OutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -57,12 +60,14 @@ internal sealed class OutboxDispatcher(
     private async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await NumberCommittedRowsAsync(connection);
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<OutboxRow>(
             """
             SELECT sequence, event_id AS EventId, message_type AS MessageType, body::text AS body
             FROM outbox
-            WHERE published_at IS NULL
+            WHERE published_at IS NULL AND sequence IS NOT NULL
             ORDER BY sequence
             LIMIT @BatchSize
             FOR UPDATE SKIP LOCKED
@@ -74,14 +79,7 @@ internal sealed class OutboxDispatcher(
             return 0;
         }
 
-        foreach (var row in rows)
-        {
-            var type = typeof(PlatformEvent).Assembly.GetType(row.MessageType)
-                ?? throw new InvalidOperationException($"Outbox row {row.Sequence} names unknown contract {row.MessageType}.");
-            var message = JsonSerializer.Deserialize(row.Body, type, ContractJson.Options)!;
-            await bus.Publish(message, type, context => context.MessageId = row.EventId, cancellationToken);
-        }
-
+        await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
         await connection.ExecuteAsync(
             "UPDATE outbox SET published_at = now() WHERE sequence = ANY(@sequences)",
             new { sequences = rows.Select(row => row.Sequence).ToArray() },
@@ -89,6 +87,33 @@ internal sealed class OutboxDispatcher(
         await transaction.CommitAsync(cancellationToken);
         logger.LogDebug("Published {Count} outbox events up to sequence {Sequence}", rows.Count, rows[^1].Sequence);
         return rows.Count;
+    }
+
+    /// <summary>
+    /// One statement, so it commits on its own: the next numbers go to committed rows in the order written. Returns
+    /// how many rows it numbered.
+    /// </summary>
+    private Task<int> NumberCommittedRowsAsync(NpgsqlConnection connection) => connection.ExecuteAsync(
+        """
+        WITH batch AS (
+            SELECT id FROM outbox WHERE sequence IS NULL ORDER BY id LIMIT @BatchSize FOR UPDATE SKIP LOCKED
+        ), counter AS (
+            UPDATE outbox_sequence SET last_sequence = last_sequence + (SELECT count(*) FROM batch)
+            WHERE EXISTS (SELECT FROM batch)
+            RETURNING last_sequence - (SELECT count(*) FROM batch) AS before
+        )
+        UPDATE outbox SET sequence = counter.before + numbered.position
+        FROM counter, (SELECT id, row_number() OVER (ORDER BY id) AS position FROM batch) AS numbered
+        WHERE outbox.id = numbered.id
+        """,
+        new { options.Value.BatchSize });
+
+    private Task PublishAsync(OutboxRow row, CancellationToken cancellationToken)
+    {
+        var type = typeof(PlatformEvent).Assembly.GetType(row.MessageType)
+            ?? throw new InvalidOperationException($"Outbox row {row.Sequence} names unknown contract {row.MessageType}.");
+        var message = (PlatformEvent)JsonSerializer.Deserialize(row.Body, type, ContractJson.Options)!;
+        return bus.Publish(message with { ProducerSequence = row.Sequence }, type, context => context.MessageId = row.EventId, cancellationToken);
     }
 
     private sealed record OutboxRow(long Sequence, Guid EventId, string MessageType, string Body);

@@ -66,6 +66,7 @@ public sealed class OutboxTests
         var deliveries = scope.Events.Received.ToList();
         Assert.Equal(deliveries[0].MessageId, deliveries[1].MessageId);
         Assert.Equal(deliveries[0].Message<DeclarationSubmitted>().EventId, deliveries[0].MessageId);
+        Assert.Equal(deliveries[0].Message<DeclarationSubmitted>().ProducerSequence, deliveries[1].Message<DeclarationSubmitted>().ProducerSequence);
     }
 
     [Fact]
@@ -97,6 +98,31 @@ public sealed class OutboxTests
         await WaitUntilAsync(() => scope.Events.All<EngagementSet>().Count == 3);
         Assert.Equal([1L, 2L, 3L], scope.Events.All<EngagementSet>().Select(e => e.ProducerSequence).Order());
         Assert.DoesNotContain(scope.Events.All<EngagementSet>(), e => e.HoursPerWeek == 10);
+    }
+
+    [Fact]
+    public async Task ProducerSequence_IsGapFreeAndUnique_WhenManyTransactionsCommitAtOnce()
+    {
+        await using var scope = await Scope.StartAsync();
+        await using var service = scope.Service();
+        var database = service.ServiceProvider.GetRequiredService<ServiceDatabase>();
+
+        // Writers no longer wait for each other: numbers are given to committed rows by the dispatcher.
+        await Parallel.ForEachAsync(Enumerable.Range(0, 60), new ParallelOptions { MaxDegreeOfParallelism = 12 }, async (i, ct) =>
+        {
+            await using var work = await database.BeginAsync(ct);
+            work.Publish(new EngagementSet($"R-par-{i}", 15, "2026-W45", "agent-1"));
+            if (i % 6 == 5)
+            {
+                return; // rolled back: takes no number
+            }
+
+            await work.CommitAsync(ct);
+        });
+
+        await WaitUntilAsync(() => scope.Events.All<EngagementSet>().Count == 50);
+        Assert.Equal(Enumerable.Range(1, 50).Select(n => (long)n), scope.Events.All<EngagementSet>().Select(e => e.ProducerSequence).Order());
+        Assert.Equal(0L, await scope.ScalarAsync("SELECT count(*) FROM outbox WHERE sequence IS NULL OR published_at IS NULL"));
     }
 
     [Fact]
