@@ -3,7 +3,7 @@ using Platform.Benchmarks;
 
 // Usage (against a platform started by deploy/local/up.sh): see deploy/bench/run.sh.
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- [--rates 50,100,200,400,800] [--seconds 15]
-//     [--baseline-messages 20000] [--samples-per-second 4] [--pids .local/pids]
+//     [--baseline-messages 20000] [--warm-up 200x10] [--samples-per-second 4] [--pids .local/pids]
 var settings = BenchmarkSettings.Parse(args);
 var culture = CultureInfo.InvariantCulture;
 var runId = DateTimeOffset.UtcNow.ToString("MMddHHmm", culture);
@@ -17,17 +17,17 @@ Console.WriteLine($"{baseline.Messages} messages of {baseline.MessageBytes} B: p
     $"published and consumed {baseline.RoundTripPerSecond:0} msg/s");
 
 using var load = new PlatformLoad(settings);
+// Services just started compile their code and grow their connection pools during the first seconds: not measured.
+Console.Error.WriteLine($"warm-up: {settings.WarmUpRate} declarations/s for {settings.WarmUpSeconds} s (not reported) …");
+await load.RunStepAsync(settings.WarmUpRate, runId + "w", settings.WarmUpSeconds);
+await load.DrainAsync();
 var steps = new List<PlatformLoad.StepResult>();
 foreach (var rate in settings.Rates)
 {
     Console.Error.WriteLine($"platform: {rate} declarations/s for {settings.Seconds} s …");
-    var step = await load.RunStepAsync(rate, runId);
+    var step = await load.RunStepAsync(rate, runId, settings.Seconds);
     steps.Add(step);
-    // Let the pipeline drain before the next step.
-    for (var i = 0; i < 60 && await load.QueueBacklogAsync() > 0; i++)
-    {
-        await Task.Delay(1000);
-    }
+    await load.DrainAsync();
 }
 
 Console.WriteLine();
@@ -60,6 +60,8 @@ foreach (var pidFile in pidFiles.Order())
 internal sealed record BenchmarkSettings(
     IReadOnlyList<int> Rates,
     int Seconds,
+    int WarmUpRate,
+    int WarmUpSeconds,
     int BaselineMessages,
     int SamplesPerSecond,
     string PidFolder,
@@ -81,6 +83,8 @@ internal sealed record BenchmarkSettings(
         return new BenchmarkSettings(
             Option("--rates", "50,100,200,400,800").Split(',').Select(rate => int.Parse(rate, CultureInfo.InvariantCulture)).ToList(),
             int.Parse(Option("--seconds", "15"), CultureInfo.InvariantCulture),
+            int.Parse(Option("--warm-up", "200x10").Split('x')[0], CultureInfo.InvariantCulture),
+            int.Parse(Option("--warm-up", "200x10").Split('x')[1], CultureInfo.InvariantCulture),
             int.Parse(Option("--baseline-messages", "20000"), CultureInfo.InvariantCulture),
             int.Parse(Option("--samples-per-second", "4"), CultureInfo.InvariantCulture),
             Option("--pids", ".local/pids"),
