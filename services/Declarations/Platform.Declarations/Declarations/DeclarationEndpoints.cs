@@ -55,15 +55,20 @@ public static class DeclarationEndpoints
         var contentHash = Hash(activities);
 
         await using var work = await database.BeginAsync(cancellationToken);
-        // One writer per recipient and week at a time, so versions are numbered without gaps or races.
-        await work.Connection.ExecuteAsync(
-            "SELECT pg_advisory_xact_lock(hashtextextended('declaration:' || @recipientId || ':' || @week, 0))",
+        // One writer per recipient and week at a time, so versions are numbered without gaps or races; the lock and
+        // the read of the version in force go in one round trip.
+        StoredVersion? current;
+        await using (var results = await work.Connection.QueryMultipleAsync(
+            $"""
+            SELECT pg_advisory_xact_lock(hashtextextended('declaration:' || @recipientId || ':' || @week, 0));
+            {StoredVersion.Select} WHERE recipient_id = @recipientId AND week = @week ORDER BY version DESC LIMIT 1;
+            """,
             new { recipientId, week },
-            work.Transaction);
-        var current = await work.Connection.QuerySingleOrDefaultAsync<StoredVersion>(
-            $"{StoredVersion.Select} WHERE recipient_id = @recipientId AND week = @week ORDER BY version DESC LIMIT 1",
-            new { recipientId, week },
-            work.Transaction);
+            work.Transaction))
+        {
+            await results.ReadAsync();
+            current = await results.ReadSingleOrDefaultAsync<StoredVersion>();
+        }
 
         if (http.Request.Headers.IfMatch is { Count: > 0 } ifMatch && !Matches(ifMatch.ToString(), current))
         {

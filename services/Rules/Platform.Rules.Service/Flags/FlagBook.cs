@@ -19,30 +19,40 @@ public static class FlagBook
     /// <summary>The rules the service runs, with the parameters of the version in force (the declared defaults).</summary>
     public static readonly string[] RuleIds = [WeeklyHoursBelowEngagement.Id, RepeatedShortfall.Id, DeclarationMissing.Id];
 
+    /// <summary>Serialises the changes of one recipient's flags (parameter <c>@recipientId</c>).</summary>
+    public const string LockRecipientSql = "SELECT pg_advisory_xact_lock(hashtextextended('rules-recipient:' || @recipientId, 0))";
+
     public static async Task LockRecipientAsync(ServiceTransaction work, string recipientId, CancellationToken cancellationToken) =>
         await work.Connection.ExecuteAsync(new CommandDefinition(
-            "SELECT pg_advisory_xact_lock(hashtextextended('rules-recipient:' || @recipientId, 0))",
-            new { recipientId }, work.Transaction, cancellationToken: cancellationToken));
+            LockRecipientSql, new { recipientId }, work.Transaction, cancellationToken: cancellationToken));
 
     /// <summary>
     /// Serialises a week's deadline processing (exclusive) against declarations of that week (shared): a declaration
-    /// either lands before the deadline's snapshot or sees — and withdraws — the flag it raised.
+    /// either lands before the deadline's snapshot or sees — and withdraws — the flag it raised. Parameter <c>@week</c>.
     /// </summary>
+    public static string LockWeekSql(bool exclusive) => exclusive
+        ? "SELECT pg_advisory_xact_lock(hashtextextended('rules-deadline:' || @week, 0))"
+        : "SELECT pg_advisory_xact_lock_shared(hashtextextended('rules-deadline:' || @week, 0))";
+
     public static async Task LockWeekAsync(ServiceTransaction work, IsoWeek week, bool exclusive, CancellationToken cancellationToken) =>
         await work.Connection.ExecuteAsync(new CommandDefinition(
-            exclusive
-                ? "SELECT pg_advisory_xact_lock(hashtextextended('rules-deadline:' || @week, 0))"
-                : "SELECT pg_advisory_xact_lock_shared(hashtextextended('rules-deadline:' || @week, 0))",
-            new { week = week.ToString() }, work.Transaction, cancellationToken: cancellationToken));
+            LockWeekSql(exclusive), new { week = week.ToString() }, work.Transaction, cancellationToken: cancellationToken));
 
     public static async Task<int> ReconcileAsync(
         ServiceTransaction work, string recipientId, IEnumerable<IsoWeek> weeks, CancellationToken cancellationToken)
     {
-        var history = await RecipientHistory.LoadAsync(work, recipientId, cancellationToken);
-        var open = (await work.Connection.QueryAsync<OpenFlag>(new CommandDefinition(
-                "SELECT flag_id, week, rule_id, rule_version FROM flags WHERE recipient_id = @recipientId AND withdrawn_at IS NULL",
-                new { recipientId }, work.Transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(flag => (flag.Week, flag.RuleId));
+        // The recipient's history and open flags in one round trip.
+        RecipientHistory history;
+        Dictionary<(string Week, string RuleId), OpenFlag> open;
+        await using (var results = await work.Connection.QueryMultipleAsync(new CommandDefinition(
+            RecipientHistory.Select
+            + "SELECT flag_id, week, rule_id, rule_version FROM flags WHERE recipient_id = @recipientId AND withdrawn_at IS NULL;",
+            new { recipientId }, work.Transaction, cancellationToken: cancellationToken)))
+        {
+            history = await RecipientHistory.ReadAsync(results);
+            open = (await results.ReadAsync<OpenFlag>()).ToDictionary(flag => (flag.Week, flag.RuleId));
+        }
+
         var changes = 0;
         foreach (var week in weeks.Distinct().Order())
         {

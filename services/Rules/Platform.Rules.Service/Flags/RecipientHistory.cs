@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapper;
 using Platform.Rules.Calendar;
-using Platform.ServiceDefaults.Data;
 
 namespace Platform.Rules.Service.Flags;
 
@@ -13,14 +12,19 @@ public sealed class RecipientHistory(IReadOnlyList<EngagementRow> engagements, I
 {
     public IReadOnlyDictionary<string, DeclarationRow> Declarations => declarations;
 
-    public static async Task<RecipientHistory> LoadAsync(ServiceTransaction work, string recipientId, CancellationToken cancellationToken)
+    /// <summary>The two queries <see cref="ReadAsync"/> reads, for one recipient (parameter <c>@recipientId</c>).</summary>
+    public const string Select =
+        """
+        SELECT from_week, hours_per_week FROM engagements WHERE recipient_id = @recipientId;
+        SELECT week, version, activities::text AS activities FROM declarations WHERE recipient_id = @recipientId;
+        """;
+
+    /// <summary>Reads the results of <see cref="Select"/>, sent with other queries in one round trip.</summary>
+    public static async Task<RecipientHistory> ReadAsync(SqlMapper.GridReader results)
     {
-        var engagements = await work.Connection.QueryAsync<EngagementRow>(new CommandDefinition(
-            "SELECT from_week, hours_per_week FROM engagements WHERE recipient_id = @recipientId",
-            new { recipientId }, work.Transaction, cancellationToken: cancellationToken));
-        var declarations = await work.Connection.QueryAsync<DeclarationRow>(new CommandDefinition(
-            "SELECT week, version, activities::text AS activities FROM declarations WHERE recipient_id = @recipientId",
-            new { recipientId }, work.Transaction, cancellationToken: cancellationToken));
+        ArgumentNullException.ThrowIfNull(results);
+        var engagements = await results.ReadAsync<EngagementRow>();
+        var declarations = await results.ReadAsync<DeclarationRow>();
         return new RecipientHistory(engagements.ToList(), declarations.ToDictionary(row => row.Week, StringComparer.Ordinal));
     }
 

@@ -32,29 +32,38 @@ public sealed class DeclarationSubmittedConsumer(ServiceDatabase database, ILogg
             return;
         }
 
-        await FlagBook.LockWeekAsync(work, week, exclusive: false, cancellationToken);
-        await FlagBook.LockRecipientAsync(work, message.RecipientId, cancellationToken);
+        // The week's shared lock (see FlagBook.LockWeekAsync), the recipient's lock and the store, in one round trip.
         var activities = message.Activities.Select(activity => new RuleActivity(activity.Category, activity.Date, activity.Hours)).ToArray();
-        var stored = await work.Connection.ExecuteAsync(new CommandDefinition(
-            """
+        int stored;
+        await using (var results = await work.Connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            {FlagBook.LockWeekSql(exclusive: false)};
+            {FlagBook.LockRecipientSql};
             INSERT INTO declarations (recipient_id, week, version, activities, total_hours, late, submitted_at)
-            VALUES (@RecipientId, @Week, @Version, @activities::jsonb, @TotalHours, @Late, @SubmittedAt)
+            VALUES (@recipientId, @week, @version, @activities::jsonb, @totalHours, @late, @submittedAt)
             ON CONFLICT (recipient_id, week) DO UPDATE
                SET version = excluded.version, activities = excluded.activities, total_hours = excluded.total_hours,
                    late = excluded.late, submitted_at = excluded.submitted_at
              WHERE declarations.version < excluded.version
+            RETURNING 1;
             """,
             new
             {
-                message.RecipientId,
-                message.Week,
-                message.Version,
+                recipientId = message.RecipientId,
+                week = message.Week,
+                version = message.Version,
                 activities = JsonSerializer.Serialize(activities, RuleJson.Options),
-                message.TotalHours,
-                message.Late,
-                message.SubmittedAt,
+                totalHours = message.TotalHours,
+                late = message.Late,
+                submittedAt = message.SubmittedAt,
             },
-            work.Transaction, cancellationToken: cancellationToken));
+            work.Transaction, cancellationToken: cancellationToken)))
+        {
+            await results.ReadAsync();
+            await results.ReadAsync();
+            stored = (await results.ReadAsync<int>()).Count();
+        }
+
         var changes = stored == 0
             ? 0
             : await FlagBook.ReconcileAsync(
