@@ -69,7 +69,9 @@ public sealed class DeclarationSubmittedConsumer(ServiceDatabase database, ILogg
             : await FlagBook.ReconcileAsync(
                 work, message.RecipientId, Enumerable.Range(0, Catalogue.RepeatedShortfall.WeeksLookedBack + 1).Select(week.AddWeeks), cancellationToken);
         await work.CommitAsync(cancellationToken);
-        logger.LogInformation("Declaration version {Version} processed ({Stored} stored, {Changes} flag changes)", message.Version, stored, changes);
+        // A line per declaration would be volume without news: only those that changed flags are logged as information.
+        logger.Log(changes > 0 ? LogLevel.Information : LogLevel.Debug,
+            "Declaration version {Version} processed ({Stored} stored, {Changes} flag changes)", message.Version, stored, changes);
     }
 }
 
