@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the auditors' tool on a large log: generates N synthetic, valid events (default 1,000,000) in a fresh
 # database, then, in the same run and alternately, streams the same rows with a plain binary COPY through psql and runs
-# `platform-audit verify`, each under /usr/bin/time (wall clock, CPU, peak memory). Prints the figures; asserts nothing.
+# `platform-audit verify` (the whole log), then the same for one recipient's rows and `platform-audit replay` of that
+# recipient, each under /usr/bin/time (wall clock, CPU, peak memory). Prints the figures; asserts nothing.
 # Connection: the usual libpq variables (PGHOST, PGPORT, PGUSER, PGPASSWORD), a role allowed to create databases.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,4 +27,14 @@ for round in $(seq "$rounds"); do
     psql -d "$database" -qc "\\copy (SELECT $columns FROM audit_log ORDER BY position) TO '/dev/null' WITH (FORMAT binary)"
   /usr/bin/time -f "  verify: %e s wall, %U s user, %S s sys, %M KB peak, exit %x" \
     "${tool[@]}" verify --no-progress > /dev/null
+done
+
+# Replay reads one recipient's entries (by index), so it is compared with a COPY of those same rows.
+recipient=r-000042
+echo "replay of $recipient: $(psql -d "$database" -Atc "SELECT count(*) FROM audit_log WHERE recipient_id = '$recipient'") entries"
+for round in $(seq "$rounds"); do
+  /usr/bin/time -f "  COPY:   %e s wall, %U s user, %S s sys, %M KB peak" \
+    psql -d "$database" -qc "\\copy (SELECT $columns FROM audit_log WHERE recipient_id = '$recipient' ORDER BY position) TO '/dev/null' WITH (FORMAT binary)"
+  /usr/bin/time -f "  replay: %e s wall, %U s user, %S s sys, %M KB peak, exit %x" \
+    "${tool[@]}" replay --recipient "$recipient" --at 2100-01-01T00:00:00Z > /dev/null
 done

@@ -9,12 +9,10 @@ var culture = CultureInfo.InvariantCulture;
 var runId = DateTimeOffset.UtcNow.ToString("MMddHHmm", culture);
 Console.WriteLine($"# Platform benchmark {DateTimeOffset.UtcNow:u} — {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB");
 
+// The broker's limit is measured before and after the platform's steps, and the higher is the baseline: a limit
+// measured while just-started services still compile their code would flatter the platform's ratio.
 Console.Error.WriteLine("baseline: raw RabbitMQ publish with confirms + consume …");
-var baseline = await BrokerBaseline.RunAsync(new Uri(settings.Amqp), settings.BaselineMessages);
-Console.WriteLine();
-Console.WriteLine("## Baseline: raw RabbitMQ.Client, persistent quorum-queue messages, confirms, 128 in flight");
-Console.WriteLine($"{baseline.Messages} messages of {baseline.MessageBytes} B: published {baseline.PublishedPerSecond:0} msg/s, " +
-    $"published and consumed {baseline.RoundTripPerSecond:0} msg/s");
+var baselines = new List<BrokerBaseline.Result> { await BrokerBaseline.RunAsync(new Uri(settings.Amqp), settings.BaselineMessages) };
 
 using var load = new PlatformLoad(settings);
 // Services just started compile their code and grow their connection pools during the first seconds: not measured.
@@ -40,11 +38,21 @@ foreach (var s in steps)
         $"| {s.Rate} | {s.Sent} | {s.Accepted} | {s.AchievedPerSecond:0} | {s.P50Ms:0.0} | {s.P95Ms:0.0} | {s.P99Ms:0.0} | {s.FlagP50Seconds:0.00} / {s.FlagP95Seconds:0.00} | {s.AuditP50Seconds:0.00} / {s.AuditP95Seconds:0.00} | {s.BacklogAfter} | {(s.Sustained ? "yes" : "no")} |"));
 }
 
+Console.Error.WriteLine("baseline again: raw RabbitMQ publish with confirms + consume …");
+baselines.Add(await BrokerBaseline.RunAsync(new Uri(settings.Amqp), settings.BaselineMessages));
+var baseline = baselines.MaxBy(result => result.RoundTripPerSecond)!;
+Console.WriteLine();
+Console.WriteLine("## Baseline: raw RabbitMQ.Client, persistent quorum-queue messages, confirms, 128 in flight");
+foreach (var (result, when) in baselines.Zip(["before the steps", "after the steps"]))
+{
+    Console.WriteLine(string.Create(culture, $"- {when}: {result.Messages} messages of {result.MessageBytes} B: published " +
+        $"{result.PublishedPerSecond:0} msg/s, published and consumed {result.RoundTripPerSecond:0} msg/s"));
+}
+
 var best = steps.Where(s => s.Sustained).Select(s => s.AchievedPerSecond).DefaultIfEmpty(0).Max();
 Console.WriteLine();
 Console.WriteLine(string.Create(culture,
-    $"Highest sustained rate: {best:0} declarations/s = {best / baseline.RoundTripPerSecond:0.000} × the raw broker round trip ({baseline.RoundTripPerSecond:0} msg/s)."));
-
+    $"Highest sustained rate: {best:0} declarations/s = {best / baseline.RoundTripPerSecond:0.000} × the raw broker round trip ({baseline.RoundTripPerSecond:0} msg/s, the higher baseline)."));
 Console.WriteLine();
 Console.WriteLine("## Peak memory of each service (VmHWM)");
 var pidFiles = Directory.Exists(settings.PidFolder) ? Directory.GetFiles(settings.PidFolder, "*.pid") : [];
