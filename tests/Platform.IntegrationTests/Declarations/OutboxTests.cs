@@ -101,16 +101,18 @@ public sealed class OutboxTests
     }
 
     [Fact]
-    public async Task ProducerSequence_IsGapFreeAndUnique_WhenManyTransactionsCommitAtOnce()
+    public async Task ProducerSequence_IsGapFreeAndUnique_WhenTwoInstancesCommitManyTransactionsAtOnce()
     {
         await using var scope = await Scope.StartAsync();
-        await using var service = scope.Service();
-        var database = service.ServiceProvider.GetRequiredService<ServiceDatabase>();
+        await using var first = scope.Service();
+        await using var second = scope.Service();
+        var databases = new[] { first, second }.Select(host => host.ServiceProvider.GetRequiredService<ServiceDatabase>()).ToArray();
 
-        // Writers no longer wait for each other: numbers are given to committed rows by the dispatcher.
+        // Writers never wait for each other: both instances' dispatchers number the committed rows, serialised on the
+        // counter row only for the moment of numbering.
         await Parallel.ForEachAsync(Enumerable.Range(0, 60), new ParallelOptions { MaxDegreeOfParallelism = 12 }, async (i, ct) =>
         {
-            await using var work = await database.BeginAsync(ct);
+            await using var work = await databases[i % 2].BeginAsync(ct);
             work.Publish(new EngagementSet($"R-par-{i}", 15, "2026-W45", "agent-1"));
             if (i % 6 == 5)
             {
@@ -121,6 +123,7 @@ public sealed class OutboxTests
         });
 
         await WaitUntilAsync(() => scope.Events.All<EngagementSet>().Count == 50);
+        Assert.Equal(50, await scope.Events.CountAfterQuietAsync<EngagementSet>(TimeSpan.FromSeconds(1)));
         Assert.Equal(Enumerable.Range(1, 50).Select(n => (long)n), scope.Events.All<EngagementSet>().Select(e => e.ProducerSequence).Order());
         Assert.Equal(0L, await scope.ScalarAsync("SELECT count(*) FROM outbox WHERE sequence IS NULL OR published_at IS NULL"));
     }
