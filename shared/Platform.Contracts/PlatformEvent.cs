@@ -20,7 +20,8 @@ public interface IPlatformEvent
 
 /// <summary>
 /// Base of every published event. The envelope fields are stamped by the producer's outbox when the event is
-/// written, in the same transaction as the state change it reports; a contract only declares its business fields.
+/// written, in the same transaction as the state change it reports, except <see cref="ProducerSequence"/>, which the
+/// outbox gives once that transaction has committed; a contract only declares its business fields.
 /// </summary>
 public abstract record PlatformEvent : IPlatformEvent
 {
