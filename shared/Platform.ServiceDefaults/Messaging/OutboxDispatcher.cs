@@ -16,8 +16,8 @@ namespace Platform.ServiceDefaults.Messaging;
 /// a number once given stays with its event. Then the numbered rows are published together (confirms awaited at
 /// once, not one by one) and marked. A crash between the confirms and the mark publishes those rows again after
 /// restart with the same message ids and numbers, which every consumer's inbox recognises: at-least-once on the wire,
-/// exactly-once in effect. Rows are locked with SKIP LOCKED and the counter row serialises numbering, so several
-/// instances of a service share the work without numbering or publishing a row twice at the same time.
+/// exactly-once in effect. The counter row serialises numbering and published rows are taken with SKIP LOCKED, so
+/// several instances of a service share the work without numbering or publishing a row twice at the same time.
 /// </summary>
 internal sealed class OutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -60,7 +60,7 @@ internal sealed class OutboxDispatcher(
     private async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await NumberCommittedRowsAsync(connection);
+        await NumberCommittedRowsAsync(connection, options.Value.BatchSize, cancellationToken);
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<OutboxRow>(
@@ -90,23 +90,34 @@ internal sealed class OutboxDispatcher(
     }
 
     /// <summary>
-    /// One statement, so it commits on its own: the next numbers go to committed rows in the order written. Returns
-    /// how many rows it numbered.
+    /// Gives the next numbers to committed rows in the order they were written, in a transaction of its own that holds
+    /// the counter row first: numberers (one per instance) take turns, and each sees what the one before it numbered.
+    /// Writes serialised by a lock (a recipient's engagements, a week's declaration versions) are written, committed and
+    /// so numbered in that order, which consumers rely on to keep the latest. Returns how many rows it numbered.
     /// </summary>
-    private Task<int> NumberCommittedRowsAsync(NpgsqlConnection connection) => connection.ExecuteAsync(
-        """
-        WITH batch AS (
-            SELECT id FROM outbox WHERE sequence IS NULL ORDER BY id LIMIT @BatchSize FOR UPDATE SKIP LOCKED
-        ), counter AS (
-            UPDATE outbox_sequence SET last_sequence = last_sequence + (SELECT count(*) FROM batch)
-            WHERE EXISTS (SELECT FROM batch)
-            RETURNING last_sequence - (SELECT count(*) FROM batch) AS before
-        )
-        UPDATE outbox SET sequence = counter.before + numbered.position
-        FROM counter, (SELECT id, row_number() OVER (ORDER BY id) AS position FROM batch) AS numbered
-        WHERE outbox.id = numbered.id
-        """,
-        new { options.Value.BatchSize });
+    private static async Task<int> NumberCommittedRowsAsync(NpgsqlConnection connection, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync("SELECT FROM outbox_sequence FOR UPDATE", transaction: transaction);
+        var numbered = await connection.ExecuteAsync(
+            """
+            WITH batch AS (
+                SELECT id, row_number() OVER (ORDER BY id) AS position
+                FROM (SELECT id FROM outbox WHERE sequence IS NULL ORDER BY id LIMIT @batchSize) AS unnumbered
+            ), counter AS (
+                UPDATE outbox_sequence SET last_sequence = last_sequence + (SELECT count(*) FROM batch)
+                WHERE EXISTS (SELECT FROM batch)
+                RETURNING last_sequence - (SELECT count(*) FROM batch) AS before
+            )
+            UPDATE outbox SET sequence = counter.before + batch.position
+            FROM counter, batch
+            WHERE outbox.id = batch.id
+            """,
+            new { batchSize },
+            transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return numbered;
+    }
 
     private Task PublishAsync(OutboxRow row, CancellationToken cancellationToken)
     {

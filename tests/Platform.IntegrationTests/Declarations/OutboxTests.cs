@@ -101,7 +101,7 @@ public sealed class OutboxTests
     }
 
     [Fact]
-    public async Task ProducerSequence_IsGapFreeAndUnique_WhenTwoInstancesCommitManyTransactionsAtOnce()
+    public async Task ProducerSequence_IsGapFreeUniqueAndInCommitOrder_WithTwoInstancesAndManyWriters()
     {
         await using var scope = await Scope.StartAsync();
         await using var first = scope.Service();
@@ -122,9 +122,20 @@ public sealed class OutboxTests
             await work.CommitAsync(ct);
         });
 
-        await WaitUntilAsync(() => scope.Events.All<EngagementSet>().Count == 50);
-        Assert.Equal(50, await scope.Events.CountAfterQuietAsync<EngagementSet>(TimeSpan.FromSeconds(1)));
-        Assert.Equal(Enumerable.Range(1, 50).Select(n => (long)n), scope.Events.All<EngagementSet>().Select(e => e.ProducerSequence).Order());
+        // Then one after the other, alternating instances, as a recipient's successive engagements are: numbered in
+        // the order committed, which consumers rely on to keep the latest.
+        for (var hours = 1; hours <= 20; hours++)
+        {
+            await using var work = await databases[hours % 2].BeginAsync(CancellationToken.None);
+            work.Publish(new EngagementSet("R-successive", hours, "2026-W45", "agent-1"));
+            await work.CommitAsync(CancellationToken.None);
+        }
+
+        await WaitUntilAsync(() => scope.Events.All<EngagementSet>().Count == 70);
+        Assert.Equal(70, await scope.Events.CountAfterQuietAsync<EngagementSet>(TimeSpan.FromSeconds(1)));
+        Assert.Equal(Enumerable.Range(1, 70).Select(n => (long)n), scope.Events.All<EngagementSet>().Select(e => e.ProducerSequence).Order());
+        var successive = scope.Events.All<EngagementSet>().Where(e => e.RecipientId == "R-successive").OrderBy(e => e.ProducerSequence);
+        Assert.Equal(Enumerable.Range(1, 20).Select(hours => (decimal)hours), successive.Select(e => e.HoursPerWeek));
         Assert.Equal(0L, await scope.ScalarAsync("SELECT count(*) FROM outbox WHERE sequence IS NULL OR published_at IS NULL"));
     }
 
