@@ -1,16 +1,16 @@
-using Platform.Rules.Calendar;
 using System.Security.Claims;
 using Dapper;
-using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Contracts.Review;
 using Platform.Contracts.Rules;
+using Platform.Rules.Calendar;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Review.Cases;
 
@@ -24,10 +24,13 @@ public static class CaseEndpoints
         group.MapGet("", Queue).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor));
         group.MapGet("/{caseId:guid}", GetOne).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor));
         group.MapPost("/{caseId:guid}/claim", Claim).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor));
-        group.MapPost("/{caseId:guid}/dismiss", Dismiss).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor));
-        group.MapPost("/{caseId:guid}/resolve", Resolve).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor));
+        group.MapPost("/{caseId:guid}/dismiss", Dismiss).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor))
+            .ValidateRequest<ReasonRequest>();
+        group.MapPost("/{caseId:guid}/resolve", Resolve).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor))
+            .ValidateRequest<ResolveRequest>();
         group.MapPost("/{caseId:guid}/sanction-proposals", Propose)
             .RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor))
+            .ValidateRequest<SanctionProposalRequest>()
             .WithIdempotencyKey();
         return endpoints;
     }
@@ -120,17 +123,10 @@ public static class CaseEndpoints
         Guid caseId,
         ReasonRequest request,
         ClaimsPrincipal user,
-        IValidator<ReasonRequest> validator,
         ServiceDatabase database,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation);
-        }
-
         var reason = request.Reason!.Trim();
         return await CloseAsync(caseId, CaseStates.Dismissed, reason, user.SubjectId(), database, time,
             (row, me) => new FlagDismissed(caseId, row.FlagId, row.RecipientId, row.RuleId, me, reason), cancellationToken);
@@ -140,17 +136,10 @@ public static class CaseEndpoints
         Guid caseId,
         ResolveRequest request,
         ClaimsPrincipal user,
-        IValidator<ResolveRequest> validator,
         ServiceDatabase database,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation);
-        }
-
         var supportAction = request.SupportAction!.Trim();
         var reason = request.Reason!.Trim();
         return await CloseAsync(caseId, CaseStates.Resolved, $"{supportAction} — {reason}", user.SubjectId(), database, time,
@@ -196,18 +185,11 @@ public static class CaseEndpoints
         Guid caseId,
         SanctionProposalRequest request,
         ClaimsPrincipal user,
-        IValidator<SanctionProposalRequest> validator,
         IOptions<ReviewOptions> options,
         ServiceDatabase database,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation);
-        }
-
         var me = user.SubjectId();
         var now = time.GetUtcNow();
         if (!Months.TryParse(request.StartMonth, out var startMonth) || startMonth < Months.Of(now))

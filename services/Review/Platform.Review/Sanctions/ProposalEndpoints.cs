@@ -1,12 +1,12 @@
 using System.Security.Claims;
 using Dapper;
-using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts.Review;
 using Platform.Review.Cases;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Review.Sanctions;
 
@@ -16,8 +16,10 @@ public static class ProposalEndpoints
     {
         var group = endpoints.MapGroup("/api/review/sanction-proposals").WithTags("Sanction proposals");
         group.MapGet("/{proposalId:guid}", GetOne).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor));
-        group.MapPost("/{proposalId:guid}/approve", Approve).RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor));
-        group.MapPost("/{proposalId:guid}/reject", Reject).RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor));
+        group.MapPost("/{proposalId:guid}/approve", Approve).RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor))
+            .ValidateRequest<ReasonRequest>();
+        group.MapPost("/{proposalId:guid}/reject", Reject).RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor))
+            .ValidateRequest<ReasonRequest>();
         return endpoints;
     }
 
@@ -38,41 +40,32 @@ public static class ProposalEndpoints
         Guid proposalId,
         ReasonRequest request,
         ClaimsPrincipal user,
-        IValidator<ReasonRequest> validator,
         DecisionSigner signer,
         ServiceDatabase database,
         TimeProvider time,
         CancellationToken cancellationToken) =>
-        DecideAsync(proposalId, request, approve: true, user, validator, signer, database, time, cancellationToken);
+        DecideAsync(proposalId, request, approve: true, user, signer, database, time, cancellationToken);
 
     private static Task<Results<Ok<ProposalView>, ProblemHttpResult>> Reject(
         Guid proposalId,
         ReasonRequest request,
         ClaimsPrincipal user,
-        IValidator<ReasonRequest> validator,
         DecisionSigner signer,
         ServiceDatabase database,
         TimeProvider time,
         CancellationToken cancellationToken) =>
-        DecideAsync(proposalId, request, approve: false, user, validator, signer, database, time, cancellationToken);
+        DecideAsync(proposalId, request, approve: false, user, signer, database, time, cancellationToken);
 
     private static async Task<Results<Ok<ProposalView>, ProblemHttpResult>> DecideAsync(
         Guid proposalId,
         ReasonRequest request,
         bool approve,
         ClaimsPrincipal user,
-        IValidator<ReasonRequest> validator,
         DecisionSigner signer,
         ServiceDatabase database,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation);
-        }
-
         var me = user.SubjectId();
         await using var work = await database.BeginAsync(cancellationToken);
         // Case first, then proposal: the order the expiry job and the withdrawal consumer lock them in, so they cannot deadlock.

@@ -7,6 +7,7 @@ using Platform.Rules.Service.Flags;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Rules.Service.Simulations;
 
@@ -20,23 +21,17 @@ public static class SimulationEndpoints
     {
         endpoints.MapPost("/api/rules/simulations", Simulate)
             .WithTags("Rules")
+            .ValidateRequest<SimulationRequest>()
             .RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor));
         return endpoints;
     }
 
     private static async Task<Results<Ok<SimulationResult>, ProblemHttpResult>> Simulate(
         SimulationRequest request,
-        IValidator<SimulationRequest> validator,
         ServiceDatabase database,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation);
-        }
-
         var from = IsoWeek.Parse(request.FromWeek!);
         var to = IsoWeek.Parse(request.ToWeek!);
         var now = time.GetUtcNow();
