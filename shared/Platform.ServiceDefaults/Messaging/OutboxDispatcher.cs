@@ -97,6 +97,12 @@ internal sealed class OutboxDispatcher(
     /// </summary>
     private static async Task<int> NumberCommittedRowsAsync(NpgsqlConnection connection, int batchSize, CancellationToken cancellationToken)
     {
+        // Most polls find nothing to number: a plain read then, rather than a lock written on the counter row each time.
+        if (!await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT FROM outbox WHERE sequence IS NULL)"))
+        {
+            return 0;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync("SELECT FROM outbox_sequence FOR UPDATE", transaction: transaction);
         var numbered = await connection.ExecuteAsync(
