@@ -10,8 +10,6 @@ namespace Platform.Rules.Service.Flags;
 /// </summary>
 public sealed class RecipientHistory(IReadOnlyList<EngagementRow> engagements, IReadOnlyDictionary<string, DeclarationRow> declarations)
 {
-    public IReadOnlyDictionary<string, DeclarationRow> Declarations => declarations;
-
     /// <summary>The two queries <see cref="ReadAsync"/> reads, for one recipient (parameter <c>@recipientId</c>).</summary>
     public const string Select =
         """
