@@ -13,9 +13,9 @@ namespace Platform.ServiceDefaults.Messaging;
 /// Publishes committed outbox rows to RabbitMQ with publisher confirms, then marks them published. Each batch goes in
 /// two steps. First the committed rows not yet numbered get the producer's next sequence numbers, in the order they
 /// were written, and that numbering is committed: only committed rows are numbered, so the sequence has no gaps, and
-/// a number once given stays with its event. Then the numbered rows are published together (confirms awaited at
-/// once, not one by one) and marked. A crash between the confirms and the mark publishes those rows again after
-/// restart with the same message ids and numbers, which every consumer's inbox recognises: at-least-once on the wire,
+/// a number once given stays with its event. Then the numbered rows are published in sequence order and marked. A
+/// crash between the confirms and the mark publishes those rows again after restart with the same message ids and
+/// numbers, which every consumer's inbox recognises: at-least-once on the wire,
 /// exactly-once in effect. The counter row serialises numbering and published rows are taken with SKIP LOCKED, so
 /// several instances of a service share the work without numbering or publishing a row twice at the same time.
 /// </summary>
@@ -79,7 +79,13 @@ internal sealed class OutboxDispatcher(
             return 0;
         }
 
-        await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
+        // One at a time, each confirmed before the next: published together, events of one producer reached the
+        // broker out of order, and the audit log would then hold them out of producer order.
+        foreach (var row in rows)
+        {
+            await PublishAsync(row, cancellationToken);
+        }
+
         await connection.ExecuteAsync(
             "UPDATE outbox SET published_at = now() WHERE sequence = ANY(@sequences)",
             new { sequences = rows.Select(row => row.Sequence).ToArray() },
