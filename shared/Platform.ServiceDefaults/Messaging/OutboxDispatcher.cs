@@ -13,9 +13,9 @@ namespace Platform.ServiceDefaults.Messaging;
 /// Publishes committed outbox rows to RabbitMQ with publisher confirms, then marks them published. Each batch goes in
 /// two steps. First the committed rows not yet numbered get the producer's next sequence numbers, in the order they
 /// were written, and that numbering is committed: only committed rows are numbered, so the sequence has no gaps, and
-/// a number once given stays with its event. Then the numbered rows are published in sequence order and marked. A
-/// crash between the confirms and the mark publishes those rows again after restart with the same message ids and
-/// numbers, which every consumer's inbox recognises: at-least-once on the wire,
+/// a number once given stays with its event. Then the numbered rows are published, each recipient's one after the
+/// other in sequence order, and marked. A crash between the confirms and the mark publishes those rows again after
+/// restart with the same message ids and numbers, which every consumer's inbox recognises: at-least-once on the wire,
 /// exactly-once in effect. The counter row serialises numbering and published rows are taken with SKIP LOCKED, so
 /// several instances of a service share the work without numbering or publishing a row twice at the same time.
 /// </summary>
@@ -65,7 +65,7 @@ internal sealed class OutboxDispatcher(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<OutboxRow>(
             """
-            SELECT sequence, event_id AS EventId, message_type AS MessageType, body::text AS body
+            SELECT sequence, event_id AS EventId, message_type AS MessageType, body->>'recipientId' AS RecipientId, body::text AS body
             FROM outbox
             WHERE published_at IS NULL AND sequence IS NOT NULL
             ORDER BY sequence
@@ -79,12 +79,17 @@ internal sealed class OutboxDispatcher(
             return 0;
         }
 
-        // One at a time, each confirmed before the next: published together, events of one producer reached the
-        // broker out of order, and the audit log would then hold them out of producer order.
-        foreach (var row in rows)
+        // Events about one recipient go one after the other, each confirmed before the next, so that they reach every
+        // queue (the audit log's included) in their producer's order; events about different recipients go together.
+        // (All published together, a recipient's events were seen to overtake each other; all one at a time, the
+        // dispatcher capped the platform near 300 declarations/s.)
+        await Task.WhenAll(rows.GroupBy(row => row.RecipientId).Select(async recipientRows =>
         {
-            await PublishAsync(row, cancellationToken);
-        }
+            foreach (var row in recipientRows)
+            {
+                await PublishAsync(row, cancellationToken);
+            }
+        }));
 
         await connection.ExecuteAsync(
             "UPDATE outbox SET published_at = now() WHERE sequence = ANY(@sequences)",
@@ -139,5 +144,5 @@ internal sealed class OutboxDispatcher(
         return bus.Publish(message with { ProducerSequence = row.Sequence }, type, context => context.MessageId = row.EventId, cancellationToken);
     }
 
-    private sealed record OutboxRow(long Sequence, Guid EventId, string MessageType, string Body);
+    private sealed record OutboxRow(long Sequence, Guid EventId, string MessageType, string RecipientId, string Body);
 }
