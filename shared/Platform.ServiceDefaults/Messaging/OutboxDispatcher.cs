@@ -82,7 +82,7 @@ internal sealed class OutboxDispatcher(
         // Events about one recipient go one after the other, each confirmed before the next, so that they reach every
         // queue (the audit log's included) in their producer's order; events about different recipients go together.
         // (All published together, a recipient's events were seen to overtake each other; all one at a time, the
-        // dispatcher capped the platform near 300 declarations/s.)
+        // dispatcher held the platform to 200 declarations/s sustained: docs/benchmarks.md.)
         await Task.WhenAll(rows.GroupBy(row => row.RecipientId).Select(async recipientRows =>
         {
             foreach (var row in recipientRows)
