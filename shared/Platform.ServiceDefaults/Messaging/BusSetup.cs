@@ -50,9 +50,9 @@ public static class BusSetup
                 });
                 // Every message carries the AMQP user_id of the connection's user; RabbitMQ refuses a publish whose
                 // user_id is not that user, so a consumer can trust it to name the account that published.
-                rabbit.ConfigureSend(send => send.UseSendExecute(sendContext =>
+                rabbit.ConfigurePublish(publish => publish.UseExecute(publishContext =>
                 {
-                    if (sendContext.TryGetPayload<RabbitMqSendContext>(out var rabbitSend))
+                    if (publishContext.TryGetPayload<RabbitMqSendContext>(out var rabbitSend))
                     {
                         rabbitSend.BasicProperties.UserId = options.Username;
                     }
