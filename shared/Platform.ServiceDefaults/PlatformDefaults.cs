@@ -54,6 +54,7 @@ public static class PlatformDefaults
         services.Configure<JsonOptions>(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
         services.AddPlatformAuthentication(builder.Configuration);
+        services.AddPlatformAuthorization();
         services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddOpenApi();
 

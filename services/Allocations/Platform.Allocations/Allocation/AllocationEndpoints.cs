@@ -15,8 +15,8 @@ public static class AllocationEndpoints
     public static IEndpointRouteBuilder MapAllocationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/allocation").WithTags("Allocations");
-        group.MapPut("", Set).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor));
-        group.MapGet("", Get).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
+        group.MapPut("", Set).RequireAuthorization(Policies.Counsellor);
+        group.MapGet("", Get).RequireAuthorization(Policies.RecipientOrCounsellor);
         return endpoints;
     }
 

@@ -28,9 +28,6 @@ public static class DecisionPolicy
     public const string WindowTooShort = "window-too-short";
     public const string DecidedTooEarly = "decided-before-window";
 
-    /// <summary>CASF L262-37 as the platform applies it: at least 10 days to answer.</summary>
-    public static readonly TimeSpan MinimumObservationWindow = TimeSpan.FromDays(10);
-
     /// <param name="household">The allocation in force for the decision's start month; null when none is held.</param>
     /// <param name="earlierDecisionApplied">Whether a decision taken before this one was already applied to this recipient.</param>
     /// <param name="alreadyApplied">Whether this decision id was already applied.</param>
@@ -88,7 +85,7 @@ public static class DecisionPolicy
             return new(NotNotified, "The recipient was not notified before the decision.");
         }
 
-        if (decision.AnswerBy - decision.NotifiedAt < MinimumObservationWindow)
+        if (decision.AnswerBy - decision.NotifiedAt < ReviewDeadlines.MinimumObservationWindow)
         {
             return new(WindowTooShort, "The recipient was given less than 10 days to answer.");
         }
