@@ -29,7 +29,7 @@ namespace Platform.ServiceDefaults;
 /// </summary>
 public static class PlatformDefaults
 {
-    /// <summary>Request bodies over this size are refused with 413 (API.md).</summary>
+    /// <summary>Request bodies over this size are refused with 413 (docs/api.md).</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
     public static WebApplicationBuilder AddPlatformDefaults(this WebApplicationBuilder builder, string serviceName)

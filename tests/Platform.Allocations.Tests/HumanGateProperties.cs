@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Platform.Allocations.Decisions;
 using Platform.Contracts.Review;
-using Platform.Review.Sanctions;
+using Platform.Review.Domain;
 
 namespace Platform.Allocations.Tests;
 

@@ -116,7 +116,7 @@ public static class AllocationEndpoints
     }
 }
 
-/// <summary>API.md's allocation GET, with the household facts and any repayment added.</summary>
+/// <summary>The allocation GET (docs/api.md), with the household facts and any repayment added.</summary>
 public sealed record MonthlyAllocation(
     string RecipientId,
     string Month,

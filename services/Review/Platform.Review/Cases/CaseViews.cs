@@ -54,4 +54,14 @@ public sealed record ProposalView(
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
     string? DecisionReason,
-    Guid? DecisionId);
+    Guid? DecisionId)
+{
+    public static ProposalView Of(Domain.Proposal proposal)
+    {
+        ArgumentNullException.ThrowIfNull(proposal);
+        return new(
+            proposal.ProposalId, proposal.CaseId, proposal.FlagId, proposal.Percent, proposal.Months, proposal.StartMonth, proposal.RepeatedBreach,
+            proposal.ProposedBy, proposal.Reason, proposal.NotificationId, proposal.NotifiedAt, proposal.AnswerBy, proposal.State, proposal.DecidedBy,
+            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId);
+    }
+}

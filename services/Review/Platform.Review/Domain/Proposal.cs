@@ -44,16 +44,9 @@ public sealed record Proposal(
     {
         ArgumentNullException.ThrowIfNull(decidedCase);
         ArgumentNullException.ThrowIfNull(sign);
-        switch (ApprovalGate.Evaluate(me, ProposedBy, IsPending, NotifiedAt, AnswerBy, observedAt, now))
+        if (RefuseUnlessDecidableBy(me, observedAt, now, mustHaveHeard: true) is { } refusal)
         {
-            case ApprovalOutcome.SelfApproval:
-                return Outcome.Refuse(RefusalCode.SelfApproval);
-            case ApprovalOutcome.NotPending:
-                return Outcome.Refuse(RefusalCode.ProposalNotPending);
-            case ApprovalOutcome.WindowOpen:
-                return new Refusal(RefusalCode.ObservationWindowOpen) { AnswerBy = AnswerBy };
-            default:
-                break;
+            return refusal;
         }
 
         var decision = sign(new SanctionDecided(
@@ -66,14 +59,9 @@ public sealed record Proposal(
     public Outcome Reject(Case decidedCase, string me, string reason, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(decidedCase);
-        switch (ApprovalGate.Evaluate(me, ProposedBy, IsPending, NotifiedAt, AnswerBy, null, now))
+        if (RefuseUnlessDecidableBy(me, null, now, mustHaveHeard: false) is { } refusal)
         {
-            case ApprovalOutcome.SelfApproval:
-                return Outcome.Refuse(RefusalCode.SelfApproval);
-            case ApprovalOutcome.NotPending:
-                return Outcome.Refuse(RefusalCode.ProposalNotPending);
-            default:
-                break;
+            return refusal;
         }
 
         return Decide(decidedCase, ProposalState.Rejected, CaseState.Rejected, CaseHistoryAction.SanctionRejected, me, reason, now, null,
@@ -82,6 +70,16 @@ public sealed record Proposal(
 
     /// <summary>The pending proposal of a case withdrawn or expired: void, decided by nobody.</summary>
     internal Proposal Void(string state, DateTimeOffset now) => IsPending ? this with { State = state, DecidedAt = now } : this;
+
+    /// <summary>Why <paramref name="me"/> may not decide now; null when they may. Only an approval waits for the recipient.</summary>
+    private Refusal? RefuseUnlessDecidableBy(string me, DateTimeOffset? observedAt, DateTimeOffset now, bool mustHaveHeard) =>
+        ApprovalGate.Evaluate(me, ProposedBy, IsPending, NotifiedAt, AnswerBy, observedAt, now) switch
+        {
+            ApprovalOutcome.SelfApproval => new Refusal(RefusalCode.SelfApproval),
+            ApprovalOutcome.NotPending => new Refusal(RefusalCode.ProposalNotPending),
+            ApprovalOutcome.WindowOpen when mustHaveHeard => new Refusal(RefusalCode.ObservationWindowOpen) { AnswerBy = AnswerBy },
+            _ => null,
+        };
 
     private ReviewChange Decide(
         Case decidedCase, string state, string caseState, string action, string me, string reason, DateTimeOffset now, Guid? decisionId,

@@ -7,7 +7,7 @@ namespace Platform.Review.Stores;
 /// <summary>The reads and writes of the <c>proposals</c> table inside the caller's unit of work (locks: <see cref="ReviewLocks"/>).</summary>
 internal static class ProposalStore
 {
-    public const string SelectAggregate =
+    public const string Select =
         """
         SELECT proposal_id, case_id, flag_id, recipient_id, rule_id, percent, months, start_month, repeated_breach, proposed_by, reason,
                notification_id, notified_at, answer_by, state, decided_by, decided_at, decision_reason, decision_id

@@ -37,14 +37,14 @@ internal static class ReviewLocks
         }
 
         var proposal = await work.Connection.QuerySingleAsync<Proposal>(
-            $"{ProposalStore.SelectAggregate} WHERE proposal_id = @proposalId FOR UPDATE", new { proposalId }, work.Transaction);
+            $"{ProposalStore.Select} WHERE proposal_id = @proposalId FOR UPDATE", new { proposalId }, work.Transaction);
         return (CaseStore.ToCase(row), proposal);
     }
 
     /// <summary>The pending proposal of a case the caller already locked; null when none waits.</summary>
     public static Task<Proposal?> PendingProposalAsync(ServiceTransaction work, Case locked) =>
         work.Connection.QuerySingleOrDefaultAsync<Proposal>(
-            $"{ProposalStore.SelectAggregate} WHERE case_id = @CaseId AND state = @pending FOR UPDATE",
+            $"{ProposalStore.Select} WHERE case_id = @CaseId AND state = @pending FOR UPDATE",
             new { locked.CaseId, pending = Contracts.Review.ProposalState.Pending },
             work.Transaction);
 

@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Platform.Review.Cases;
+using Platform.Review.Domain;
 using Platform.Review.Recipients;
 using Platform.ServiceDefaults.Data;
 
@@ -9,13 +10,6 @@ namespace Platform.Review.Stores;
 /// <summary>What the review pages and the recipient read: committed data, outside any unit of work, never locked.</summary>
 internal static class ReviewReads
 {
-    private const string ProposalSelect =
-        """
-        SELECT proposal_id, case_id, flag_id, percent, months, start_month, repeated_breach, proposed_by, reason,
-               notification_id, notified_at, answer_by, state, decided_by, decided_at, decision_reason, decision_id
-        FROM proposals
-        """;
-
     /// <summary>One page of the queue, oldest first, and how many cases match in all.</summary>
     public static async Task<(long Total, IReadOnlyList<CaseView> Items)> QueueAsync(
         ServiceDatabase database, string status, string? rule, string? recipient, long offset, int size, CancellationToken cancellationToken)
@@ -39,7 +33,8 @@ internal static class ReviewReads
     public static async Task<ProposalView?> ProposalAsync(ServiceDatabase database, Guid proposalId, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ProposalView>($"{ProposalSelect} WHERE proposal_id = @proposalId", new { proposalId });
+        var proposal = await connection.QuerySingleOrDefaultAsync<Proposal>($"{ProposalStore.Select} WHERE proposal_id = @proposalId", new { proposalId });
+        return proposal is null ? null : ProposalView.Of(proposal);
     }
 
     /// <summary>The flag behind a case, as raised; null when there is no such flag.</summary>
@@ -77,9 +72,9 @@ internal static class ReviewReads
         var history = (await connection.QueryAsync<(Guid CaseId, DateTimeOffset At, string Action, string Actor, string? Detail)>(
                 "SELECT case_id, at, action, actor, detail FROM case_history WHERE case_id = ANY(@ids) ORDER BY id", new { ids }))
             .ToLookup(entry => entry.CaseId, entry => new HistoryEntry(entry.At, entry.Action, entry.Actor, entry.Detail));
-        var proposals = (await connection.QueryAsync<ProposalView>(
-                $"{ProposalSelect} WHERE case_id = ANY(@ids) ORDER BY notified_at", new { ids }))
-            .ToLookup(proposal => proposal.CaseId);
+        var proposals = (await connection.QueryAsync<Proposal>(
+                $"{ProposalStore.Select} WHERE case_id = ANY(@ids) ORDER BY notified_at", new { ids }))
+            .ToLookup(proposal => proposal.CaseId, ProposalView.Of);
         var flagIds = rows.Select(row => row.FlagId).ToArray();
         var observations = (await connection.QueryAsync<(Guid FlagId, Guid ObservationId, string Text, DateTimeOffset ReceivedAt)>(
                 "SELECT flag_id, observation_id, text, received_at FROM observations WHERE flag_id = ANY(@flagIds) ORDER BY received_at",
