@@ -4,6 +4,7 @@ using FsCheck.Xunit;
 using Platform.Allocations.Decisions;
 using Platform.Contracts.Review;
 using Platform.Review.Domain;
+using Platform.Review.Sanctions;
 
 namespace Platform.Allocations.Tests;
 

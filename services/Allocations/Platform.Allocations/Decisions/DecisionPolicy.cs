@@ -27,6 +27,15 @@ public static class DecisionPolicy
     public const string NotNotified = "not-notified-before-decision";
     public const string WindowTooShort = "window-too-short";
     public const string DecidedTooEarly = "decided-before-window";
+    public const string UnknownPublisher = "unknown-publisher";
+
+    /// <summary>Null when the message was published by the review service's broker user, as RabbitMQ validated it.</summary>
+    public static DecisionRefusal? CheckPublisher(string? validatedUserId, string reviewUserId) =>
+        string.Equals(validatedUserId, reviewUserId, StringComparison.Ordinal)
+            ? null
+            : new(UnknownPublisher, validatedUserId is null
+                ? "The message carries no validated publisher (AMQP user_id): only the review service's broker user may publish decisions."
+                : "The message was published by a broker user other than the review service's.");
 
     /// <param name="household">The allocation in force for the decision's start month; null when none is held.</param>
     /// <param name="earlierDecisionApplied">Whether a decision taken before this one was already applied to this recipient.</param>
