@@ -29,7 +29,7 @@ namespace Platform.ServiceDefaults;
 /// </summary>
 public static class PlatformDefaults
 {
-    /// <summary>Request bodies over this size are refused with 413 (API.md).</summary>
+    /// <summary>Request bodies over this size are refused with 413 (docs/api.md).</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
     public static WebApplicationBuilder AddPlatformDefaults(this WebApplicationBuilder builder, string serviceName)
@@ -54,6 +54,7 @@ public static class PlatformDefaults
         services.Configure<JsonOptions>(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
         services.AddPlatformAuthentication(builder.Configuration);
+        services.AddPlatformAuthorization();
         services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddOpenApi();
 

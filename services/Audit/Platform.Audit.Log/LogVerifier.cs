@@ -11,7 +11,7 @@ namespace Platform.Audit.Log;
 /// <summary>One thing the log proves went wrong, at the entry where it shows.</summary>
 public sealed record Violation(long Position, string Kind, string Reason);
 
-/// <summary>The verification answer (API.md): <c>{ intact, entries, violations: [ { position, kind, reason } ] }</c>.</summary>
+/// <summary>The verification answer (docs/api.md): <c>{ intact, entries, violations: [ { position, kind, reason } ] }</c>.</summary>
 public sealed record VerificationReport(bool Intact, long Entries, IReadOnlyList<Violation> Violations);
 
 /// <summary>Stable violation kinds a client can switch on.</summary>

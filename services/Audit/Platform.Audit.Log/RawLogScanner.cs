@@ -13,7 +13,8 @@ namespace Platform.Audit.Log;
 /// </summary>
 public static class RawLogScanner
 {
-    private const int FieldCount = 11;
+    /// <summary>One field per column the log is read with: the same list as <see cref="LogReader.Columns"/>.</summary>
+    private static readonly int FieldCount = LogReader.Columns.Split(',').Length;
 
     /// <summary>Microseconds from 1970-01-01 to 2000-01-01, PostgreSQL's epoch.</summary>
     private const long PostgresEpochMicroseconds = 946_684_800_000_000;

@@ -19,7 +19,7 @@ public static class AuditEndpoints
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/audit").WithTags("Audit")
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Auditor));
+            .RequireAuthorization(Policies.Auditor);
         group.MapGet("/events", Events);
         group.MapGet("/verification", Verification);
         group.MapGet("/replay", Replay);

@@ -20,9 +20,9 @@ public static class DeclarationEndpoints
     public static IEndpointRouteBuilder MapDeclarationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/declarations").WithTags("Declarations");
-        group.MapPut("/{week}", Submit).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient));
-        group.MapGet("/{week}", GetOne).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
-        group.MapGet("", List).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
+        group.MapPut("/{week}", Submit).RequireAuthorization(Policies.Recipient);
+        group.MapGet("/{week}", GetOne).RequireAuthorization(Policies.RecipientOrCounsellor);
+        group.MapGet("", List).RequireAuthorization(Policies.RecipientOrCounsellor);
         return endpoints;
     }
 

@@ -22,7 +22,7 @@ public static class SimulationEndpoints
         endpoints.MapPost("/api/rules/simulations", Simulate)
             .WithTags("Rules")
             .ValidateRequest<SimulationRequest>()
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor));
+            .RequireAuthorization(Policies.Supervisor);
         return endpoints;
     }
 
