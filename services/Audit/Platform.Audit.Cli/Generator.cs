@@ -126,9 +126,12 @@ public static class Generator
             return;
         }
 
-        await using var stream = typeof(Generator).Assembly.GetManifestResourceStream("audit-schema.sql")!;
-        using var reader = new StreamReader(stream);
-        await using var create = new NpgsqlCommand(await reader.ReadToEndAsync(cancellationToken), connection);
-        await create.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var script in new[] { "audit-schema.sql", "audit-schema-002.sql" })
+        {
+            await using var stream = typeof(Generator).Assembly.GetManifestResourceStream(script)!;
+            using var reader = new StreamReader(stream);
+            await using var create = new NpgsqlCommand(await reader.ReadToEndAsync(cancellationToken), connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 }

@@ -118,6 +118,8 @@ public sealed class PlatformProcesses : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Urls"] = UrlOf(service).ToString(),
             ["ConnectionStrings__Database"] = databases[service],
+            // The test's own database for migrations too (a service with a separate owner role has it in its settings).
+            ["ConnectionStrings__Migrations"] = databases[service],
             ["RabbitMq__Host"] = amqp.Host,
             ["RabbitMq__Port"] = amqp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RabbitMq__VirtualHost"] = VirtualHost,
