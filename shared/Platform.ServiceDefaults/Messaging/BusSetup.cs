@@ -52,13 +52,8 @@ public static class BusSetup
                 // Every message carries the AMQP user_id of the connection's user: RabbitMQ refuses a user_id that is not
                 // the connection's own, so consumers (the audit log first) know who really published, whatever the body claims.
                 var publisher = options.Username;
-                rabbit.ConfigureSend(send => send.UseSendExecute(message =>
-                {
-                    if (message.TryGetPayload<RabbitMqSendContext>(out var amqp))
-                    {
-                        amqp.BasicProperties.UserId = publisher;
-                    }
-                }));
+                rabbit.ConfigureSend(send => send.UseSendExecute(message => StampUserId(message, publisher)));
+                rabbit.ConfigurePublish(publish => publish.UseExecute(message => StampUserId(message, publisher)));
                 rabbit.ConfigureEndpoints(context);
             });
         });
@@ -72,5 +67,14 @@ public static class BusSetup
         });
         services.AddHostedService<OutboxDispatcher>();
         return services;
+    }
+
+    private static void StampUserId(SendContext message, string publisher)
+    {
+        var amqp = message as RabbitMqSendContext;
+        if (amqp is not null || message.TryGetPayload(out amqp))
+        {
+            amqp!.BasicProperties.UserId = publisher;
+        }
     }
 }

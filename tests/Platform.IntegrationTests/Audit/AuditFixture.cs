@@ -23,8 +23,6 @@ public sealed class AuditFixture : IAsyncLifetime
     /// <summary>The role the audit service runs as: it owns nothing (its schema is the migrating superuser's).</summary>
     public const string RuntimeRole = "platform_audit_runtime";
 
-    /// <summary>A broker user of the test's own, allowed to publish only as the producer <c>declarations</c>.</summary>
-    public const string PublisherUser = "audit-test-declarations";
 
     /// <summary>Thursday of week 2026-W48, 10:00 in Paris.</summary>
     public static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
@@ -33,6 +31,9 @@ public sealed class AuditFixture : IAsyncLifetime
 
     /// <summary>As the schema's owner (a superuser here): migrations, and tampering behind the service's back.</summary>
     public string ConnectionString { get; private set; } = null!;
+
+    /// <summary>A broker user of the test's own (password = name), allowed to publish only as the producer <c>declarations</c>.</summary>
+    public string PublisherUser { get; } = $"audit-test-{Guid.NewGuid():N}"[..24];
 
     /// <summary>As the audit service's own runtime role.</summary>
     public string RuntimeConnectionString { get; private set; } = null!;
@@ -158,5 +159,6 @@ public sealed class AuditFixture : IAsyncLifetime
         DecisionKey.Dispose();
         CheckpointKey.Dispose();
         await Servers.DeleteVirtualHostAsync(VirtualHost);
+        await Servers.DeleteUserAsync(PublisherUser);
     }
 }

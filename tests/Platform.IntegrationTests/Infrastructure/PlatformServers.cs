@@ -74,6 +74,12 @@ public sealed class PlatformServers
         (await http.PutAsync($"api/permissions/{virtualHost}/{name}", permissions)).EnsureSuccessStatusCode();
     }
 
+    public async Task DeleteUserAsync(string name)
+    {
+        using var http = ManagementClient();
+        await http.DeleteAsync($"api/users/{name}");
+    }
+
     public async Task DeleteVirtualHostAsync(string name)
     {
         using var http = ManagementClient();
