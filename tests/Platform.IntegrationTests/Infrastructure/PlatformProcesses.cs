@@ -118,8 +118,6 @@ public sealed class PlatformProcesses : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Urls"] = UrlOf(service).ToString(),
             ["ConnectionStrings__Database"] = databases[service],
-            // The test's own database for migrations too (a service with a separate owner role has it in its settings).
-            ["ConnectionStrings__Migrations"] = databases[service],
             ["RabbitMq__Host"] = amqp.Host,
             ["RabbitMq__Port"] = amqp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RabbitMq__VirtualHost"] = VirtualHost,
@@ -130,6 +128,12 @@ public sealed class PlatformProcesses : IAsyncDisposable
             ["Auth__SigningKey"] = TestTokens.SigningKey,
             ["Outbox__PollInterval"] = "00:00:00.200",
         };
+        if (service == "audit")
+        {
+            // Its development settings migrate as a separate owner role: here the test's own database serves for both.
+            environment["ConnectionStrings__Migrations"] = databases[service];
+        }
+
         foreach (var (key, value) in environment.Concat(extraSettings))
         {
             var scope = key.Split(':', 2);
