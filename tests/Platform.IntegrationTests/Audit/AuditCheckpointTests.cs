@@ -103,7 +103,8 @@ public abstract class AuditCheckpointTests(AuditFixture fixture)
         }
 
         // As an auditor reads the log: the service's own runtime role, which may read everything.
-        start.Environment["PLATFORM_AUDIT_CONNECTION"] = fixture.RuntimeConnectionString;
+        // A generous connect timeout: a fresh process's first connection on a loaded test machine can take long.
+        start.Environment["PLATFORM_AUDIT_CONNECTION"] = new NpgsqlConnectionStringBuilder(fixture.RuntimeConnectionString) { Timeout = 120 }.ConnectionString;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
