@@ -144,6 +144,9 @@ public static class PlatformDefaults
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<ServiceDatabase>();
         builder.Services.AddSingleton(new MigrationSources([typeof(PlatformDefaults).Assembly, serviceAssembly]));
+        var owner = builder.Configuration.GetConnectionString("Migrations");
+        builder.Services.AddSingleton(new MigrationOwner(
+            string.IsNullOrWhiteSpace(owner) || owner == connectionString ? null : owner, new NpgsqlConnectionStringBuilder(connectionString).Username ?? ""));
         // Registered before the bus, so the schema exists before any consumer or the outbox dispatcher runs.
         builder.Services.AddHostedService<MigrationRunner>();
     }
