@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Resilience;
 
 namespace Platform.ServiceDefaults.Messaging;
 
@@ -60,6 +61,7 @@ public static class BusSetup
             host.StopTimeout = TimeSpan.FromSeconds(30);
         });
         services.AddHostedService<OutboxDispatcher>();
+        services.AddSingleton<OutboxBackPressure>();
         return services;
     }
 }

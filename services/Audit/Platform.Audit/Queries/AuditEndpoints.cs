@@ -7,6 +7,7 @@ using Npgsql;
 using Platform.Audit.Log;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.RateLimiting;
 
 namespace Platform.Audit.Queries;
 
@@ -21,7 +22,7 @@ public static class AuditEndpoints
         var group = endpoints.MapGroup("/api/audit").WithTags("Audit")
             .RequireAuthorization(policy => policy.RequireRole(Roles.Auditor));
         group.MapGet("/events", Events);
-        group.MapGet("/verification", Verification);
+        group.MapGet("/verification", Verification).RequireRateLimiting(RateLimits.Costly);
         group.MapGet("/replay", Replay);
         return endpoints;
     }
