@@ -56,7 +56,11 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             foreach (var client in relayed)
             {
-                client.Client.LingerState = new LingerOption(true, 0); // a reset, as a dead server's host sends
+                if (client.Client is { Connected: true } socket)
+                {
+                    socket.LingerState = new LingerOption(true, 0); // a reset, as a dead server's host sends
+                }
+
                 client.Dispose();
             }
 

@@ -39,6 +39,11 @@ public sealed class BackPressureTests
         // Connected: accepted and published.
         Assert.Equal(HttpStatusCode.Created, (await DeclareAsync(service, "R-bp-0")).StatusCode);
         await events.WaitForAsync<DeclarationSubmitted>(e => e.RecipientId == "R-bp-0");
+        for (var tries = 0; await CountAsync(database, "SELECT count(*) FROM outbox WHERE published_at IS NULL") > 0; tries++)
+        {
+            Assert.True(tries < 300, "the first event was never marked published");
+            await Task.Delay(100);
+        }
 
         broker.Cut();
         var whileDown = new List<HttpResponseMessage>();
@@ -47,7 +52,7 @@ public sealed class BackPressureTests
             whileDown.Add(await DeclareAsync(service, $"R-bp-{i}"));
         }
 
-        Assert.All(whileDown, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created], whileDown.Select(response => response.StatusCode));
         var refused = await DeclareAsync(service, "R-bp-4");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
