@@ -9,6 +9,7 @@ using Npgsql;
 using Platform.Contracts.Rules;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Review;
+using Xunit.Abstractions;
 
 namespace Platform.IntegrationTests.Robustness;
 
@@ -16,7 +17,7 @@ namespace Platform.IntegrationTests.Robustness;
 /// Bursts of keyed POSTs, far more than the connection pool holds, on a recipient's observations: every answer is a
 /// 2xx or a 429, never a 5xx; each key has its effect exactly once, and every request with one key gets the same answer.
 /// </summary>
-public sealed class IdempotencyBurstTests : IAsyncLifetime
+public sealed class IdempotencyBurstTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Requests = 400;
     private PlatformServers servers = null!;
@@ -81,7 +82,7 @@ public sealed class IdempotencyBurstTests : IAsyncLifetime
         Assert.Equal(20, answers.Select(answer => answer.Body).Distinct().Count());
     }
 
-    private static async Task<List<(string Key, HttpStatusCode Status, string Body)>> BurstAsync(
+    private async Task<List<(string Key, HttpStatusCode Status, string Body)>> BurstAsync(
         HttpClient client, string recipient, Guid flagId, IEnumerable<(string Key, string Text)> requests)
     {
         var answers = new ConcurrentBag<(string, HttpStatusCode, string)>();
@@ -97,8 +98,14 @@ public sealed class IdempotencyBurstTests : IAsyncLifetime
             using var response = await client.SendAsync(message);
             answers.Add((request.Key, response.StatusCode, await response.Content.ReadAsStringAsync()));
         }).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         start.Release(sending.Count);
         await Task.WhenAll(sending);
+        clock.Stop();
+        // Printed, not asserted (the machine is shared and noisy): deploy/bench/idempotency.sh reads this line.
+        output.WriteLine(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"keyed burst: {sending.Count} POSTs in {clock.Elapsed.TotalSeconds:0.00} s = {sending.Count / clock.Elapsed.TotalSeconds:0} requests/s; answers: {string.Join(", ", answers.GroupBy(answer => (int)answer.Item2).OrderBy(group => group.Key).Select(group => $"{group.Key} × {group.Count()}"))}"));
         return answers.ToList();
     }
 
