@@ -19,7 +19,7 @@ namespace Platform.IntegrationTests.Robustness;
 public sealed class OpenApiFuzzTests(ITestOutputHelper output)
 {
     private const int Seed = 18_2026;
-    private const int CasesPerOperationAndCaller = 10;
+    private const int CasesPerOperationAndCaller = 6;
     private const string Own = "R-OWN";
 
     private static readonly Dictionary<string, string?> Callers = new()
@@ -117,6 +117,13 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
         }
 
         if (status < 400)
+        {
+            return null;
+        }
+
+        // Kestrel itself refuses a request target holding an encoded NUL (a 400 with no body, before any middleware
+        // runs): the connection-level answer of the HTTP server, not an answer the service can shape.
+        if (status == 400 && body.Length == 0 && response.RequestMessage?.RequestUri?.AbsolutePath.Contains("%00", StringComparison.Ordinal) == true)
         {
             return null;
         }
