@@ -19,6 +19,8 @@ using Platform.ServiceDefaults.Hosting;
 using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.RateLimiting;
+using Platform.ServiceDefaults.Resilience;
 
 namespace Platform.ServiceDefaults;
 
@@ -55,6 +57,8 @@ public static class PlatformDefaults
 
         services.AddPlatformAuthentication(builder.Configuration);
         services.AddPlatformAuthorization();
+        services.AddPlatformRateLimits();
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddOpenApi();
 
@@ -80,6 +84,8 @@ public static class PlatformDefaults
         app.UseIdempotencyKeys();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UsePlatformRateLimits();
+        app.UseOutboxBackPressure();
         app.MapPlatformHealth();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;

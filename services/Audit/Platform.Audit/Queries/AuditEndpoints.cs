@@ -9,6 +9,7 @@ using Platform.Audit.Log;
 using Platform.Contracts.Audit;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.RateLimiting;
 
 namespace Platform.Audit.Queries;
 
@@ -23,7 +24,7 @@ public static class AuditEndpoints
         var group = endpoints.MapGroup("/api/audit").WithTags("Audit")
             .RequireAuthorization(Policies.Auditor);
         group.MapGet("/events", Events);
-        group.MapGet("/verification", Verification);
+        group.MapGet("/verification", Verification).RequireRateLimiting(RateLimits.Costly);
         group.MapGet("/checkpoints", Checkpoints);
         group.MapGet("/replay", Replay);
         return endpoints;
