@@ -23,6 +23,8 @@ mkdir -p "$results"
 
 dotnet build Platform.sln -c Release -nologo --disable-build-servers -v quiet
 status=0
+# The committed OpenAPI documents: Spectral (spectral:oas + the project's ruleset) must report nothing.
+bash deploy/openapi/lint.sh || status=$?
 dotnet test Platform.sln -c Release --no-build -nologo --disable-build-servers \
   --logger "trx" --results-directory "$results" "$@" || status=$?
 

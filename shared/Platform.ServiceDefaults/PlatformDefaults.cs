@@ -18,6 +18,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Hosting;
 using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 
 namespace Platform.ServiceDefaults;
@@ -40,6 +41,8 @@ public static class PlatformDefaults
             ? entry
             : Assembly.Load(builder.Environment.ApplicationName);
 
+        // First: while the documents are generated at build time, it puts placeholders in the settings read below.
+        builder.AddPlatformOpenApi();
         services.AddSingleton(new ServiceIdentity(serviceName));
         services.AddSingleton(TimeProvider.System);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
@@ -55,7 +58,6 @@ public static class PlatformDefaults
 
         services.AddPlatformAuthentication(builder.Configuration);
         services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
-        services.AddOpenApi();
 
         AddDatabase(builder, serviceAssembly);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
@@ -80,7 +82,7 @@ public static class PlatformDefaults
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapPlatformHealth();
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapPlatformOpenApi();
         return app;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts.Allocations;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 
 namespace Platform.Allocations.Allocation;
@@ -15,8 +16,24 @@ public static class AllocationEndpoints
     public static IEndpointRouteBuilder MapAllocationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/allocation").WithTags("Allocations");
-        group.MapPut("", Set).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor));
-        group.MapGet("", Get).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
+        group.MapPut("", Set).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor))
+            .WithName("SetAllocation")
+            .WithSummary("Set a household's monthly allocation from a month on")
+            .WithDescription("""
+                A counsellor records the monthly base amount, the household's size and the lone-parent increase, in force from
+                a month (YYYY-MM). Sending what is in force again changes nothing. Publishes `AllocationSet`. Only a signed
+                sanction decision from the review service can reduce what is due; this route cannot.
+                """)
+            .WithRequestExample("""{"monthlyBaseAmount":646.52,"householdSize":1,"loneParentIncrease":false,"fromMonth":"2026-11"}""");
+        group.MapGet("", Get).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor))
+            .WithName("GetAllocation")
+            .WithSummary("Read the amount due for a month, with each adjustment")
+            .WithDescription("""
+                The amount due for `month` (YYYY-MM, this month by default): the base amount, minus each suspension in force
+                naming the signed decision and the key that signed it, plus repayments of suspensions lifted. A recipient reads
+                their own; a counsellor any recipient's. Changes nothing.
+                """)
+            .ProducesNotFound("No allocation is recorded for this recipient for that month.");
         return endpoints;
     }
 
