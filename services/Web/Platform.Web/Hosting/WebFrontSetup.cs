@@ -27,6 +27,7 @@ public static class WebFrontSetup
         var services = builder.Services;
         services.AddOptions<ServicesOptions>().BindConfiguration(ServicesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddDevelopmentKeysRefusal();
         services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
