@@ -5,6 +5,7 @@ using Platform.Contracts.Review;
 using Platform.Review.Cases;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.Validation;
 
@@ -12,14 +13,44 @@ namespace Platform.Review.Sanctions;
 
 public static class ProposalEndpoints
 {
+    private static RouteHandlerBuilder ProducesDecisionProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesNotFound("This proposal does not exist.")
+        .ProducesProblemType(StatusCodes.Status403Forbidden, ReviewProblems.ForbiddenSelfApproval, "The proposer cannot decide their own proposal.")
+        .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ProposalNotPending, "The proposal was already decided.");
+
     public static IEndpointRouteBuilder MapProposalEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/review/sanction-proposals").WithTags("Sanction proposals");
-        group.MapGet("/{proposalId:guid}", GetOne).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor));
+        group.MapGet("/{proposalId:guid}", GetOne).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor))
+            .WithName("GetSanctionProposal")
+            .WithSummary("Read a sanction proposal")
+            .WithDescription("""
+                The proposal's terms, who proposed it, when the recipient was notified and may answer until, and, once
+                decided, who decided, when, why and the signed decision's id. Changes nothing.
+                """)
+            .ProducesNotFound("This proposal does not exist.");
         group.MapPost("/{proposalId:guid}/approve", Approve).RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor))
-            .ValidateRequest<ReasonRequest>();
+            .ValidateRequest<ReasonRequest>()
+            .WithName("ApproveSanctionProposal")
+            .WithSummary("Approve a sanction: the second person's decision")
+            .WithDescription("""
+                A supervisor other than the proposer approves, with a reason, once the recipient has answered or the
+                observation window has closed. The review service signs the decision. Publishes `SanctionDecided` (signed),
+                which the allocations service verifies before changing anything.
+                """)
+            .WithRequestExample("""{"reason":"Observation lue ; manquement confirmé en entretien."}""")
+            .ProducesDecisionProblems()
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ObservationWindowOpen, "The recipient may still answer and has not yet.");
         group.MapPost("/{proposalId:guid}/reject", Reject).RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor))
-            .ValidateRequest<ReasonRequest>();
+            .ValidateRequest<ReasonRequest>()
+            .WithName("RejectSanctionProposal")
+            .WithSummary("Reject a sanction proposal")
+            .WithDescription("""
+                A supervisor other than the proposer rejects, with a reason, at any time: a rejection only favours the
+                recipient. The case closes without a sanction. Publishes `SanctionRejected`.
+                """)
+            .WithRequestExample("""{"reason":"Le manquement n'est pas établi."}""")
+            .ProducesDecisionProblems();
         return endpoints;
     }
 
