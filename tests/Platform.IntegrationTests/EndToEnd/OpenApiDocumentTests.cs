@@ -11,7 +11,7 @@ namespace Platform.IntegrationTests.EndToEnd;
 public sealed class OpenApiDocumentTests
 {
     [Fact]
-    public async Task EveryService_ServesExactlyItsCommittedDocument()
+    public async Task EveryService_ServesExactlyItsCommittedDocument_AndItsReferencePage()
     {
         var services = PlatformProcesses.Catalogue.Keys.Where(service => service != "web").ToArray();
         await using var platform = await PlatformProcesses.StartAsync(null, services);
@@ -26,6 +26,11 @@ public sealed class OpenApiDocumentTests
             {
                 differences.Add($"{service}: {FirstDifference(committed, served, "$")}");
             }
+
+            // The services run in Development here, where each serves its API reference page.
+            using var reference = await http.GetAsync(new Uri("/reference", UriKind.Relative));
+            Assert.True(reference.IsSuccessStatusCode, $"{service}: /reference answered {(int)reference.StatusCode}");
+            Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
         }
 
         Assert.True(
