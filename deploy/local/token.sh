@@ -2,13 +2,14 @@
 # Prints a dev bearer token (HS256, 12 hours) for a role and subject, signed with the local development key.
 #   deploy/local/token.sh recipient R-0001
 #   deploy/local/token.sh counsellor            (subject defaults to "<role>-1")
+#   deploy/local/token.sh payer caf-75          (the paying body, a machine client: states allocations)
 # Production trusts an OpenID Connect provider instead; this key is for local runs only.
 set -euo pipefail
 
 role=${1:-}
 case "$role" in
-  recipient|counsellor|supervisor|auditor) ;;
-  *) echo "usage: $0 recipient|counsellor|supervisor|auditor [SUBJECT]" >&2; exit 64 ;;
+  recipient|counsellor|supervisor|auditor|payer) ;;
+  *) echo "usage: $0 recipient|counsellor|supervisor|auditor|payer [SUBJECT]" >&2; exit 64 ;;
 esac
 subject=${2:-$role-1}
 key=${PLATFORM_DEV_SIGNING_KEY:-local-development-signing-key-never-used-in-production}

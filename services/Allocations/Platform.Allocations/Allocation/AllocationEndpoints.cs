@@ -16,13 +16,15 @@ public static class AllocationEndpoints
     public static IEndpointRouteBuilder MapAllocationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/allocation").WithTags("Allocations");
-        group.MapPut("", Set).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor))
+        // The amounts and household facts are the paying body's (CAF or MSA) to state, not a counsellor's.
+        group.MapPut("", Set).RequireAuthorization(policy => policy.RequireRole(Roles.Payer))
             .WithName("SetAllocation")
             .WithSummary("Set a household's monthly allocation from a month on")
             .WithDescription("""
-                A counsellor records the monthly base amount, the household's size and the lone-parent increase, in force from
-                a month (YYYY-MM). Sending what is in force again changes nothing. Publishes `AllocationSet`. Only a signed
-                sanction decision from the review service can reduce what is due; this route cannot.
+                The paying body (CAF or MSA) states the monthly base amount, the household's size and the lone-parent increase,
+                in force from a month (YYYY-MM). Sending what is in force again changes nothing; a statement about a month
+                already begun is a correction kept beside what it corrects. Publishes `AllocationSet`. Only a signed sanction
+                decision from the review service can reduce what is due; this route cannot.
                 """)
             .WithRequestExample("""{"monthlyBaseAmount":646.52,"householdSize":1,"loneParentIncrease":false,"fromMonth":"2026-11"}""");
         group.MapGet("", Get).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor))
@@ -37,7 +39,11 @@ public static class AllocationEndpoints
         return endpoints;
     }
 
-    /// <summary>Sets the monthly base amount and household facts from a month on. Sending what is in force again changes nothing.</summary>
+    /// <summary>
+    /// The payer states the monthly base amount and household facts from a month on. Sending what is in force again
+    /// changes nothing. Nothing is ever rewritten: a statement about a month already begun is a correction, a new fact
+    /// kept beside the one it corrects, shown to the recipient and published for the audit log.
+    /// </summary>
     private static async Task<Results<Ok<AllocationRow>, ProblemHttpResult>> Set(
         string recipientId,
         SetAllocationRequest request,
@@ -68,6 +74,10 @@ public static class AllocationEndpoints
 
         var setAt = time.GetUtcNow();
         var setBy = user.SubjectId();
+        var history = await AllocationLedger.HistoryAsync(work.Connection, recipientId, work.Transaction);
+        var fromMonth = Months.TryParse(command.FromMonth, out var month) ? month : throw new InvalidOperationException("Validated above.");
+        var previous = AllocationLedger.InForce(history, fromMonth);
+        var correction = fromMonth < Months.Of(setAt);
         var saved = new AllocationRow(
             recipientId, command.MonthlyBaseAmount!.Value, command.HouseholdSize!.Value, command.LoneParentIncrease, command.FromMonth!, setBy, setAt);
         await work.Connection.ExecuteAsync(
@@ -78,7 +88,10 @@ public static class AllocationEndpoints
             saved,
             work.Transaction);
         work.Publish(new AllocationSet(
-            recipientId, saved.MonthlyBaseAmount, saved.HouseholdSize, saved.LoneParentIncrease, saved.FromMonth, setBy) { OccurredAt = setAt });
+            recipientId, saved.MonthlyBaseAmount, saved.HouseholdSize, saved.LoneParentIncrease, saved.FromMonth, setBy, correction, previous?.MonthlyBaseAmount)
+        {
+            OccurredAt = setAt,
+        });
         await work.CommitAsync(cancellationToken);
         return TypedResults.Ok(saved);
     }
@@ -128,8 +141,15 @@ public static class AllocationEndpoints
             .Select(adjustment => new RepaymentLine(adjustment.DecisionId, adjustment.AmountRepaid!.Value, adjustment.KeyId))
             .ToList();
         var due = Math.Max(0m, inForce.MonthlyBaseAmount - lines.Sum(line => line.Amount)) + repayments.Sum(repayment => repayment.Amount);
+        var statements = history.Where(row => string.CompareOrdinal(row.FromMonth, key) <= 0)
+            .Select(row => new AllocationStatement(
+                row.FromMonth, row.MonthlyBaseAmount, row.HouseholdSize, row.LoneParentIncrease, row.SetBy, row.SetAt,
+                string.CompareOrdinal(row.FromMonth, Months.Format(Months.Of(row.SetAt))) < 0,
+                ReferenceEquals(row, inForce)))
+            .OrderBy(statement => statement.StatedAt)
+            .ToList();
         return TypedResults.Ok(new MonthlyAllocation(
-            recipientId, key, inForce.MonthlyBaseAmount, due, inForce.HouseholdSize, inForce.LoneParentIncrease, lines, repayments));
+            recipientId, key, inForce.MonthlyBaseAmount, due, inForce.HouseholdSize, inForce.LoneParentIncrease, lines, repayments, statements));
     }
 }
 
@@ -142,7 +162,23 @@ public sealed record MonthlyAllocation(
     int HouseholdSize,
     bool LoneParentIncrease,
     IReadOnlyList<AdjustmentLine> Adjustments,
-    IReadOnlyList<RepaymentLine> Repayments);
+    IReadOnlyList<RepaymentLine> Repayments,
+    IReadOnlyList<AllocationStatement> History);
+
+/// <summary>
+/// One statement of the payer bearing on the month, in the order stated: a correction stands beside what it corrected.
+/// </summary>
+/// <param name="Correction">Stated after <paramref name="FromMonth"/> had begun: it corrects months already paid.</param>
+/// <param name="InForce">The statement that gives the month's amount.</param>
+public sealed record AllocationStatement(
+    string FromMonth,
+    decimal MonthlyBaseAmount,
+    int HouseholdSize,
+    bool LoneParentIncrease,
+    string StatedBy,
+    DateTimeOffset StatedAt,
+    bool Correction,
+    bool InForce);
 
 /// <summary>One suspension covering the month, naming the signed decision and the key that signed it.</summary>
 /// <param name="Amount">Withheld this month (0 once the suspension was lifted).</param>
