@@ -51,7 +51,7 @@ public static class SuspensionEndpoints
                 being in the recipient's favour. The review service signs it. Publishes `SuspensionEnded` (signed), the only
                 thing that makes the allocations service lift the suspension and pay back what it withheld.
                 """)
-            .WithRequestExample("""{"fromMonth":"2027-01","reason":"Démarches reprises, vérifiées en entretien."}""")
+            .WithRequestExample("""{"fromMonth":"2027-01","reason":"Démarches reprises, vérifiées en entretien.","statementId":null}""")
             .ProducesProblemType(StatusCodes.Status404NotFound, SuspensionNotFound, "No signed suspension has this decision id.")
             .ProducesProblemType(StatusCodes.Status409Conflict, SuspensionAlreadyEnded, "The suspension has already been ended.");
         return endpoints;
