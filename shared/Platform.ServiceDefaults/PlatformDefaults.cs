@@ -30,7 +30,7 @@ namespace Platform.ServiceDefaults;
 /// </summary>
 public static class PlatformDefaults
 {
-    /// <summary>Request bodies over this size are refused with 413 (API.md).</summary>
+    /// <summary>Request bodies over this size are refused with 413 (docs/api.md).</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
     public static WebApplicationBuilder AddPlatformDefaults(this WebApplicationBuilder builder, string serviceName)
@@ -57,6 +57,7 @@ public static class PlatformDefaults
         services.Configure<JsonOptions>(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
         services.AddPlatformAuthentication(builder.Configuration);
+        services.AddPlatformAuthorization();
         services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         AddDatabase(builder, serviceAssembly);
@@ -145,6 +146,9 @@ public static class PlatformDefaults
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<ServiceDatabase>();
         builder.Services.AddSingleton(new MigrationSources([typeof(PlatformDefaults).Assembly, serviceAssembly]));
+        var owner = builder.Configuration.GetConnectionString("Migrations");
+        builder.Services.AddSingleton(new MigrationOwner(
+            string.IsNullOrWhiteSpace(owner) || owner == connectionString ? null : owner, new NpgsqlConnectionStringBuilder(connectionString).Username ?? ""));
         // Registered before the bus, so the schema exists before any consumer or the outbox dispatcher runs.
         builder.Services.AddHostedService<MigrationRunner>();
     }

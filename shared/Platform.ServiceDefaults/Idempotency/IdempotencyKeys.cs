@@ -14,7 +14,7 @@ using Platform.ServiceDefaults.Problems;
 namespace Platform.ServiceDefaults.Idempotency;
 
 /// <summary>
-/// API.md: "every POST that creates something honours an Idempotency-Key header". With the header, the first
+/// docs/api.md: "every POST that creates something honours an Idempotency-Key header". With the header, the first
 /// successful answer is stored under (caller, route, key); the same key again with the same body replays it and
 /// creates nothing; the same key with another body is refused (422, <c>idempotency-key-reused</c>). Concurrent
 /// requests with one key are serialised by an advisory lock, so only one of them runs the endpoint.

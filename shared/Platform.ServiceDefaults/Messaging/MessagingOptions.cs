@@ -42,4 +42,7 @@ public sealed class OutboxOptions
 
     /// <summary>How often the outbox is read when no commit of this instance woke the dispatcher.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the service states the last sequence it has published (<c>ProducerHeadStated</c>); also when it stops.</summary>
+    public TimeSpan HeadInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

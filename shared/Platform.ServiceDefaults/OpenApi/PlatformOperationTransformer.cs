@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Problems;
@@ -26,7 +27,7 @@ internal sealed class PlatformOperationTransformer : IOpenApiOperationTransforme
     /// <summary>The identity provider's opaque recipient ids: letters, digits, '-' and '_', at most 64.</summary>
     public const string RecipientIdPattern = "^[A-Za-z0-9_-]{1,64}$";
 
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var document = context.Document;
@@ -42,7 +43,8 @@ internal sealed class PlatformOperationTransformer : IOpenApiOperationTransforme
             }
         }
 
-        var roles = RolesOf(metadata, out var anonymous);
+        var policies = context.ApplicationServices.GetService<IAuthorizationPolicyProvider>();
+        var (roles, anonymous) = await RolesOfAsync(metadata, policies);
         if (anonymous)
         {
             // An empty requirement: no credentials needed.
@@ -111,20 +113,34 @@ internal sealed class PlatformOperationTransformer : IOpenApiOperationTransforme
         {
             body.Example = JsonNode.Parse(example.Json);
         }
-
-        return Task.CompletedTask;
     }
 
-    private static List<string> RolesOf(IList<object> metadata, out bool anonymous)
+    /// <summary>
+    /// The roles the endpoint's authorization asks for: from policy objects, from <c>[Authorize(Roles = ...)]</c>, and
+    /// from the named policies set on route groups (resolved through the policy provider to their role requirements).
+    /// </summary>
+    private static async Task<(List<string> Roles, bool Anonymous)> RolesOfAsync(IList<object> metadata, IAuthorizationPolicyProvider? provider)
     {
-        anonymous = metadata.OfType<IAllowAnonymous>().Any()
+        var anonymous = metadata.OfType<IAllowAnonymous>().Any()
             || (!metadata.OfType<AuthorizationPolicy>().Any() && !metadata.OfType<IAuthorizeData>().Any());
-        var fromPolicies = metadata.OfType<AuthorizationPolicy>()
+        var policies = metadata.OfType<AuthorizationPolicy>().ToList();
+        if (provider is not null)
+        {
+            foreach (var name in metadata.OfType<IAuthorizeData>().Select(data => data.Policy).OfType<string>().Where(name => name.Length > 0))
+            {
+                if (await provider.GetPolicyAsync(name) is { } named)
+                {
+                    policies.Add(named);
+                }
+            }
+        }
+
+        var fromPolicies = policies
             .SelectMany(policy => policy.Requirements.OfType<RolesAuthorizationRequirement>())
             .SelectMany(requirement => requirement.AllowedRoles);
         var fromAttributes = metadata.OfType<IAuthorizeData>()
             .SelectMany(data => (data.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return fromPolicies.Concat(fromAttributes).Distinct(StringComparer.Ordinal).ToList();
+        return (fromPolicies.Concat(fromAttributes).Distinct(StringComparer.Ordinal).ToList(), anonymous);
     }
 
     private static void AddProblemResponses(

@@ -17,7 +17,7 @@ public static class AllocationEndpoints
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/allocation").WithTags("Allocations");
         // The amounts and household facts are the paying body's (CAF or MSA) to state, not a counsellor's.
-        group.MapPut("", Set).RequireAuthorization(policy => policy.RequireRole(Roles.Payer))
+        group.MapPut("", Set).RequireAuthorization(Policies.Payer)
             .WithName("SetAllocation")
             .WithSummary("Set a household's monthly allocation from a month on")
             .WithDescription("""
@@ -27,7 +27,7 @@ public static class AllocationEndpoints
                 decision from the review service can reduce what is due; this route cannot.
                 """)
             .WithRequestExample("""{"monthlyBaseAmount":646.52,"householdSize":1,"loneParentIncrease":false,"fromMonth":"2026-11"}""");
-        group.MapGet("", Get).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor))
+        group.MapGet("", Get).RequireAuthorization(Policies.RecipientOrCounsellor)
             .WithName("GetAllocation")
             .WithSummary("Read the amount due for a month, with each adjustment")
             .WithDescription("""
@@ -153,7 +153,7 @@ public static class AllocationEndpoints
     }
 }
 
-/// <summary>API.md's allocation GET, with the household facts and any repayment added.</summary>
+/// <summary>The allocation GET (docs/api.md), with the household facts and any repayment added.</summary>
 public sealed record MonthlyAllocation(
     string RecipientId,
     string Month,

@@ -21,7 +21,7 @@ public static class DeclarationEndpoints
     public static IEndpointRouteBuilder MapDeclarationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/declarations").WithTags("Declarations");
-        group.MapPut("/{week}", Submit).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient))
+        group.MapPut("/{week}", Submit).RequireAuthorization(Policies.Recipient)
             .WithName("SubmitDeclaration")
             .WithSummary("Declare or amend a week's activities")
             .WithDescription("""
@@ -35,7 +35,7 @@ public static class DeclarationEndpoints
             .WithRequestExample("""{"activities":[{"category":"job-search","date":"2026-11-23","hours":5,"note":"3 candidatures"}]}""")
             .AcceptsIfMatch()
             .ReturnsETag();
-        group.MapGet("/{week}", GetOne).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor))
+        group.MapGet("/{week}", GetOne).RequireAuthorization(Policies.RecipientOrCounsellor)
             .WithName("GetDeclaration")
             .WithSummary("Read a week's declaration with every version")
             .WithDescription("""
@@ -44,7 +44,7 @@ public static class DeclarationEndpoints
                 """)
             .ProducesNotFound("Nothing was declared for this week.")
             .ReturnsETag();
-        group.MapGet("", List).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor))
+        group.MapGet("", List).RequireAuthorization(Policies.RecipientOrCounsellor)
             .WithName("ListDeclarations")
             .WithSummary("List a range of weeks, each with its latest version")
             .WithDescription($"""

@@ -15,7 +15,7 @@ public static class EngagementEndpoints
     public static IEndpointRouteBuilder MapEngagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/engagement").WithTags("Engagements");
-        group.MapPut("", SetEngagement).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor))
+        group.MapPut("", SetEngagement).RequireAuthorization(Policies.Counsellor)
             .WithName("SetEngagement")
             .WithSummary("Set a recipient's weekly hours from a week on")
             .WithDescription("""
@@ -24,7 +24,7 @@ public static class EngagementEndpoints
                 and allocations services keep.
                 """)
             .WithRequestExample("""{"hoursPerWeek":15,"fromWeek":"2026-W45"}""");
-        group.MapGet("", GetEngagement).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor))
+        group.MapGet("", GetEngagement).RequireAuthorization(Policies.RecipientOrCounsellor)
             .WithName("GetEngagement")
             .WithSummary("Read a recipient's engagement and its history")
             .WithDescription("""

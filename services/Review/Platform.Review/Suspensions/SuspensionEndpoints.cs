@@ -26,7 +26,7 @@ public static class SuspensionEndpoints
     public static IEndpointRouteBuilder MapSuspensionEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var recipients = endpoints.MapGroup("/api/recipients/{recipientId}").WithTags("Suspensions");
-        recipients.MapPost("/obligations-met", State).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor))
+        recipients.MapPost("/obligations-met", State).RequireAuthorization(Policies.RecipientOrCounsellor)
             .WithName("StateObligationsMet")
             .WithSummary("Say the recipient meets their obligations again")
             .WithDescription("""
@@ -34,7 +34,7 @@ public static class SuspensionEndpoints
                 for a decision to end a suspension; it moves no money. Publishes `ObligationsMetStated`.
                 """)
             .WithRequestExample("""{"text":"J'ai repris mes démarches de recherche d'emploi."}""");
-        recipients.MapGet("/suspensions", List).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor, Roles.Supervisor))
+        recipients.MapGet("/suspensions", List).RequireAuthorization(Policies.RecipientOrCaseWorker)
             .WithName("ListSuspensions")
             .WithSummary("A recipient's suspensions and their endings")
             .WithDescription("""
@@ -42,7 +42,7 @@ public static class SuspensionEndpoints
                 ending decided. A recipient reads their own. Changes nothing.
                 """);
         endpoints.MapGroup("/api/review/suspensions").WithTags("Suspensions")
-            .MapPost("/{decisionId:guid}/end", End).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor))
+            .MapPost("/{decisionId:guid}/end", End).RequireAuthorization(Policies.CaseWorker)
             .ValidateRequest<EndSuspensionRequest>()
             .WithName("EndSuspension")
             .WithSummary("End a suspension before its term")

@@ -23,7 +23,7 @@ public static class SimulationEndpoints
         endpoints.MapPost("/api/rules/simulations", Simulate)
             .WithTags("Rules")
             .ValidateRequest<SimulationRequest>()
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor))
+            .RequireAuthorization(Policies.Supervisor)
             .WithName("SimulateRules")
             .WithSummary("Compare candidate rule parameters with those in force over past weeks")
             .WithDescription("""
