@@ -13,6 +13,8 @@ for project in \
   services/Allocations/Platform.Allocations \
   services/Audit/Platform.Audit; do
   echo "== $project"
+  # The document tool runs only when the service's own assembly changed; a change in a shared transformer must count too.
+  rm -f "$project"/obj/*.OpenApiFiles.cache
   dotnet build "$project" -c Release -v quiet -nologo -p:UpdateOpenApiDocuments=true
 done
 

@@ -249,6 +249,13 @@ internal sealed class PlatformOperationTransformer : IOpenApiOperationTransforme
     {
         foreach (var parameter in operation.Parameters!.OfType<OpenApiParameter>())
         {
+            // A query bound from an [AsParameters] record is named after its properties; query names bind whatever their
+            // case, so the document names them in camelCase like every other query parameter.
+            if (parameter.In == ParameterLocation.Query && parameter.Name is { Length: > 0 } queryName && char.IsUpper(queryName[0]))
+            {
+                parameter.Name = char.ToLowerInvariant(queryName[0]) + queryName[1..];
+            }
+
             if (parameter.Schema is not OpenApiSchema schema || schema.Type?.HasFlag(JsonSchemaType.String) != true || schema.Format is not null)
             {
                 continue;
