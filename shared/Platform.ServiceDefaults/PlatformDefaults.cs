@@ -20,6 +20,8 @@ using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.RateLimiting;
+using Platform.ServiceDefaults.Resilience;
 
 namespace Platform.ServiceDefaults;
 
@@ -58,6 +60,8 @@ public static class PlatformDefaults
 
         services.AddPlatformAuthentication(builder.Configuration);
         services.AddPlatformAuthorization();
+        services.AddPlatformRateLimits();
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         AddDatabase(builder, serviceAssembly);
@@ -82,6 +86,8 @@ public static class PlatformDefaults
         app.UseIdempotencyKeys();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UsePlatformRateLimits();
+        app.UseOutboxBackPressure();
         app.MapPlatformHealth();
         app.MapPlatformOpenApi();
         return app;

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Resilience;
 
 namespace Platform.ServiceDefaults.Messaging;
 
@@ -66,6 +67,7 @@ public static class BusSetup
             host.StopTimeout = TimeSpan.FromSeconds(30);
         });
         services.AddHostedService<OutboxDispatcher>();
+        services.AddSingleton<OutboxBackPressure>();
         return services;
     }
 

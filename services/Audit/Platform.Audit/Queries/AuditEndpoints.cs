@@ -9,6 +9,7 @@ using Platform.Audit.Log;
 using Platform.Contracts.Audit;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.RateLimiting;
 
 namespace Platform.Audit.Queries;
 
@@ -31,7 +32,7 @@ public static class AuditEndpoints
                 `next` as `cursor` for the following page. Auditors only; each read is itself recorded in the access log.
                 Changes nothing else.
                 """);
-        group.MapGet("/verification", Verification)
+        group.MapGet("/verification", Verification).RequireRateLimiting(RateLimits.Costly)
             .WithName("VerifyAuditLog")
             .WithSummary("Verify the whole audit log")
             .WithDescription("""

@@ -174,7 +174,8 @@ public static class DeclarationEndpoints
         var errors = new Dictionary<string, string[]>();
         var thisWeek = WeekCalendar.WeekOf(time.GetUtcNow());
         var last = ParseWeekParameter(to, thisWeek.Next, "to", errors);
-        var first = ParseWeekParameter(from, last.AddWeeks(-11), "from", errors);
+        // Twelve weeks back by default, but never before the first week there is (0001-W01), which would overflow.
+        var first = ParseWeekParameter(from, last.Monday.DayNumber >= 77 ? last.AddWeeks(-11) : IsoWeek.Of(DateOnly.MinValue), "from", errors);
         if (errors.Count == 0 && (first > last || first.WeeksUntil(last) >= MaxWeeksPerList))
         {
             errors["from"] = [Localized.Text(

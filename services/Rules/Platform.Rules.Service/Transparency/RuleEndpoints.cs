@@ -1,8 +1,7 @@
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.RateLimiting;
 
 namespace Platform.Rules.Service.Transparency;
 
@@ -20,7 +19,7 @@ public static class RuleEndpoints
                 explanation in French and English and whether a sanction may follow. Public: anyone may read it, without a
                 token (CRPA L312-1-3: the rules of an algorithmic treatment are published). Changes nothing.
                 """);
-        group.MapGet("/statistics", GetStatistics)
+        group.MapGet("/statistics", GetStatistics).RequireRateLimiting(RateLimits.Costly)
             .WithName("GetRuleStatistics")
             .WithSummary("Read how humans judged each rule's flags, month by month")
             .WithDescription("""
@@ -50,33 +49,8 @@ public static class RuleEndpoints
                 $"The catalogue holds no rule '{ruleId}' at version {version}.");
 
     /// <summary>Per rule and month (Paris time): flags raised and withdrawn here, and what humans decided about them.</summary>
-    private static async Task<Ok<RuleStatisticsView>> GetStatistics(ServiceDatabase database, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var months = await connection.QueryAsync<RuleMonthCounts>(new CommandDefinition(
-            """
-            WITH happened AS (
-                SELECT rule_id, raised_at AS at, 'raised' AS kind FROM flags
-                UNION ALL
-                SELECT rule_id, withdrawn_at, 'withdrawn' FROM flags WHERE withdrawn_at IS NOT NULL
-                UNION ALL
-                SELECT rule_id, occurred_at, outcome FROM flag_outcomes
-            )
-            SELECT rule_id,
-                   to_char(at AT TIME ZONE 'Europe/Paris', 'YYYY-MM') AS month,
-                   count(*) FILTER (WHERE kind = 'raised')    AS raised,
-                   count(*) FILTER (WHERE kind = 'withdrawn') AS withdrawn,
-                   count(*) FILTER (WHERE kind = 'dismissed') AS dismissed,
-                   count(*) FILTER (WHERE kind = 'resolved')  AS resolved,
-                   count(*) FILTER (WHERE kind = 'expired')   AS expired,
-                   count(*) FILTER (WHERE kind = 'upheld')    AS upheld
-              FROM happened
-             GROUP BY 1, 2
-             ORDER BY 1, 2
-            """,
-            cancellationToken: cancellationToken));
-        return TypedResults.Ok(new RuleStatisticsView(months.Select(RuleMonthStatistics.From).ToList()));
-    }
+    private static async Task<Ok<RuleStatisticsView>> GetStatistics(RuleStatistics statistics, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await statistics.GetAsync(cancellationToken));
 }
 
 public sealed record RuleCatalogueView(IReadOnlyList<RuleDefinition> Rules);
