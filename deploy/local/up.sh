@@ -2,7 +2,21 @@
 # Runs the platform locally: RabbitMQ and PostgreSQL (installed and started when needed, as root), then every
 # service as a background process with its log under .local/logs/. Waits until each is ready and prints its URL.
 # deploy/local/down.sh stops exactly what this started.
+#   deploy/local/up.sh [--instances N] [--demo]
+# --instances N starts N instances of each API service but the audit service (one consumer keeps the hash chain in
+# each producer's order): instance k of a service listens on its port + 100 × (k − 1), e.g. declarations on 5101, 5201.
 set -euo pipefail
+instances=1
+demo=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --instances) instances=${2:?--instances needs a number}; shift 2 ;;
+    --demo) demo=yes; shift ;;
+    *) echo "[up] unknown option $1 (use --instances N, --demo)" >&2; exit 2 ;;
+  esac
+done
+case "$instances" in ''|*[!0-9]*|0) echo "[up] --instances takes a number from 1 to 9" >&2; exit 2 ;; esac
+[ "$instances" -le 9 ] || { echo "[up] --instances takes a number from 1 to 9" >&2; exit 2; }
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 state=$root/.local
@@ -33,7 +47,18 @@ fi
 echo "[up] building"
 dotnet build Platform.sln -c Release -nologo --disable-build-servers -v quiet
 
+# name port folder assembly, one line per instance to run: instance k of a service is "<name>-k" on its port + 100 × (k − 1).
+INSTANCES=()
 for entry in "${SERVICES[@]}"; do
+  read -r name port folder assembly <<<"$entry"
+  count=$instances
+  if [ "$name" = web ] || [ "$name" = audit ]; then count=1; fi
+  for k in $(seq 1 "$count"); do
+    if [ "$k" -eq 1 ]; then INSTANCES+=("$name $port $folder $assembly"); else INSTANCES+=("$name-$k $((port + 100 * (k - 1))) $folder $assembly"); fi
+  done
+done
+
+for entry in "${INSTANCES[@]}"; do
   read -r name port folder assembly <<<"$entry"
   pidfile=$state/pids/$name.pid
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -46,12 +71,12 @@ for entry in "${SERVICES[@]}"; do
   fi
   # Run from the project folder so its appsettings.Development.json is the configuration; exec so the recorded pid
   # is the service's own.
-  (cd "$folder" && ASPNETCORE_ENVIRONMENT=Development exec nohup dotnet "bin/Release/net10.0/$assembly.dll") \
+  (cd "$folder" && ASPNETCORE_ENVIRONMENT=Development exec nohup dotnet "bin/Release/net10.0/$assembly.dll" --urls "http://127.0.0.1:$port") \
     > "$state/logs/$name.log" 2>&1 &
   echo $! > "$pidfile"
 done
 
-for entry in "${SERVICES[@]}"; do
+for entry in "${INSTANCES[@]}"; do
   read -r name port folder assembly <<<"$entry"
   ready=""
   for _ in $(seq 1 120); do
@@ -68,10 +93,14 @@ for entry in "${SERVICES[@]}"; do
   printf '[up] %-12s http://127.0.0.1:%s  (%slog: .local/logs/%s.log)\n' "$name" "$port" "$api" "$name"
 done
 
-if [ "${1:-}" = "--demo" ]; then
+if [ -n "$demo" ]; then
   bash deploy/local/demo.sh
 fi
 
 echo "[up] web pages: http://127.0.0.1:5100 (local sign-in at /sign-in: pick a role and an identifier)"
+if [ "$instances" -gt 1 ]; then
+  echo "[up] $instances instances of each API service but audit, sharing one database per service: any of them answers"
+  echo "[up]   (e.g. declarations on 5101 and 5201); the web pages call the first (Services:* in its appsettings)"
+fi
 echo "[up] RabbitMQ management: http://127.0.0.1:15672 (guest/guest, loopback only)"
 echo "[up] tokens: deploy/local/token.sh ROLE [SUBJECT]; stop with deploy/local/down.sh"
