@@ -47,50 +47,55 @@ fi
 echo "[up] building"
 dotnet build Platform.sln -c Release -nologo --disable-build-servers -v quiet
 
-# name port folder assembly, one line per instance to run: instance k of a service is "<name>-k" on its port + 100 × (k − 1).
-INSTANCES=()
-for entry in "${SERVICES[@]}"; do
-  read -r name port folder assembly <<<"$entry"
-  count=$instances
-  if [ "$name" = web ] || [ "$name" = audit ]; then count=1; fi
-  for k in $(seq 1 "$count"); do
-    if [ "$k" -eq 1 ]; then INSTANCES+=("$name $port $folder $assembly"); else INSTANCES+=("$name-$k $((port + 100 * (k - 1))) $folder $assembly"); fi
+# Instances start in waves, the first of every service, then the second, …: a two-core machine starting every process
+# at once (just-in-time compilation, migrations) timed out opening database connections. Instance k of a service is
+# "<name>-k" on its port + 100 × (k − 1).
+for k in $(seq 1 "$instances"); do
+  INSTANCES=()
+  for entry in "${SERVICES[@]}"; do
+    read -r name port folder assembly <<<"$entry"
+    if [ "$k" -eq 1 ]; then
+      INSTANCES+=("$name $port $folder $assembly")
+    elif [ "$name" != web ] && [ "$name" != audit ]; then
+      INSTANCES+=("$name-$k $((port + 100 * (k - 1))) $folder $assembly")
+    fi
   done
-done
 
-for entry in "${INSTANCES[@]}"; do
-  read -r name port folder assembly <<<"$entry"
-  pidfile=$state/pids/$name.pid
-  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-    echo "[up] $name already running (pid $(cat "$pidfile"))"
-    continue
-  fi
-  if curl -s -o /dev/null "http://127.0.0.1:$port/health/live"; then
-    echo "[up] port $port is already taken by another process: stop it first" >&2
-    exit 1
-  fi
-  # Run from the project folder so its appsettings.Development.json is the configuration; exec so the recorded pid
-  # is the service's own.
-  (cd "$folder" && ASPNETCORE_ENVIRONMENT=Development exec nohup dotnet "bin/Release/net10.0/$assembly.dll" --urls "http://127.0.0.1:$port") \
-    > "$state/logs/$name.log" 2>&1 &
-  echo $! > "$pidfile"
-done
-
-for entry in "${INSTANCES[@]}"; do
-  read -r name port folder assembly <<<"$entry"
-  ready=""
-  for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then ready=yes; break; fi
-    if ! kill -0 "$(cat "$state/pids/$name.pid")" 2>/dev/null; then break; fi
-    sleep 0.5
+  for entry in "${INSTANCES[@]}"; do
+    read -r name port folder assembly <<<"$entry"
+    pidfile=$state/pids/$name.pid
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      echo "[up] $name already running (pid $(cat "$pidfile"))"
+      continue
+    fi
+    if curl -s -o /dev/null "http://127.0.0.1:$port/health/live"; then
+      echo "[up] port $port is already taken by another process: stop it first" >&2
+      exit 1
+    fi
+    # Run from the project folder so its appsettings.Development.json is the configuration; exec so the recorded pid
+    # is the service's own.
+    (cd "$folder" && ASPNETCORE_ENVIRONMENT=Development exec nohup dotnet "bin/Release/net10.0/$assembly.dll" --urls "http://127.0.0.1:$port") \
+      > "$state/logs/$name.log" 2>&1 &
+    echo $! > "$pidfile"
   done
-  if [ -z "$ready" ]; then
-    echo "[up] $name did not become ready; last lines of $state/logs/$name.log:" >&2
-    tail -20 "$state/logs/$name.log" >&2
-    exit 1
-  fi
-  api=""; [ "$name" = web ] || api="API reference: http://127.0.0.1:$port/reference, OpenAPI: /openapi/v1.json, "
-  printf '[up] %-12s http://127.0.0.1:%s  (%slog: .local/logs/%s.log)\n' "$name" "$port" "$api" "$name"
+
+  for entry in "${INSTANCES[@]}"; do
+    read -r name port folder assembly <<<"$entry"
+    ready=""
+    for _ in $(seq 1 120); do
+      if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then ready=yes; break; fi
+      if ! kill -0 "$(cat "$state/pids/$name.pid")" 2>/dev/null; then break; fi
+      sleep 0.5
+    done
+    if [ -z "$ready" ]; then
+      echo "[up] $name did not become ready; last lines of $state/logs/$name.log:" >&2
+      tail -20 "$state/logs/$name.log" >&2
+      exit 1
+    fi
+    api=""; [ "$name" = web ] || api="API reference: http://127.0.0.1:$port/reference, OpenAPI: /openapi/v1.json, "
+    printf '[up] %-12s http://127.0.0.1:%s  (%slog: .local/logs/%s.log)\n' "$name" "$port" "$api" "$name"
+  done
+
 done
 
 if [ -n "$demo" ]; then
