@@ -41,15 +41,44 @@ public sealed class DeliveryOrderTests(HumanGateFixture fixture) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task EventsDeliveredAgainAfterTheirInboxRowsWereRemoved_ChangeNothing()
+    {
+        var (recipient, flags, events) = NewRecipientsEvents();
+        var messageIds = events.Select(_ => Guid.NewGuid()).ToArray();
+        await DeliverAsync(events, messageIds, Enumerable.Range(0, events.Length).ToArray());
+        var before = await StateAsync(recipient, flags);
+
+        // As the retention job leaves it after 90 days: the inbox no longer knows these messages.
+        await using (var connection = new Npgsql.NpgsqlConnection(fixture.ReviewDatabase))
+        {
+            await connection.OpenAsync();
+            await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM inbox WHERE message_id = ANY(@messageIds)", new { messageIds });
+        }
+
+        await DeliverAsync(events, messageIds, Enumerable.Range(0, events.Length).ToArray());
+        var after = await StateAsync(recipient, flags);
+        Assert.Equal(JsonSerializer.Serialize(before), JsonSerializer.Serialize(after));
+        Assert.Equal(1, await HumanGateFixture.ScalarAsync<long>(fixture.ReviewDatabase,
+            "SELECT count(*) FROM cases WHERE flag_id = @flagId", new { flagId = flags["flag-b"] }));
+    }
+
     /// <summary>One fresh recipient's seven events, delivered in <paramref name="order"/>; returns the end state by name.</summary>
     private async Task<Dictionary<string, string>> DeliverAsync(int[] order)
+    {
+        var (recipient, flags, events) = NewRecipientsEvents();
+        await DeliverAsync(events, events.Select(_ => Guid.NewGuid()).ToArray(), order);
+        return await StateAsync(recipient, flags);
+    }
+
+    private (string Recipient, Dictionary<string, Guid> Flags, (string Consumer, Func<Guid, Task> Publish)[] Events) NewRecipientsEvents()
     {
         var recipient = HumanGateFixture.NewRecipient();
         var flags = new Dictionary<string, Guid> { ["flag-a"] = Guid.NewGuid(), ["flag-b"] = Guid.NewGuid(), ["flag-c"] = Guid.NewGuid() };
         var first = Interlocked.Add(ref sequence, 3) - 2;
 
         // In producer order: a flag raised then withdrawn, another raised, a third raised then withdrawn (the rules
-        // service's sequence), and three household statements (the allocations service's sequence).
+        // service's sequence), and two household statements (the allocations service's sequence).
         var events = new (string Consumer, Func<Guid, Task> Publish)[]
         {
             Raised(flags["flag-a"], recipient),
@@ -60,15 +89,24 @@ public sealed class DeliveryOrderTests(HumanGateFixture fixture) : IClassFixture
             Household(recipient, 3, true, first),
             Household(recipient, 2, false, first + 1),
         };
+        return (recipient, flags, events);
+    }
+
+    /// <summary>Publishes each event in <paramref name="order"/>, the next once the consumer's inbox holds the previous.</summary>
+    private async Task DeliverAsync((string Consumer, Func<Guid, Task> Publish)[] events, Guid[] messageIds, int[] order)
+    {
         foreach (var index in order)
         {
             var (consumer, publish) = events[index];
-            var messageId = Guid.NewGuid();
+            var messageId = messageIds[index];
             await publish(messageId);
             await HumanGateFixture.WaitUntilAsync(fixture.ReviewDatabase,
                 "SELECT count(*) FROM inbox WHERE consumer = @consumer AND message_id = @messageId", new { consumer, messageId });
         }
+    }
 
+    private async Task<Dictionary<string, string>> StateAsync(string recipient, Dictionary<string, Guid> flags)
+    {
         var state = new Dictionary<string, string>();
         foreach (var (name, flagId) in flags)
         {
