@@ -105,13 +105,14 @@ public sealed class HumanGateFixture : IAsyncLifetime
     }
 
     /// <summary>Publishes a FlagRaised as the rules service would and waits for its case; returns (flag id, case id).</summary>
-    public async Task<(Guid FlagId, Guid CaseId)> RaiseFlagAsync(string recipient, bool sanctionEligible = true)
+    /// <param name="week">The flag's week: its breach is that week and the three before.</param>
+    public async Task<(Guid FlagId, Guid CaseId)> RaiseFlagAsync(string recipient, bool sanctionEligible = true, string week = "2026-W47")
     {
         var flagId = Guid.NewGuid();
         var flag = new FlagRaised(
             flagId,
             recipient,
-            "2026-W47",
+            week,
             "repeated-shortfall",
             1,
             JsonDocument.Parse("""{"weeks":["2026-W44","2026-W45","2026-W47"],"declaredHours":[4,6,3],"engagementHours":15}""").RootElement,
@@ -125,10 +126,10 @@ public sealed class HumanGateFixture : IAsyncLifetime
 
     /// <summary>Raises a flag, claims it as the counsellor and proposes; returns the proposal as answered.</summary>
     public async Task<(Guid FlagId, Guid CaseId, JsonElement Proposal)> ProposeAsync(
-        string recipient, int percent = 50, int months = 2, string? startMonth = null)
+        string recipient, int percent = 50, int months = 2, string? startMonth = null, string week = "2026-W47")
     {
         startMonth ??= MonthFromNow(1);
-        var (flagId, caseId) = await RaiseFlagAsync(recipient);
+        var (flagId, caseId) = await RaiseFlagAsync(recipient, week: week);
         var counsellor = CounsellorClient();
         Assert.Equal(HttpStatusCode.OK, (await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
         var proposed = await counsellor.PostAsJsonAsync(

@@ -291,7 +291,9 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         var firstDecision = await fixture.Events.WaitForAsync<SanctionDecided>(e => e.RecipientId == recipient);
         await fixture.Events.WaitForAsync<AllocationAdjusted>(e => e.DecisionId == firstDecision.DecisionId);
 
-        var (_, _, second) = await fixture.ProposeAsync(recipient, percent: 100, months: 4, startMonth: fixture.MonthFromNow(3));
+        // A new breach: short weeks that began after the first decision (a breach is repeated only then).
+        fixture.Clock.Advance(TimeSpan.FromDays(35));
+        var (_, _, second) = await fixture.ProposeAsync(recipient, percent: 100, months: 4, startMonth: fixture.MonthFromNow(3), week: "2026-W52");
 
         Assert.True(second.GetProperty("repeatedBreach").GetBoolean());
         var proposalId = second.GetProperty("proposalId").GetGuid();

@@ -76,8 +76,8 @@ public static class CaseEndpoints
             return ReviewProblems.CaseNotFound();
         }
 
-        var standing = new RecipientStanding(
-            await ProposalStore.HasApprovedAsync(work, found.RecipientId), await HouseholdStore.FindAsync(work, found.RecipientId));
+        await ReviewLocks.RecipientAsync(work, found.RecipientId);
+        var standing = await ProposalStore.StandingAsync(work, found.RecipientId, excludingProposal: null);
         var terms = new SanctionTerms(request.Percent!.Value, request.Months!.Value, request.StartMonth!, request.Reason!.Trim());
         var outcome = found.Propose(
             user.SubjectId(), terms, standing, options.Value.ObservationWindow, Guid.CreateVersion7(now), Guid.CreateVersion7(now), now);

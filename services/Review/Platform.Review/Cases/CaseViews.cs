@@ -54,7 +54,9 @@ public sealed record ProposalView(
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
     string? DecisionReason,
-    Guid? DecisionId)
+    Guid? DecisionId,
+    string? BreachFirstWeek,
+    string? BreachLastWeek)
 {
     public static ProposalView Of(Domain.Proposal proposal)
     {
@@ -62,6 +64,6 @@ public sealed record ProposalView(
         return new(
             proposal.ProposalId, proposal.CaseId, proposal.FlagId, proposal.Percent, proposal.Months, proposal.StartMonth, proposal.RepeatedBreach,
             proposal.ProposedBy, proposal.Reason, proposal.NotificationId, proposal.NotifiedAt, proposal.AnswerBy, proposal.State, proposal.DecidedBy,
-            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId);
+            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId, proposal.BreachFirstWeek, proposal.BreachLastWeek);
     }
 }

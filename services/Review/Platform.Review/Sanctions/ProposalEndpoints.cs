@@ -31,7 +31,8 @@ public static class ProposalEndpoints
             : ReviewProblems.ProposalNotFound();
 
     /// <summary>
-    /// Approves a proposal: a second person, after the recipient was heard. The decision is signed here, in the same
+    /// Approves a proposal: a second person, after the recipient was heard, while it keeps the bounds against the
+    /// recipient's other approved sanctions and today's date. The decision is signed here, in the same
     /// transaction that records it, and is the only event the allocations service will act on.
     /// </summary>
     private static Task<Results<Ok<ProposalView>, ProblemHttpResult>> Approve(
@@ -49,7 +50,9 @@ public static class ProposalEndpoints
             {
                 var now = time.GetUtcNow();
                 var observedAt = await ObservationStore.FirstSinceNotifiedAsync(work, proposal, now);
-                return proposal.Approve(found, user.SubjectId(), request.Reason!.Trim(), observedAt, now, signer.Sign);
+                await ReviewLocks.RecipientAsync(work, proposal.RecipientId);
+                var standing = await ProposalStore.StandingAsync(work, proposal.RecipientId, excludingProposal: proposal.ProposalId);
+                return proposal.Approve(found, user.SubjectId(), request.Reason!.Trim(), observedAt, standing, now, signer.Sign);
             },
             cancellationToken);
 
