@@ -146,6 +146,9 @@ public sealed class HumanGateFixture : IAsyncLifetime
         return new DateOnly(today.Year, today.Month, 1).AddMonths(offset).ToString("yyyy-MM", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The ISO week the clock is in, in Paris, as <c>2026-W48</c>.</summary>
+    public string CurrentWeek() => WeekCalendar.WeekOf(Clock.GetUtcNow()).ToString();
+
     /// <summary>Moves the clock to the 15th of next month, 10:00 in Paris.</summary>
     public void AdvanceToMidNextMonth()
     {
@@ -167,6 +170,13 @@ public sealed class HumanGateFixture : IAsyncLifetime
 
             await Task.Delay(100);
         }
+    }
+
+    public static async Task<IReadOnlyList<T>> QueryAsync<T>(string connectionString, string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return (await connection.QueryAsync<T>(sql, parameters)).ToList();
     }
 
     public static async Task<T> ScalarAsync<T>(string connectionString, string sql, object? parameters = null)

@@ -293,7 +293,7 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
 
         // A new breach: short weeks that began after the first decision (a breach is repeated only then).
         fixture.Clock.Advance(TimeSpan.FromDays(35));
-        var (_, _, second) = await fixture.ProposeAsync(recipient, percent: 100, months: 4, startMonth: fixture.MonthFromNow(3), week: "2026-W52");
+        var (_, _, second) = await fixture.ProposeAsync(recipient, percent: 100, months: 4, startMonth: fixture.MonthFromNow(3), week: fixture.CurrentWeek());
 
         Assert.True(second.GetProperty("repeatedBreach").GetBoolean());
         var proposalId = second.GetProperty("proposalId").GetGuid();
