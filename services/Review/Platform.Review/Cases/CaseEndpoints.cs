@@ -74,12 +74,18 @@ public static class CaseEndpoints
             .WithSummary("Propose a sanction on a claimed case")
             .WithDescription("""
                 The counsellor who claimed the case proposes a suspension (percent, months, start month, reason) within the
-                legal bounds; the recipient is notified at once and may answer during the observation window. Nothing changes
-                for the allocation until a second person approves. Publishes `SanctionProposed` and `RecipientNotified`.
+                legal bounds: starting at the earliest the month after today, for a breach (the flag's week and the three
+                before) not already sanctioned or proposed, and keeping the household's total withheld in every month within
+                the cap of CASF R262-68-6. The recipient is notified at once and may answer during the observation window.
+                Nothing changes for the allocation until a second person approves. Publishes `SanctionProposed` and
+                `RecipientNotified`.
                 """)
-            .WithRequestExample("""{"percent":30,"months":1,"startMonth":"2026-12","reason":"Trois semaines sous l'engagement."}""")
+            .WithRequestExample("""{"percent":30,"months":1,"startMonth":"2027-01","reason":"Trois semaines sous l'engagement."}""")
             .ProducesCaseConflicts()
-            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.SanctionNotAllowed, "The flag's rule does not allow a sanction.");
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.SanctionNotAllowed, "The flag's rule does not allow a sanction.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.BreachAlreadySanctioned, "These weeks were already sanctioned or proposed.")
+            .ProducesProblemType(
+                StatusCodes.Status409Conflict, ReviewProblems.HouseholdCapExceeded, "With the household's other suspensions, a month would exceed the cap.");
         return endpoints;
     }
 

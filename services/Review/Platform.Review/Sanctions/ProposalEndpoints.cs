@@ -37,12 +37,18 @@ public static class ProposalEndpoints
             .WithSummary("Approve a sanction: the second person's decision")
             .WithDescription("""
                 A supervisor other than the proposer approves, with a reason, once the recipient has answered or the
-                observation window has closed. The review service signs the decision. Publishes `SanctionDecided` (signed),
-                which the allocations service verifies before changing anything.
+                observation window has closed, and only while the sanction still keeps its bounds: its start month after
+                today's, its breach not sanctioned since, the household's total within the cap. The review service signs the
+                decision, breach period included. Publishes `SanctionDecided` (signed), which the allocations service
+                verifies, and checks against the same bounds, before changing anything.
                 """)
             .WithRequestExample("""{"reason":"Observation lue ; manquement confirmé en entretien."}""")
             .ProducesDecisionProblems()
-            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ObservationWindowOpen, "The recipient may still answer and has not yet.");
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ObservationWindowOpen, "The recipient may still answer and has not yet.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.StartMonthRetroactive, "The start month has begun: the decision would apply to the past.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.BreachAlreadySanctioned, "These weeks were sanctioned since.")
+            .ProducesProblemType(
+                StatusCodes.Status409Conflict, ReviewProblems.HouseholdCapExceeded, "With the household's other suspensions, a month would exceed the cap.");
         decide.MapPost("/reject", Reject).ValidateRequest<ReasonRequest>()
             .WithName("RejectSanctionProposal")
             .WithSummary("Reject a sanction proposal")
