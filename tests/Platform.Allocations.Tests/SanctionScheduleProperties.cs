@@ -151,7 +151,7 @@ public sealed class SanctionScheduleProperties
                     Guid.NewGuid(), Guid.NewGuid(), recipient, flagWeek.ToString(), "repeated-shortfall", 1, JsonDocument.Parse("{}").RootElement,
                     new Dictionary<string, decimal>(), new Explanation("", ""), true, CaseState.Claimed, now, now.AddDays(90), "agent-c", null);
                 var outcome = claimed.Propose(
-                    "agent-c", new SanctionTerms(percent, months, startMonth, "r"), Standing(null), Window, Guid.NewGuid(), Guid.NewGuid(), now);
+                    "agent-c", new SanctionTerms(percent, months, startMonth, "r", new SanctionAssessment("v", "d", "n", "c")), Standing(null), Window, Guid.NewGuid(), Guid.NewGuid(), now);
                 if (outcome.Change is { Proposal: { } proposal } change)
                 {
                     pending.Add((change.Case, proposal));

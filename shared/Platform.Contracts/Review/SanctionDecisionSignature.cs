@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace Platform.Contracts.Review;
 
@@ -40,6 +41,19 @@ public static class SanctionDecisionSignature
         if (decision.BreachFirstWeek is not null || decision.BreachLastWeek is not null)
         {
             fields = [.. fields, $"breach:{decision.BreachFirstWeek}..{decision.BreachLastWeek}"];
+        }
+
+        if (decision.Assessment is { } assessment)
+        {
+            // Free text, so JSON-escaped: a newline inside an answer cannot pass for the next line.
+            fields =
+            [
+                .. fields,
+                "assessment-vulnerability:" + JsonSerializer.Serialize(assessment.Vulnerability),
+                "assessment-dependants:" + JsonSerializer.Serialize(assessment.Dependants),
+                "assessment-nature-and-frequency:" + JsonSerializer.Serialize(assessment.NatureAndFrequency),
+                "assessment-consequences:" + JsonSerializer.Serialize(assessment.Consequences),
+            ];
         }
 
         return Encoding.UTF8.GetBytes(string.Join('\n', fields));

@@ -93,6 +93,15 @@ public sealed class HumanGateFixture : IAsyncLifetime
 
     public const string Payer = "caf-75";
 
+    /// <summary>A proportionality assessment (CASF R262-68-5) with every item answered, as a proposal body carries it.</summary>
+    public static readonly object Assessment = new
+    {
+        vulnerability = "Aucune vulnérabilité connue ; la santé a été évoquée en entretien, sans suite.",
+        dependants = "Personne seule, sans enfant à charge.",
+        natureAndFrequency = "Trois semaines sur quatre sous l'engagement.",
+        consequences = "Le loyer reste couvert par l'aide au logement.",
+    };
+
     /// <summary>The payer states the recipient's allocation; waits until the review service has learnt the household.</summary>
     public async Task SetAllocationAsync(string recipient, decimal monthly = 646.52m, int householdSize = 1, bool loneParent = false)
     {
@@ -134,7 +143,7 @@ public sealed class HumanGateFixture : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
         var proposed = await counsellor.PostAsJsonAsync(
             $"/api/review/cases/{caseId}/sanction-proposals",
-            new { percent, months, startMonth, reason = "Trois semaines sur quatre sans les heures prévues, sans explication." });
+            new { percent, months, startMonth, reason = "Trois semaines sur quatre sans les heures prévues, sans explication.", assessment = Assessment });
         Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
         return (flagId, caseId, await proposed.Content.ReadFromJsonAsync<JsonElement>());
     }

@@ -31,7 +31,7 @@ public sealed class SanctionScheduleTests(HumanGateFixture fixture) : IClassFixt
         var counsellor = fixture.CounsellorClient();
         Assert.Equal(HttpStatusCode.OK, (await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
         return await counsellor.PostAsJsonAsync(
-            $"/api/review/cases/{caseId}/sanction-proposals", new { percent, months, startMonth, reason = "Trois semaines sur quatre sans les heures prévues." });
+            $"/api/review/cases/{caseId}/sanction-proposals", new { percent, months, startMonth, reason = "Trois semaines sur quatre sans les heures prévues.", assessment = HumanGateFixture.Assessment });
     }
 
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();

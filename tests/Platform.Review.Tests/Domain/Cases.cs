@@ -17,7 +17,10 @@ internal static class Cases
     public const string Supervisor = "agent-samir";
     public const string Recipient = "R-1001";
 
-    public static readonly SanctionTerms Terms = new(30, 1, "2027-01", "Trois semaines sous l'engagement.");
+    public static readonly SanctionAssessment Assessment = new(
+        "Aucune vulnérabilité connue.", "Personne seule.", "Trois semaines sur quatre, premier manquement.", "Loyer couvert par l'aide au logement.");
+
+    public static readonly SanctionTerms Terms = new(30, 1, "2027-01", "Trois semaines sous l'engagement.", Assessment);
     public static readonly RecipientStanding FirstBreachSinglePerson = new([], [], new Household(1, false));
 
     /// <summary>A 30 % suspension decided on 2026-10-01 for weeks 2026-W36..W39, before this case's breach (W45..W48) began.</summary>

@@ -56,7 +56,8 @@ public sealed record ProposalView(
     string? DecisionReason,
     Guid? DecisionId,
     string? BreachFirstWeek,
-    string? BreachLastWeek)
+    string? BreachLastWeek,
+    Platform.Contracts.Review.SanctionAssessment? Assessment)
 {
     public static ProposalView Of(Domain.Proposal proposal)
     {
@@ -64,6 +65,7 @@ public sealed record ProposalView(
         return new(
             proposal.ProposalId, proposal.CaseId, proposal.FlagId, proposal.Percent, proposal.Months, proposal.StartMonth, proposal.RepeatedBreach,
             proposal.ProposedBy, proposal.Reason, proposal.NotificationId, proposal.NotifiedAt, proposal.AnswerBy, proposal.State, proposal.DecidedBy,
-            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId, proposal.BreachFirstWeek, proposal.BreachLastWeek);
+            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId, proposal.BreachFirstWeek, proposal.BreachLastWeek,
+            proposal.Assessment);
     }
 }

@@ -28,8 +28,18 @@ public sealed record Proposal(
     string? DecisionReason,
     Guid? DecisionId,
     string? BreachFirstWeek,
-    string? BreachLastWeek)
+    string? BreachLastWeek,
+    string? AssessmentVulnerability,
+    string? AssessmentDependants,
+    string? AssessmentNatureAndFrequency,
+    string? AssessmentConsequences)
 {
+    /// <summary>The proportionality assessment (CASF R262-68-5); null only for proposals made before it was asked.</summary>
+    public SanctionAssessment? Assessment =>
+        AssessmentVulnerability is null || AssessmentDependants is null || AssessmentNatureAndFrequency is null || AssessmentConsequences is null
+            ? null
+            : new(AssessmentVulnerability, AssessmentDependants, AssessmentNatureAndFrequency, AssessmentConsequences);
+
     public bool IsPending => State == ProposalState.Pending;
 
     /// <summary>The breach this proposal sanctions; null only for proposals made before breaches were recorded.</summary>
@@ -44,7 +54,8 @@ public sealed record Proposal(
         DateTimeOffset now, DateTimeOffset answerBy) =>
         new(proposalId, proposedOn.CaseId, proposedOn.FlagId, proposedOn.RecipientId, proposedOn.RuleId, terms.Percent, terms.Months,
             terms.StartMonth, repeatedBreach, me, terms.Reason, notificationId, now, answerBy, ProposalState.Pending, null, null, null, null,
-            breach.First.ToString(), breach.Last.ToString());
+            breach.First.ToString(), breach.Last.ToString(), terms.Assessment.Vulnerability, terms.Assessment.Dependants,
+            terms.Assessment.NatureAndFrequency, terms.Assessment.Consequences);
 
     /// <summary>
     /// Approves the proposal: a second person, once the recipient was heard (<see cref="ApprovalGate"/>), and only while it
@@ -73,7 +84,7 @@ public sealed record Proposal(
 
         var decision = sign(new SanctionDecided(
             Guid.CreateVersion7(now), ProposalId, CaseId, FlagId, RecipientId, RuleId, Percent, Months, StartMonth, RepeatedBreach, ProposedBy,
-            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "", BreachFirstWeek, BreachLastWeek) { OccurredAt = now });
+            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "", BreachFirstWeek, BreachLastWeek, Assessment) { OccurredAt = now });
         return Decide(decidedCase, ProposalState.Approved, CaseState.Sanctioned, CaseHistoryAction.SanctionApproved, me, reason, now, decision.DecisionId, decision);
     }
 

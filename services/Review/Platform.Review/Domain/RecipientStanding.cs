@@ -31,4 +31,5 @@ public sealed record RecipientStanding(IReadOnlyList<Suspension> Decided, IReadO
 }
 
 /// <summary>A sanction as a counsellor proposes it: the request's shape was already checked.</summary>
-public sealed record SanctionTerms(int Percent, int Months, string StartMonth, string Reason);
+/// <param name="Assessment">The proportionality assessment of CASF R262-68-5, every item answered.</param>
+public sealed record SanctionTerms(int Percent, int Months, string StartMonth, string Reason, SanctionAssessment Assessment);
