@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace Platform.Contracts.Review;
 
 /// <summary>
 /// The exact bytes the review service signs and the allocations and audit services verify. One definition, here,
 /// so signer and verifiers cannot drift. Every field of the decision but the signature, in a fixed order, one per
-/// line, invariant culture, instants as RFC 3339 UTC with seven fractional digits.
+/// line, invariant culture, instants as RFC 3339 UTC with seven fractional digits; later optional fields follow, labelled.
 /// </summary>
 public static class SanctionDecisionSignature
 {
@@ -35,6 +36,26 @@ public static class SanctionDecisionSignature
             Instant(decision.DecidedAt),
             decision.KeyId,
         ];
+        // Fields added after v1 are appended only when present, so decisions signed before them still verify; a line
+        // removed or added after signing changes the bytes and breaks the signature.
+        if (decision.BreachFirstWeek is not null || decision.BreachLastWeek is not null)
+        {
+            fields = [.. fields, $"breach:{decision.BreachFirstWeek}..{decision.BreachLastWeek}"];
+        }
+
+        if (decision.Assessment is { } assessment)
+        {
+            // Free text, so JSON-escaped: a newline inside an answer cannot pass for the next line.
+            fields =
+            [
+                .. fields,
+                "assessment-vulnerability:" + JsonSerializer.Serialize(assessment.Vulnerability),
+                "assessment-dependants:" + JsonSerializer.Serialize(assessment.Dependants),
+                "assessment-nature-and-frequency:" + JsonSerializer.Serialize(assessment.NatureAndFrequency),
+                "assessment-consequences:" + JsonSerializer.Serialize(assessment.Consequences),
+            ];
+        }
+
         return Encoding.UTF8.GetBytes(string.Join('\n', fields));
     }
 

@@ -13,7 +13,7 @@ public sealed class ProposalTests
     public void Approve_BySecondPerson_AfterTheWindow_SignsTheDecision_AndClosesTheCase()
     {
         var (proposed, proposal) = Proposed(Notified);
-        var change = Allowed(proposal.Approve(proposed, Supervisor, "Manquement confirmé.", null, WindowEnd, Signed));
+        var change = Allowed(proposal.Approve(proposed, Supervisor, "Manquement confirmé.", null, FirstBreachSinglePerson, WindowEnd, Signed));
         Assert.Equal((CaseState.Sanctioned, (DateTimeOffset?)WindowEnd), (change.Case.State, change.Case.ClosedAt));
         var decided = change.Proposal!;
         Assert.Equal((ProposalState.Approved, Supervisor, "Manquement confirmé."), (decided.State, decided.DecidedBy, decided.DecisionReason));
@@ -28,7 +28,7 @@ public sealed class ProposalTests
     public void Approve_InsideTheWindow_AfterAnObservation_IsAllowed_AndNamesWhenTheRecipientAnswered()
     {
         var (proposed, proposal) = Proposed(Notified);
-        var change = Allowed(proposal.Approve(proposed, Supervisor, "r", Notified.AddDays(2), Notified.AddDays(3), Signed));
+        var change = Allowed(proposal.Approve(proposed, Supervisor, "r", Notified.AddDays(2), FirstBreachSinglePerson, Notified.AddDays(3), Signed));
         Assert.Equal(Notified.AddDays(2), Assert.IsType<SanctionDecided>(change.Events[0]).ObservationReceivedAt);
     }
 
@@ -36,7 +36,7 @@ public sealed class ProposalTests
     public void Approve_InsideTheWindow_WithoutAnObservation_IsRefused_WithTheEndOfTheWindow()
     {
         var (proposed, proposal) = Proposed(Notified);
-        var refusal = Refused(proposal.Approve(proposed, Supervisor, "r", null, WindowEnd.AddSeconds(-1), Signed));
+        var refusal = Refused(proposal.Approve(proposed, Supervisor, "r", null, FirstBreachSinglePerson, WindowEnd.AddSeconds(-1), Signed));
         Assert.Equal(RefusalCode.ObservationWindowOpen, refusal.Code);
         Assert.Equal(WindowEnd, refusal.AnswerBy);
     }
@@ -45,7 +45,7 @@ public sealed class ProposalTests
     public void Approve_ByTheProposer_IsRefused_EvenAfterTheWindow()
     {
         var (proposed, proposal) = Proposed(Notified);
-        Assert.Equal(RefusalCode.SelfApproval, Refused(proposal.Approve(proposed, Counsellor, "r", null, WindowEnd.AddDays(1), Signed)).Code);
+        Assert.Equal(RefusalCode.SelfApproval, Refused(proposal.Approve(proposed, Counsellor, "r", null, FirstBreachSinglePerson, WindowEnd.AddDays(1), Signed)).Code);
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public sealed class ProposalTests
     {
         var (proposed, proposal) = Proposed(Notified);
         var decided = proposal with { State = state };
-        Assert.Equal(RefusalCode.ProposalNotPending, Refused(decided.Approve(proposed, Supervisor, "r", null, WindowEnd, Signed)).Code);
+        Assert.Equal(RefusalCode.ProposalNotPending, Refused(decided.Approve(proposed, Supervisor, "r", null, FirstBreachSinglePerson, WindowEnd, Signed)).Code);
         Assert.Equal(RefusalCode.ProposalNotPending, Refused(decided.Reject(proposed, Supervisor, "r", WindowEnd)).Code);
     }
 

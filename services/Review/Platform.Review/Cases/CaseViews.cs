@@ -54,7 +54,10 @@ public sealed record ProposalView(
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
     string? DecisionReason,
-    Guid? DecisionId)
+    Guid? DecisionId,
+    string? BreachFirstWeek,
+    string? BreachLastWeek,
+    Platform.Contracts.Review.SanctionAssessment? Assessment)
 {
     public static ProposalView Of(Domain.Proposal proposal)
     {
@@ -62,6 +65,7 @@ public sealed record ProposalView(
         return new(
             proposal.ProposalId, proposal.CaseId, proposal.FlagId, proposal.Percent, proposal.Months, proposal.StartMonth, proposal.RepeatedBreach,
             proposal.ProposedBy, proposal.Reason, proposal.NotificationId, proposal.NotifiedAt, proposal.AnswerBy, proposal.State, proposal.DecidedBy,
-            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId);
+            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId, proposal.BreachFirstWeek, proposal.BreachLastWeek,
+            proposal.Assessment);
     }
 }
