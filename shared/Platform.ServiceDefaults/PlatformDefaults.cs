@@ -157,5 +157,8 @@ public static class PlatformDefaults
             string.IsNullOrWhiteSpace(owner) || owner == connectionString ? null : owner, new NpgsqlConnectionStringBuilder(connectionString).Username ?? ""));
         // Registered before the bus, so the schema exists before any consumer or the outbox dispatcher runs.
         builder.Services.AddHostedService<MigrationRunner>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RetentionJob>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
     }
 }

@@ -4,6 +4,13 @@ using Platform.Benchmarks;
 // Usage (against a platform started by deploy/local/up.sh): see deploy/bench/run.sh.
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- [--rates 50,100,200,400,800] [--seconds 15]
 //     [--baseline-messages 20000] [--warm-up 200x10] [--samples-per-second 4] [--pids .local/pids]
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- deadlines [--engagements 2000000] [--missing-percent 15] [--declarers 4]
+if (args is ["deadlines", ..])
+{
+    await Platform.Benchmarks.Deadlines.DeadlineBenchmark.RunAsync(args);
+    return;
+}
+
 var settings = BenchmarkSettings.Parse(args);
 var culture = CultureInfo.InvariantCulture;
 var runId = DateTimeOffset.UtcNow.ToString("MMddHHmm", culture);

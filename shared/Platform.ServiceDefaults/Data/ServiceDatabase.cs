@@ -97,20 +97,29 @@ public sealed class ServiceTransaction(
     private async Task WriteOutboxAsync()
     {
         // No sequence number yet: the dispatcher numbers committed rows (see OutboxDispatcher), so writers never wait
-        // for each other here.
-        var rows = pending.Select(message => new
+        // for each other here. One statement whatever the number of events (a deadline raises thousands at once);
+        // WITH ORDINALITY keeps the order in which they were queued, which the identity column records.
+        var eventIds = new Guid[pending.Count];
+        var messageTypes = new string[pending.Count];
+        var bodies = new string[pending.Count];
+        var occurredAt = new DateTimeOffset[pending.Count];
+        for (var i = 0; i < pending.Count; i++)
         {
-            event_id = message.EventId,
-            message_type = message.GetType().FullName!,
-            body = JsonSerializer.Serialize(message, message.GetType(), ContractJson.Options),
-            occurred_at = message.OccurredAt,
-        }).ToList();
+            var message = pending[i];
+            eventIds[i] = message.EventId;
+            messageTypes[i] = message.GetType().FullName!;
+            bodies[i] = JsonSerializer.Serialize(message, message.GetType(), ContractJson.Options);
+            occurredAt[i] = message.OccurredAt;
+        }
+
         await connection.ExecuteAsync(
             """
             INSERT INTO outbox (event_id, message_type, body, occurred_at)
-            VALUES (@event_id, @message_type, @body::jsonb, @occurred_at)
+            SELECT event_id, message_type, body::jsonb, occurred_at
+              FROM unnest(@eventIds, @messageTypes, @bodies, @occurredAt) WITH ORDINALITY AS e (event_id, message_type, body, occurred_at, position)
+             ORDER BY position
             """,
-            rows,
+            new { eventIds, messageTypes, bodies, occurredAt },
             transaction);
     }
 

@@ -6,7 +6,10 @@ using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Messaging;
 
-/// <summary>Learns the household facts the 50 % cap of CASF R262-68 depends on; the allocations service owns them.</summary>
+/// <summary>
+/// Learns the household facts the 50 % cap of CASF R262-68 depends on; the allocations service owns them. Statements
+/// are ordered by the allocations service's producer sequence, not by arrival: an older one never overwrites a newer one.
+/// </summary>
 public sealed class AllocationSetConsumer(ServiceDatabase database, TimeProvider time) : IConsumer<AllocationSet>
 {
     public async Task Consume(ConsumeContext<AllocationSet> context)
@@ -19,7 +22,7 @@ public sealed class AllocationSetConsumer(ServiceDatabase database, TimeProvider
             return;
         }
 
-        await HouseholdStore.SetAsync(work, set.RecipientId, new Household(set.HouseholdSize, set.LoneParentIncrease), time.GetUtcNow());
+        await HouseholdStore.SetAsync(work, set.RecipientId, new Household(set.HouseholdSize, set.LoneParentIncrease), set.ProducerSequence, time.GetUtcNow());
         await work.CommitAsync(context.CancellationToken);
     }
 }

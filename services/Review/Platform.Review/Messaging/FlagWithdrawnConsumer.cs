@@ -7,7 +7,8 @@ namespace Platform.Review.Messaging;
 
 /// <summary>
 /// A withdrawn flag closes its case in the recipient's favour and voids a pending proposal. A case already
-/// decided by people stays as they decided it.
+/// decided by people stays as they decided it. A withdrawal of a flag not yet consumed is recorded, and the flag opens
+/// its case already withdrawn when it arrives (see <see cref="FlagRaisedConsumer"/>).
 /// </summary>
 public sealed class FlagWithdrawnConsumer(ServiceDatabase database, TimeProvider time) : IConsumer<FlagWithdrawn>
 {
@@ -21,7 +22,13 @@ public sealed class FlagWithdrawnConsumer(ServiceDatabase database, TimeProvider
             return;
         }
 
-        if (await ReviewLocks.CaseOfFlagAsync(work, flag.FlagId) is { IsUndecided: true } found)
+        await WithdrawnFlagStore.LockFlagAsync(work, flag.FlagId);
+        var found = await ReviewLocks.CaseOfFlagAsync(work, flag.FlagId);
+        if (found is null)
+        {
+            await WithdrawnFlagStore.RecordAsync(work, flag.FlagId, flag.RecipientId ?? "", flag.Reason?.Fr, time.GetUtcNow());
+        }
+        else if (found.IsUndecided)
         {
             var pending = await ReviewLocks.PendingProposalAsync(work, found);
             if (found.Withdraw(pending, flag.Reason?.Fr, time.GetUtcNow()).Change is { } change)

@@ -7,16 +7,22 @@ namespace Platform.Review.Stores;
 /// <summary>The <c>households</c> table: the household facts the allocations service told this service.</summary>
 internal static class HouseholdStore
 {
-    public static Task SetAsync(ServiceTransaction work, string recipientId, Household household, DateTimeOffset now) =>
-        work.Connection.ExecuteAsync(
+    /// <summary>
+    /// Keeps the facts of the statement with the highest producer sequence: an older statement consumed after a newer
+    /// one changes nothing (returns false). Equal sequences replace, so statements published without one still apply.
+    /// </summary>
+    public static async Task<bool> SetAsync(ServiceTransaction work, string recipientId, Household household, long producerSequence, DateTimeOffset now) =>
+        await work.Connection.ExecuteAsync(
             """
-            INSERT INTO households (recipient_id, household_size, lone_parent_increase, updated_at)
-            VALUES (@recipientId, @Size, @LoneParentIncrease, @now)
+            INSERT INTO households (recipient_id, household_size, lone_parent_increase, updated_at, producer_sequence)
+            VALUES (@recipientId, @Size, @LoneParentIncrease, @now, @producerSequence)
             ON CONFLICT (recipient_id) DO UPDATE
-            SET household_size = excluded.household_size, lone_parent_increase = excluded.lone_parent_increase, updated_at = excluded.updated_at
+            SET household_size = excluded.household_size, lone_parent_increase = excluded.lone_parent_increase,
+                updated_at = excluded.updated_at, producer_sequence = excluded.producer_sequence
+            WHERE households.producer_sequence <= excluded.producer_sequence
             """,
-            new { recipientId, household.Size, household.LoneParentIncrease, now },
-            work.Transaction);
+            new { recipientId, household.Size, household.LoneParentIncrease, now, producerSequence },
+            work.Transaction) == 1;
 
     public static async Task<Household?> FindAsync(ServiceTransaction work, string recipientId)
     {

@@ -26,17 +26,21 @@ public static class FlagBook
         await work.Connection.ExecuteAsync(new CommandDefinition(
             LockRecipientSql, new { recipientId }, work.Transaction, cancellationToken: cancellationToken));
 
-    /// <summary>
-    /// Serialises a week's deadline processing (exclusive) against declarations of that week (shared): a declaration
-    /// either lands before the deadline's snapshot or sees — and withdraws — the flag it raised. Parameter <c>@week</c>.
-    /// </summary>
-    public static string LockWeekSql(bool exclusive) => exclusive
-        ? "SELECT pg_advisory_xact_lock(hashtextextended('rules-deadline:' || @week, 0))"
-        : "SELECT pg_advisory_xact_lock_shared(hashtextextended('rules-deadline:' || @week, 0))";
+    /// <summary>How many units a week's deadline is split into; the same number is fixed in the <c>engagements.deadline_bucket</c> column.</summary>
+    public const int DeadlineBuckets = 64;
 
-    public static async Task LockWeekAsync(ServiceTransaction work, IsoWeek week, bool exclusive, CancellationToken cancellationToken) =>
-        await work.Connection.ExecuteAsync(new CommandDefinition(
-            LockWeekSql(exclusive), new { week = week.ToString() }, work.Transaction, cancellationToken: cancellationToken));
+    /// <summary>A recipient's deadline bucket, in SQL, from the text expression <paramref name="recipientId"/>.</summary>
+    public static string BucketOfSql(string recipientId) => $"((hashtext({recipientId}) & 2147483647) % {DeadlineBuckets})";
+
+    /// <summary>
+    /// Serialises the deadline processing of one (week, bucket) unit (exclusive; parameters <c>@week</c>, <c>@bucket</c>)
+    /// against declarations of that week by recipients of that bucket (shared; parameters <c>@week</c>, <c>@recipientId</c>):
+    /// a declaration either lands before the unit's snapshot or sees — and withdraws — the flag it raised. A declaration
+    /// waits for one bucket's transaction at most.
+    /// </summary>
+    public static string LockDeadlineUnitSql(bool exclusive) => exclusive
+        ? "SELECT pg_advisory_xact_lock(hashtextextended('rules-deadline:' || @week || ':' || @bucket, 0))"
+        : $"SELECT pg_advisory_xact_lock_shared(hashtextextended('rules-deadline:' || @week || ':' || {BucketOfSql("@recipientId")}, 0))";
 
     public static async Task<int> ReconcileAsync(
         ServiceTransaction work, string recipientId, IEnumerable<IsoWeek> weeks, CancellationToken cancellationToken)
@@ -109,6 +113,54 @@ public static class FlagBook
                 parameters = JsonSerializer.Serialize(parameters, ContractJson.Options),
                 sanctionEligible = rule.Definition.SanctionEligible,
                 raisedAt = raised.OccurredAt,
+            },
+            work.Transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Raises one flag of <paramref name="rule"/> per input, all of one week, with one statement for the flags and one
+    /// for their events (the deadline job raises thousands at a time).
+    /// </summary>
+    public static async Task RaiseManyAsync(
+        ServiceTransaction work, Rule rule, string week, IReadOnlyList<(string RecipientId, RuleInput Input)> raised,
+        IReadOnlyDictionary<string, decimal> parameters, CancellationToken cancellationToken)
+    {
+        if (raised.Count == 0)
+        {
+            return;
+        }
+
+        var flagIds = new Guid[raised.Count];
+        var recipients = new string[raised.Count];
+        var facts = new string[raised.Count];
+        var raisedAt = new DateTimeOffset[raised.Count];
+        for (var i = 0; i < raised.Count; i++)
+        {
+            var (recipientId, input) = raised[i];
+            var fact = RuleJson.ToFacts(input);
+            var published = work.Publish(new FlagRaised(
+                Guid.CreateVersion7(), recipientId, week, rule.Definition.Id, rule.Definition.Version, fact, parameters,
+                rule.Explain(input, parameters), rule.Definition.SanctionEligible));
+            (flagIds[i], recipients[i], facts[i], raisedAt[i]) = (published.FlagId, recipientId, fact.GetRawText(), published.OccurredAt);
+        }
+
+        await work.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO flags (flag_id, recipient_id, week, rule_id, rule_version, facts, parameters, sanction_eligible, raised_at)
+            SELECT flag_id, recipient_id, @week, @ruleId, @ruleVersion, facts::jsonb, @parameters::jsonb, @sanctionEligible, raised_at
+              FROM unnest(@flagIds, @recipients, @facts, @raisedAt) AS f (flag_id, recipient_id, facts, raised_at)
+            """,
+            new
+            {
+                week,
+                ruleId = rule.Definition.Id,
+                ruleVersion = rule.Definition.Version,
+                parameters = JsonSerializer.Serialize(parameters, ContractJson.Options),
+                sanctionEligible = rule.Definition.SanctionEligible,
+                flagIds,
+                recipients,
+                facts,
+                raisedAt,
             },
             work.Transaction, cancellationToken: cancellationToken));
     }

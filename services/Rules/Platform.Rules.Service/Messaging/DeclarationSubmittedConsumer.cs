@@ -32,12 +32,12 @@ public sealed class DeclarationSubmittedConsumer(ServiceDatabase database, ILogg
             return;
         }
 
-        // The week's shared lock (see FlagBook.LockWeekAsync), the recipient's lock and the store, in one round trip.
+        // The shared lock of the recipient's deadline unit (see FlagBook.LockDeadlineUnitSql), the recipient's lock and the store, in one round trip.
         var activities = message.Activities.Select(activity => new RuleActivity(activity.Category, activity.Date, activity.Hours)).ToArray();
         int stored;
         await using (var results = await work.Connection.QueryMultipleAsync(new CommandDefinition(
             $"""
-            {FlagBook.LockWeekSql(exclusive: false)};
+            {FlagBook.LockDeadlineUnitSql(exclusive: false)};
             {FlagBook.LockRecipientSql};
             INSERT INTO declarations (recipient_id, week, version, activities, total_hours, late, submitted_at)
             VALUES (@recipientId, @week, @version, @activities::jsonb, @totalHours, @late, @submittedAt)
