@@ -9,3 +9,5 @@ CREATE ROLE allocations LOGIN PASSWORD 'allocations';
 CREATE DATABASE allocations OWNER allocations;
 CREATE ROLE audit LOGIN PASSWORD 'audit';
 CREATE DATABASE audit OWNER audit;
+CREATE ROLE identity LOGIN PASSWORD 'identity';
+CREATE DATABASE identity OWNER identity;
