@@ -8,8 +8,9 @@ root=$(pwd)
 state=$root/.local
 mkdir -p "$state/logs" "$state/pids"
 
-# name port project-folder assembly
+# name port project-folder assembly. The identity provider first: the others trust it (discovery, JWKS).
 SERVICES=(
+  "identity 5099 services/Identity/Platform.Identity Platform.Identity"
   "declarations 5101 services/Declarations/Platform.Declarations Platform.Declarations"
   "rules 5102 services/Rules/Platform.Rules.Service Platform.Rules.Service"
   "review 5103 services/Review/Platform.Review Platform.Review"
@@ -64,7 +65,7 @@ for entry in "${SERVICES[@]}"; do
     tail -20 "$state/logs/$name.log" >&2
     exit 1
   fi
-  api=""; [ "$name" = web ] || api="OpenAPI: /openapi/v1.json, "
+  api=""; [ "$name" = web ] || [ "$name" = identity ] || api="OpenAPI: /openapi/v1.json, "
   printf '[up] %-12s http://127.0.0.1:%s  (%slog: .local/logs/%s.log)\n' "$name" "$port" "$api" "$name"
 done
 
@@ -72,6 +73,7 @@ if [ "${1:-}" = "--demo" ]; then
   bash deploy/local/demo.sh
 fi
 
-echo "[up] web pages: http://127.0.0.1:5100 (local sign-in at /sign-in: pick a role and an identifier)"
+echo "[up] identity provider (local only, plays FranceConnect and ProConnect): http://127.0.0.1:5099/.well-known/openid-configuration"
+echo "[up] web pages: http://127.0.0.1:5100 (sign in at /sign-in through the local provider: pick a role and an identifier)"
 echo "[up] RabbitMQ management: http://127.0.0.1:15672 (guest/guest, loopback only)"
 echo "[up] tokens: deploy/local/token.sh ROLE [SUBJECT]; stop with deploy/local/down.sh"

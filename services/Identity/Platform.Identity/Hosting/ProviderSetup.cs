@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OpenIddict.Server;
 using Platform.Identity.Connect;
 using Platform.Identity.Data;
@@ -97,9 +98,20 @@ public static class ProviderSetup
 
     public static async Task UseIdentityProviderAsync(this WebApplication app)
     {
-        await using (var scope = app.Services.CreateAsyncScope())
+        // PostgreSQL may still be starting (or busy) when the provider does: a few tries before giving up.
+        for (var attempt = 1; ; attempt++)
         {
-            await scope.ServiceProvider.GetRequiredService<ClientRegistry>().ApplyAsync(app.Lifetime.ApplicationStopping);
+            try
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<ClientRegistry>().ApplyAsync(app.Lifetime.ApplicationStopping);
+                break;
+            }
+            catch (Exception exception) when (attempt < 10 && exception is NpgsqlException or InvalidOperationException { InnerException: NpgsqlException })
+            {
+                app.Logger.LogWarning("The database did not answer (attempt {Attempt}); trying again", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(3), app.Lifetime.ApplicationStopping);
+            }
         }
 
         await app.Services.GetRequiredService<SigningKeyRing>().InitializeAsync(app.Lifetime.ApplicationStopping);
