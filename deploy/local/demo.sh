@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.."
 DECLARATIONS=${DECLARATIONS_URL:-http://127.0.0.1:5101}
 ALLOCATIONS=${ALLOCATIONS_URL:-http://127.0.0.1:5104}
 counsellor=$(deploy/local/token.sh counsellor demo-counsellor)
+payer=$(deploy/local/token.sh payer demo-caf)
 categories=(job-search training workshop work-immersion employment volunteering rights-access business-creation)
 
 put() { # url token json
@@ -29,7 +30,7 @@ for i in $(seq 1 36); do
   (( i % 5 == 0 )) && hours=10
   put "$DECLARATIONS/api/recipients/$rid/engagement" "$counsellor" "{\"hoursPerWeek\":$hours,\"fromWeek\":\"$first_week\"}"
   size=$(( 1 + i % 4 )); lone=false; (( i % 7 == 0 )) && lone=true && size=2
-  put "$ALLOCATIONS/api/recipients/$rid/allocation" "$counsellor" \
+  put "$ALLOCATIONS/api/recipients/$rid/allocation" "$payer" \
     "{\"monthlyBaseAmount\":646.52,\"householdSize\":$size,\"loneParentIncrease\":$lone,\"fromMonth\":\"$month\"}"
 
   recipient=$(deploy/local/token.sh recipient "$rid")

@@ -5,13 +5,14 @@
 #   deploy/local/token.sh recipient R-0001
 #   deploy/local/token.sh counsellor agent-claire 75 93
 #   deploy/local/token.sh counsellor            (subject defaults to "<role>-1")
+#   deploy/local/token.sh payer caf-75          (the paying body, a machine client: states allocations)
 # The token is for every API (one audience each) and lives as long as the provider's Provider:AccessTokenLifetime.
 set -euo pipefail
 
 role=${1:-}
 case "$role" in
-  recipient|counsellor|supervisor|auditor) ;;
-  *) echo "usage: $0 recipient|counsellor|supervisor|auditor [SUBJECT [DEPARTEMENT...]]" >&2; exit 64 ;;
+  recipient|counsellor|supervisor|auditor|payer) ;;
+  *) echo "usage: $0 recipient|counsellor|supervisor|auditor|payer [SUBJECT [DEPARTEMENT...]]" >&2; exit 64 ;;
 esac
 subject=${2:-$role-1}
 shift $(( $# < 2 ? $# : 2 ))

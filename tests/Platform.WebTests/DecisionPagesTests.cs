@@ -14,7 +14,7 @@ public sealed class DecisionPagesTests(WebPlatform platform)
         const string recipientId = "R-web-decided";
         var thisMonth = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var nextMonth = DateTimeOffset.UtcNow.AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        using (var allocations = platform.Services.ClientFor("allocations", "counsellor", "agent-web-claire"))
+        using (var allocations = platform.Services.ClientFor("allocations", "payer", "caf-web"))
         {
             Assert.Equal(HttpStatusCode.OK, (await allocations.PutAsJsonAsync($"/api/recipients/{recipientId}/allocation",
                 new { monthlyBaseAmount = 646.52m, householdSize = 1, loneParentIncrease = false, fromMonth = thisMonth })).StatusCode);

@@ -16,11 +16,15 @@ builder.Services.AddOptions<DecisionKeysOptions>()
     })
     .Validate(options => DecisionKeysOptions.Problem(options) is null, "DecisionKeys:<id> must hold at least one PEM ECDSA P-256 public key of the review service.")
     .ValidateOnStart();
+builder.Services.AddOptions<ReviewPublisherOptions>().BindConfiguration(ReviewPublisherOptions.Section)
+    .Validate(options => !string.IsNullOrWhiteSpace(options.UserId), "ReviewPublisher:UserId must name the review service's broker user.")
+    .ValidateOnStart();
 builder.Services.AddSingleton<DecisionVerifier>();
 builder.Services.AddPlatformBus(bus =>
 {
     bus.AddConsumer<SanctionDecidedConsumer>();
-    bus.AddConsumer<EngagementSetConsumer>();
+    // EngagementSet is not consumed: an engagement re-entered never moves money; only a signed SuspensionEnded does.
+    bus.AddConsumer<SuspensionEndedConsumer>();
 });
 
 var app = builder.Build();

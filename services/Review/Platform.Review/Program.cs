@@ -4,6 +4,7 @@ using Platform.Review.Expiry;
 using Platform.Review.Messaging;
 using Platform.Review.Recipients;
 using Platform.Review.Sanctions;
+using Platform.Review.Suspensions;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
 
@@ -16,6 +17,7 @@ builder.Services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.S
     .Validate(options => SigningOptions.Problem(options) is null, "Signing: ActiveKeyId must name a PEM ECDSA P-256 private key under Signing:Keys.")
     .ValidateOnStart();
 builder.Services.AddSingleton<DecisionSigner>();
+builder.Services.AddSingleton<SuspensionEndedSigner>();
 builder.Services.AddHostedService<CaseExpiryJob>();
 builder.Services.AddPlatformBus(bus =>
 {
@@ -29,4 +31,5 @@ app.MapPlatformDefaults();
 app.MapCaseEndpoints();
 app.MapProposalEndpoints();
 app.MapRecipientFlagEndpoints();
+app.MapSuspensionEndpoints();
 app.Run();

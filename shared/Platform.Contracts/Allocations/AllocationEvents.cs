@@ -1,14 +1,22 @@
 namespace Platform.Contracts.Allocations;
 
-/// <summary>A counsellor set a recipient's monthly base amount and the household facts needed for the 50 % cap.</summary>
+/// <summary>
+/// The paying body (CAF or MSA) stated a recipient's monthly base amount and the household facts needed for the
+/// 50 % cap, from a month on. A statement is never rewritten: a correction of a month already begun is a new one.
+/// </summary>
 /// <param name="FromMonth">e.g. <c>2026-01</c>.</param>
+/// <param name="SetBy">Who stated it: the payer client's subject (e.g. <c>caf-75</c>).</param>
+/// <param name="Correction">True when <paramref name="FromMonth"/> had already begun when it was stated: it corrects past months.</param>
+/// <param name="PreviousMonthlyBaseAmount">The amount held for <paramref name="FromMonth"/> before this statement, if any.</param>
 public sealed record AllocationSet(
     string RecipientId,
     decimal MonthlyBaseAmount,
     int HouseholdSize,
     bool LoneParentIncrease,
     string FromMonth,
-    string SetBy) : PlatformEvent;
+    string SetBy,
+    bool Correction = false,
+    decimal? PreviousMonthlyBaseAmount = null) : PlatformEvent;
 
 /// <summary>A verified, lawful, signed decision was applied to the allocation.</summary>
 public sealed record AllocationAdjusted(
@@ -32,10 +40,15 @@ public sealed record AdjustmentRejected(
     string ReasonCode,
     string Reason) : PlatformEvent;
 
-/// <summary>The recipient updated their engagement during a suspension: it ends and what was withheld is paid back.</summary>
+/// <summary>
+/// A signed <c>SuspensionEnded</c> decision was verified and applied: the suspension ends from <paramref name="FromMonth"/>
+/// and what was withheld before it is paid back, within the limit the law sets.
+/// </summary>
 public sealed record SuspensionLifted(
     Guid AdjustmentId,
     Guid DecisionId,
     string RecipientId,
     string FromMonth,
-    decimal AmountRepaid) : PlatformEvent;
+    decimal AmountRepaid,
+    Guid? EndingDecisionId = null,
+    string? KeyId = null) : PlatformEvent;

@@ -48,6 +48,15 @@ public static class BusSetup
                     host.Username(options.Username);
                     host.Password(options.Password);
                 });
+                // Every message carries the AMQP user_id of the connection's user; RabbitMQ refuses a publish whose
+                // user_id is not that user, so a consumer can trust it to name the account that published.
+                rabbit.ConfigurePublish(publish => publish.UseExecute(publishContext =>
+                {
+                    if (publishContext.TryGetPayload<RabbitMqSendContext>(out var rabbitSend))
+                    {
+                        rabbitSend.BasicProperties.UserId = options.Username;
+                    }
+                }));
                 rabbit.ConfigureEndpoints(context);
             });
         });

@@ -41,9 +41,12 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["review POST /api/review/sanction-proposals/{proposalId}/approve"] = ["supervisor"],
         ["review POST /api/review/sanction-proposals/{proposalId}/reject"] = ["supervisor"],
         ["review GET /api/recipients/{recipientId}/flags"] = ["own"],
+        ["review POST /api/recipients/{recipientId}/obligations-met"] = ["own", "counsellor"],
+        ["review GET /api/recipients/{recipientId}/suspensions"] = ["own", "counsellor", "supervisor"],
+        ["review POST /api/review/suspensions/{decisionId}/end"] = ["counsellor", "supervisor"],
         ["review GET /api/recipients/{recipientId}/flags/{flagId}/explanation"] = ["own"],
         ["review POST /api/recipients/{recipientId}/flags/{flagId}/observations"] = ["own"],
-        ["allocations PUT /api/recipients/{recipientId}/allocation"] = ["counsellor"],
+        ["allocations PUT /api/recipients/{recipientId}/allocation"] = ["payer"],
         ["allocations GET /api/recipients/{recipientId}/allocation"] = ["own", "counsellor"],
         ["audit GET /api/audit/events"] = ["auditor"],
         ["audit GET /api/audit/verification"] = ["auditor"],
@@ -59,6 +62,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["counsellor"] = TestTokens.For("counsellor", "agent-c"),
         ["supervisor"] = TestTokens.For("supervisor", "agent-s"),
         ["auditor"] = TestTokens.For("auditor", "agent-a"),
+        ["payer"] = TestTokens.For("payer", "caf-a"),
     };
 
     [Fact]
@@ -138,7 +142,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             .Replace("{week}", "2026-W48", StringComparison.Ordinal)
             .Replace("{ruleId}", "weekly-hours-below-engagement", StringComparison.Ordinal)
             .Replace("{version}", "1", StringComparison.Ordinal);
-        foreach (var id in new[] { "{caseId}", "{proposalId}", "{flagId}" })
+        foreach (var id in new[] { "{caseId}", "{proposalId}", "{flagId}", "{decisionId}" })
         {
             url = url.Replace(id, Guid.NewGuid().ToString(), StringComparison.Ordinal);
         }

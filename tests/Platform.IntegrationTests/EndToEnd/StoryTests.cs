@@ -29,14 +29,14 @@ public sealed class StoryTests
         var recipientReview = platform.ClientFor("review", "recipient", recipientId);
         var counsellorReview = platform.ClientFor("review", "counsellor", "agent-claire");
         var supervisorReview = platform.ClientFor("review", "supervisor", "agent-samir");
-        var counsellorAllocations = platform.ClientFor("allocations", "counsellor", "agent-claire");
+        var payerAllocations = platform.ClientFor("allocations", "payer", "caf-75");
         var recipientAllocations = platform.ClientFor("allocations", "recipient", recipientId);
         var auditor = platform.ClientFor("audit", "auditor", "auditor-ines");
 
-        // A counsellor records the engagement (15 h a week) and the household's allocation.
+        // A counsellor records the engagement (15 h a week); the paying body states the household's allocation.
         Assert.Equal(HttpStatusCode.OK, (await counsellor.PutAsJsonAsync(
             $"/api/recipients/{recipientId}/engagement", new { hoursPerWeek = 15, fromWeek = thisWeek.AddWeeks(-5).ToString() })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await counsellorAllocations.PutAsJsonAsync(
+        Assert.Equal(HttpStatusCode.OK, (await payerAllocations.PutAsJsonAsync(
             $"/api/recipients/{recipientId}/allocation",
             new { monthlyBaseAmount = 646.52m, householdSize = 1, loneParentIncrease = false, fromMonth = thisMonth })).StatusCode);
 

@@ -21,11 +21,15 @@ public sealed class EventProbe : IAsyncDisposable
     private readonly IConnection connection;
     private readonly IChannel channel;
 
-    private EventProbe(IConnection connection, IChannel channel)
+    private EventProbe(IConnection connection, IChannel channel, string user)
     {
         this.connection = connection;
         this.channel = channel;
+        User = user;
     }
+
+    /// <summary>The broker user the probe connects and publishes as (the AMQP user_id its publishes carry).</summary>
+    public string User { get; }
 
     public IReadOnlyCollection<ReceivedEvent> Received => received;
 
@@ -38,11 +42,11 @@ public sealed class EventProbe : IAsyncDisposable
         await channel.ExchangeDeclareAsync(AllEventsExchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         var queue = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
         await channel.QueueBindAsync(queue.QueueName, AllEventsExchange, "");
-        var probe = new EventProbe(connection, channel);
+        var probe = new EventProbe(connection, channel, factory.UserName);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            probe.received.Enqueue(ReceivedEvent.Parse(delivery.Body.Span, delivery.Redelivered));
+            probe.received.Enqueue(ReceivedEvent.Parse(delivery.Body.Span, delivery.Redelivered) with { UserId = delivery.BasicProperties.UserId });
             probe.arrived.Release();
             return Task.CompletedTask;
         };
@@ -109,8 +113,9 @@ public sealed class EventProbe : IAsyncDisposable
     /// <summary>
     /// Publishes <paramref name="message"/> straight onto the exchange of contract <typeparamref name="T"/> in
     /// MassTransit's envelope, with the given message id: what a redelivery, a replay or a hostile publisher sends.
+    /// It carries the probe's user as AMQP user_id (as every service publishes), unless <paramref name="withUserId"/> is false.
     /// </summary>
-    public async Task PublishRawAsync<T>(T message, Guid messageId)
+    public async Task PublishRawAsync<T>(T message, Guid messageId, bool withUserId = true)
     {
         var exchange = $"{typeof(T).Namespace}:{typeof(T).Name}";
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
@@ -122,7 +127,10 @@ public sealed class EventProbe : IAsyncDisposable
             sentTime = DateTime.UtcNow,
         };
         var body = JsonSerializer.SerializeToUtf8Bytes(envelope, Json);
-        var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true, MessageId = messageId.ToString() };
+        var properties = new BasicProperties
+        {
+            ContentType = "application/vnd.masstransit+json", Persistent = true, MessageId = messageId.ToString(), UserId = withUserId ? User : null,
+        };
         await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, body);
     }
 
@@ -146,7 +154,8 @@ public sealed class EventProbe : IAsyncDisposable
 }
 
 /// <summary>One delivery: the MassTransit envelope's message id and types, and the message itself.</summary>
-public sealed record ReceivedEvent(Guid MessageId, IReadOnlyList<string> MessageTypes, JsonElement Body, bool Redelivered)
+/// <param name="UserId">The AMQP user_id the broker delivered (validated against the publishing connection's user).</param>
+public sealed record ReceivedEvent(Guid MessageId, IReadOnlyList<string> MessageTypes, JsonElement Body, bool Redelivered, string? UserId = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -13,6 +13,7 @@ using Platform.Contracts.Rules;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Review;
 using Platform.Review.Sanctions;
+using Platform.Review.Suspensions;
 using Platform.Rules.Calendar;
 
 namespace Platform.IntegrationTests.Review;
@@ -52,6 +53,9 @@ public sealed class HumanGateFixture : IAsyncLifetime
     /// <summary>Signs exactly as the review service does (same key, same key id): what a test needs to publish a genuine decision.</summary>
     public DecisionSigner GenuineSigner { get; private set; } = null!;
 
+    /// <summary>Signs suspension endings exactly as the review service does.</summary>
+    public SuspensionEndedSigner GenuineEndingSigner { get; private set; } = null!;
+
     public ECDsa PublicKey { get; } = ECDsa.Create();
 
     public async Task InitializeAsync()
@@ -64,6 +68,7 @@ public sealed class HumanGateFixture : IAsyncLifetime
         var privatePem = reviewKey.ExportPkcs8PrivateKeyPem();
         PublicKey.ImportFromPem(reviewKey.ExportSubjectPublicKeyInfoPem());
         GenuineSigner = new DecisionSigner(Options.Create(new SigningOptions { ActiveKeyId = KeyId, Keys = { [KeyId] = privatePem } }));
+        GenuineEndingSigner = new SuspensionEndedSigner(Options.Create(new SigningOptions { ActiveKeyId = KeyId, Keys = { [KeyId] = privatePem } }));
         Review = new ServiceHost<ReviewService>(ReviewDatabase, Servers.Amqp, VirtualHost, Clock, new Dictionary<string, string?>
         {
             ["Signing:ActiveKeyId"] = KeyId,
@@ -75,6 +80,8 @@ public sealed class HumanGateFixture : IAsyncLifetime
         Allocations = new ServiceHost<AllocationsService>(AllocationsDatabase, Servers.Amqp, VirtualHost, Clock, new Dictionary<string, string?>
         {
             [$"DecisionKeys:{KeyId}"] = reviewKey.ExportSubjectPublicKeyInfoPem(),
+            // The review service and the probe both publish as the servers' user here.
+            ["ReviewPublisher:UserId"] = Events.User,
         });
         _ = Review.Server;
         _ = Allocations.Server;
@@ -84,10 +91,12 @@ public sealed class HumanGateFixture : IAsyncLifetime
 
     public HttpClient SupervisorClient(string subject = Supervisor) => Review.ClientFor("supervisor", subject);
 
-    /// <summary>Sets the recipient's allocation and waits until the review service has learnt the household.</summary>
+    public const string Payer = "caf-75";
+
+    /// <summary>The payer states the recipient's allocation; waits until the review service has learnt the household.</summary>
     public async Task SetAllocationAsync(string recipient, decimal monthly = 646.52m, int householdSize = 1, bool loneParent = false)
     {
-        var response = await Allocations.ClientFor("counsellor", Counsellor).PutAsJsonAsync(
+        var response = await Allocations.ClientFor("payer", Payer).PutAsJsonAsync(
             $"/api/recipients/{recipient}/allocation",
             new { monthlyBaseAmount = monthly, householdSize, loneParentIncrease = loneParent, fromMonth = "2026-01" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -182,6 +191,7 @@ public sealed class HumanGateFixture : IAsyncLifetime
         await Events.DisposeAsync();
         await Servers.DeleteVirtualHostAsync(VirtualHost);
         GenuineSigner.Dispose();
+        GenuineEndingSigner.Dispose();
         reviewKey.Dispose();
         PublicKey.Dispose();
     }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Contracts.Allocations;
-using Platform.Contracts.Declarations;
 using Platform.Contracts.Review;
 using Platform.Contracts.Rules;
 
@@ -275,40 +274,6 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
 
         Assert.Equal(HttpStatusCode.Forbidden, someoneElse.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, counsellor.StatusCode);
-    }
-
-    [Fact]
-    public async Task EngagementSet_DuringASuspension_LiftsIt_AndPaysBackWhatWasWithheld()
-    {
-        var recipient = HumanGateFixture.NewRecipient();
-        await fixture.SetAllocationAsync(recipient, monthly: 600m);
-        var thisMonth = fixture.MonthFromNow(0);
-        var (flagId, _, proposal) = await fixture.ProposeAsync(recipient, percent: 30, months: 2, startMonth: thisMonth);
-        var me = fixture.Review.ClientFor("recipient", recipient);
-        await me.PostAsJsonAsync($"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je conteste." });
-        fixture.Clock.Advance(TimeSpan.FromMinutes(5));
-        await fixture.SupervisorClient().PostAsJsonAsync(
-            $"/api/review/sanction-proposals/{proposal.GetProperty("proposalId").GetGuid()}/approve", new { reason = "Manquement établi." });
-        var decision = await fixture.Events.WaitForAsync<SanctionDecided>(e => e.RecipientId == recipient);
-        await fixture.Events.WaitForAsync<AllocationAdjusted>(e => e.DecisionId == decision.DecisionId);
-
-        // A month later, in the suspension's second month, the recipient updates the engagement.
-        fixture.AdvanceToMidNextMonth();
-        var nextMonth = fixture.MonthFromNow(0);
-        await fixture.Events.PublishRawAsync(
-            new EngagementSet(recipient, 12, "2026-W53", HumanGateFixture.Counsellor) { EventId = Guid.NewGuid(), Producer = "declarations" }, Guid.NewGuid());
-
-        var lifted = await fixture.Events.WaitForAsync<SuspensionLifted>(e => e.RecipientId == recipient);
-        Assert.Equal(decision.DecisionId, lifted.DecisionId);
-        Assert.Equal(nextMonth, lifted.FromMonth);
-        Assert.Equal(180m, lifted.AmountRepaid);
-        var allocations = fixture.Allocations.ClientFor("recipient", recipient);
-        var before = await allocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipient}/allocation?month={thisMonth}");
-        var now = await allocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipient}/allocation?month={nextMonth}");
-        Assert.Equal(420m, before.GetProperty("amountDue").GetDecimal());
-        Assert.Equal(780m, now.GetProperty("amountDue").GetDecimal());
-        Assert.Equal(0m, now.GetProperty("adjustments")[0].GetProperty("amount").GetDecimal());
-        Assert.Equal(180m, now.GetProperty("repayments")[0].GetProperty("amount").GetDecimal());
     }
 
     [Fact]

@@ -15,12 +15,17 @@ public static class AllocationEndpoints
     public static IEndpointRouteBuilder MapAllocationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/allocation").WithTags("Allocations");
-        group.MapPut("", Set).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor));
+        // The amounts and household facts are the paying body's (CAF or MSA) to state, not a counsellor's.
+        group.MapPut("", Set).RequireAuthorization(policy => policy.RequireRole(Roles.Payer));
         group.MapGet("", Get).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
         return endpoints;
     }
 
-    /// <summary>Sets the monthly base amount and household facts from a month on. Sending what is in force again changes nothing.</summary>
+    /// <summary>
+    /// The payer states the monthly base amount and household facts from a month on. Sending what is in force again
+    /// changes nothing. Nothing is ever rewritten: a statement about a month already begun is a correction, a new fact
+    /// kept beside the one it corrects, shown to the recipient and published for the audit log.
+    /// </summary>
     private static async Task<Results<Ok<AllocationRow>, ProblemHttpResult>> Set(
         string recipientId,
         SetAllocationRequest request,
@@ -51,6 +56,10 @@ public static class AllocationEndpoints
 
         var setAt = time.GetUtcNow();
         var setBy = user.SubjectId();
+        var history = await AllocationLedger.HistoryAsync(work.Connection, recipientId, work.Transaction);
+        var fromMonth = Months.TryParse(command.FromMonth, out var month) ? month : throw new InvalidOperationException("Validated above.");
+        var previous = AllocationLedger.InForce(history, fromMonth);
+        var correction = fromMonth < Months.Of(setAt);
         var saved = new AllocationRow(
             recipientId, command.MonthlyBaseAmount!.Value, command.HouseholdSize!.Value, command.LoneParentIncrease, command.FromMonth!, setBy, setAt);
         await work.Connection.ExecuteAsync(
@@ -61,7 +70,10 @@ public static class AllocationEndpoints
             saved,
             work.Transaction);
         work.Publish(new AllocationSet(
-            recipientId, saved.MonthlyBaseAmount, saved.HouseholdSize, saved.LoneParentIncrease, saved.FromMonth, setBy) { OccurredAt = setAt });
+            recipientId, saved.MonthlyBaseAmount, saved.HouseholdSize, saved.LoneParentIncrease, saved.FromMonth, setBy, correction, previous?.MonthlyBaseAmount)
+        {
+            OccurredAt = setAt,
+        });
         await work.CommitAsync(cancellationToken);
         return TypedResults.Ok(saved);
     }
@@ -111,8 +123,15 @@ public static class AllocationEndpoints
             .Select(adjustment => new RepaymentLine(adjustment.DecisionId, adjustment.AmountRepaid!.Value, adjustment.KeyId))
             .ToList();
         var due = Math.Max(0m, inForce.MonthlyBaseAmount - lines.Sum(line => line.Amount)) + repayments.Sum(repayment => repayment.Amount);
+        var statements = history.Where(row => string.CompareOrdinal(row.FromMonth, key) <= 0)
+            .Select(row => new AllocationStatement(
+                row.FromMonth, row.MonthlyBaseAmount, row.HouseholdSize, row.LoneParentIncrease, row.SetBy, row.SetAt,
+                string.CompareOrdinal(row.FromMonth, Months.Format(Months.Of(row.SetAt))) < 0,
+                ReferenceEquals(row, inForce)))
+            .OrderBy(statement => statement.StatedAt)
+            .ToList();
         return TypedResults.Ok(new MonthlyAllocation(
-            recipientId, key, inForce.MonthlyBaseAmount, due, inForce.HouseholdSize, inForce.LoneParentIncrease, lines, repayments));
+            recipientId, key, inForce.MonthlyBaseAmount, due, inForce.HouseholdSize, inForce.LoneParentIncrease, lines, repayments, statements));
     }
 }
 
@@ -125,7 +144,23 @@ public sealed record MonthlyAllocation(
     int HouseholdSize,
     bool LoneParentIncrease,
     IReadOnlyList<AdjustmentLine> Adjustments,
-    IReadOnlyList<RepaymentLine> Repayments);
+    IReadOnlyList<RepaymentLine> Repayments,
+    IReadOnlyList<AllocationStatement> History);
+
+/// <summary>
+/// One statement of the payer bearing on the month, in the order stated: a correction stands beside what it corrected.
+/// </summary>
+/// <param name="Correction">Stated after <paramref name="FromMonth"/> had begun: it corrects months already paid.</param>
+/// <param name="InForce">The statement that gives the month's amount.</param>
+public sealed record AllocationStatement(
+    string FromMonth,
+    decimal MonthlyBaseAmount,
+    int HouseholdSize,
+    bool LoneParentIncrease,
+    string StatedBy,
+    DateTimeOffset StatedAt,
+    bool Correction,
+    bool InForce);
 
 /// <summary>One suspension covering the month, naming the signed decision and the key that signed it.</summary>
 /// <param name="Amount">Withheld this month (0 once the suspension was lifted).</param>

@@ -4,7 +4,7 @@ using Dapper;
 
 namespace Platform.Allocations.Allocation;
 
-/// <summary>One allocation as set by a counsellor, in force from <see cref="FromMonth"/> until the next one.</summary>
+/// <summary>One allocation as stated by the payer, in force from <see cref="FromMonth"/> until the next one.</summary>
 public sealed record AllocationRow(
     string RecipientId, decimal MonthlyBaseAmount, int HouseholdSize, bool LoneParentIncrease, string FromMonth, string SetBy, DateTimeOffset SetAt)
 {

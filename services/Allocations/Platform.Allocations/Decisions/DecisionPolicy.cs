@@ -27,6 +27,15 @@ public static class DecisionPolicy
     public const string NotNotified = "not-notified-before-decision";
     public const string WindowTooShort = "window-too-short";
     public const string DecidedTooEarly = "decided-before-window";
+    public const string UnknownPublisher = "unknown-publisher";
+
+    /// <summary>Null when the message was published by the review service's broker user, as RabbitMQ validated it.</summary>
+    public static DecisionRefusal? CheckPublisher(string? validatedUserId, string reviewUserId) =>
+        string.Equals(validatedUserId, reviewUserId, StringComparison.Ordinal)
+            ? null
+            : new(UnknownPublisher, validatedUserId is null
+                ? "The message carries no validated publisher (AMQP user_id): only the review service's broker user may publish decisions."
+                : "The message was published by a broker user other than the review service's.");
 
     /// <summary>CASF L262-37 as the platform applies it: at least 10 days to answer.</summary>
     public static readonly TimeSpan MinimumObservationWindow = TimeSpan.FromDays(10);

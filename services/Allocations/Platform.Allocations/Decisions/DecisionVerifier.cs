@@ -35,21 +35,31 @@ public sealed class DecisionVerifier
     public SignatureCheck Check(SanctionDecided decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        if (decision.KeyId is null || !keys.TryGetValue(decision.KeyId, out var parameters))
+        return Check(decision.KeyId, decision.Signature, () => SanctionDecisionSignature.Payload(decision));
+    }
+
+    public SignatureCheck Check(SuspensionEnded decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return Check(decision.KeyId, decision.Signature, () => SuspensionEndedSignature.Payload(decision));
+    }
+
+    private SignatureCheck Check(string? keyId, string? signatureBase64, Func<byte[]> payload)
+    {
+        if (keyId is null || !keys.TryGetValue(keyId, out var parameters))
         {
             return SignatureCheck.UnknownKey;
         }
 
         var signature = new byte[64];
-        if (decision.Signature is null || !Convert.TryFromBase64String(decision.Signature, signature, out var length) || length != 64)
+        if (signatureBase64 is null || !Convert.TryFromBase64String(signatureBase64, signature, out var length) || length != 64)
         {
             return SignatureCheck.BadSignature;
         }
 
         // A fresh key object per check: verification then needs no lock across consumer threads.
         using var key = ECDsa.Create(parameters);
-        return key.VerifyData(
-            SanctionDecisionSignature.Payload(decision), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+        return key.VerifyData(payload(), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
             ? SignatureCheck.Valid
             : SignatureCheck.BadSignature;
     }

@@ -1,6 +1,7 @@
 using Platform.Rules.Calendar;
 using Dapper;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Platform.Allocations.Allocation;
 using Platform.Allocations.Decisions;
 using Platform.Contracts.Allocations;
@@ -10,12 +11,17 @@ using Platform.ServiceDefaults.Data;
 namespace Platform.Allocations.Messaging;
 
 /// <summary>
-/// Applies a sanction decision only when <see cref="DecisionPolicy"/> finds it signed, untouched, new and lawful;
+/// Applies a sanction decision only when it was published by the review service's broker user and
+/// <see cref="DecisionPolicy"/> finds it signed, untouched, new and lawful;
 /// anything else changes nothing and is published as <see cref="AdjustmentRejected"/> for the audit log.
 /// The same message delivered twice is stopped by the inbox; the same decision under another message id by its id.
 /// </summary>
 public sealed class SanctionDecidedConsumer(
-    ServiceDatabase database, DecisionVerifier verifier, TimeProvider time, ILogger<SanctionDecidedConsumer> logger) : IConsumer<SanctionDecided>
+    ServiceDatabase database,
+    DecisionVerifier verifier,
+    IOptions<ReviewPublisherOptions> publisher,
+    TimeProvider time,
+    ILogger<SanctionDecidedConsumer> logger) : IConsumer<SanctionDecided>
 {
     public async Task Consume(ConsumeContext<SanctionDecided> context)
     {
@@ -42,7 +48,8 @@ public sealed class SanctionDecidedConsumer(
         var household = inForce is null ? null : new HouseholdFacts(inForce.MonthlyBaseAmount, inForce.HouseholdSize, inForce.LoneParentIncrease);
 
         var now = time.GetUtcNow();
-        var refusal = DecisionPolicy.Evaluate(decision, verifier, household, earlier, alreadyApplied);
+        var refusal = DecisionPolicy.CheckPublisher(Publisher.ValidatedUserId(context), publisher.Value.UserId)
+            ?? DecisionPolicy.Evaluate(decision, verifier, household, earlier, alreadyApplied);
         if (refusal is not null)
         {
             await work.Connection.ExecuteAsync(

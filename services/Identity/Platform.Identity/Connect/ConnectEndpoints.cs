@@ -80,9 +80,10 @@ public static class ConnectEndpoints
             // Local tools only (deploy/local/token.sh, the tests): a token for any person, without a sign-in page.
             var role = (string?)request["role"];
             var subject = (string?)request["subject"];
-            if (string.IsNullOrWhiteSpace(subject) || role is null || !options.Value.Roles.Contains(role))
+            string[] roles = [.. options.Value.Roles, .. options.Value.MachineRoles];
+            if (string.IsNullOrWhiteSpace(subject) || role is null || !roles.Contains(role))
             {
-                return Forbid(Errors.InvalidRequest, $"role must be one of {string.Join(", ", options.Value.Roles)}, and subject is required.");
+                return Forbid(Errors.InvalidRequest, $"role must be one of {string.Join(", ", roles)}, and subject is required.");
             }
 
             var departements = ((string?)request["departements"] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -32,6 +32,9 @@ public sealed class ProviderOptions
     [MinLength(1)]
     public List<string> Roles { get; set; } = [];
 
+    /// <summary>Roles of machines (the payer), which the development grant also hands out; the sign-in page does not offer them.</summary>
+    public List<string> MachineRoles { get; set; } = [];
+
     /// <summary>The APIs tokens are issued for: each is a scope a client asks for and the audience of the token.</summary>
     [MinLength(1)]
     public List<string> Apis { get; set; } = [];

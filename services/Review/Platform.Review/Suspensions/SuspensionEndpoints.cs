@@ -1,0 +1,188 @@
+using System.Security.Claims;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Contracts.Review;
+using Platform.Rules.Calendar;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.Validation;
+
+namespace Platform.Review.Suspensions;
+
+/// <summary>
+/// Ending a suspension before its term (CASF L262-37 I: « Si, avant le terme de la suspension, le bénéficiaire se
+/// conforme à ses obligations, le président du conseil départemental met fin à la suspension »). The recipient says
+/// they meet their obligations again (or a counsellor records it); a person decides, with a reason, from which month
+/// the suspension ends; the decision is signed here and is the only thing that makes the allocations service lift a
+/// suspension and pay back what it withheld. One person suffices: the decision is in the recipient's favour.
+/// </summary>
+public static class SuspensionEndpoints
+{
+    public const string SuspensionNotFound = ProblemTypes.Base + "suspension-not-found";
+    public const string SuspensionAlreadyEnded = ProblemTypes.Base + "suspension-already-ended";
+
+    public static IEndpointRouteBuilder MapSuspensionEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var recipients = endpoints.MapGroup("/api/recipients/{recipientId}").WithTags("Suspensions");
+        recipients.MapPost("/obligations-met", State).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
+        recipients.MapGet("/suspensions", List).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor, Roles.Supervisor));
+        endpoints.MapGroup("/api/review/suspensions").WithTags("Suspensions")
+            .MapPost("/{decisionId:guid}/end", End).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor))
+            .ValidateRequest<EndSuspensionRequest>();
+        return endpoints;
+    }
+
+    /// <summary>The recipient (or a counsellor for them) says they meet their obligations again. It asks for a decision; it moves no money.</summary>
+    private static async Task<Results<Created<StatementView>, ProblemHttpResult>> State(
+        string recipientId,
+        ObligationsMetRequest request,
+        ClaimsPrincipal user,
+        IValidator<ObligationsMetRequest> validator,
+        ServiceDatabase database,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (!user.IsRecipient(recipientId) && !user.IsInRole(Roles.Counsellor))
+        {
+            return Problems.Forbidden();
+        }
+
+        var validation = await validator.ValidateAsync(request, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation);
+        }
+
+        var now = time.GetUtcNow();
+        var statement = new StatementView(Guid.CreateVersion7(now), recipientId, user.SubjectId(), request.Text!.Trim(), now);
+        await using var work = await database.BeginAsync(cancellationToken);
+        await SuspensionStore.AddStatementAsync(work.Connection, work.Transaction, statement);
+        work.Publish(new ObligationsMetStated(statement.StatementId, recipientId, statement.StatedBy, statement.Text, now) { OccurredAt = now });
+        await work.CommitAsync(cancellationToken);
+        return TypedResults.Created($"/api/recipients/{recipientId}/suspensions", statement);
+    }
+
+    private static async Task<Results<Ok<RecipientSuspensions>, ProblemHttpResult>> List(
+        string recipientId, ClaimsPrincipal user, ServiceDatabase database, CancellationToken cancellationToken)
+    {
+        if (!user.MayRead(recipientId, Roles.Counsellor, Roles.Supervisor))
+        {
+            return Problems.Forbidden();
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        return TypedResults.Ok(new RecipientSuspensions(
+            recipientId, await SuspensionStore.SuspensionsAsync(connection, recipientId), await SuspensionStore.StatementsAsync(connection, recipientId)));
+    }
+
+    /// <summary>A person ends a suspension this service decided, from a month within it, with a reason; the decision is signed here.</summary>
+    private static async Task<Results<Ok<SuspensionEnded>, ProblemHttpResult>> End(
+        Guid decisionId,
+        EndSuspensionRequest request,
+        ClaimsPrincipal user,
+        SuspensionEndedSigner signer,
+        ServiceDatabase database,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        await using var work = await database.BeginAsync(cancellationToken);
+        var suspension = await SuspensionStore.LockSuspensionAsync(work.Connection, work.Transaction, decisionId);
+        if (suspension is null)
+        {
+            return Problems.Create(
+                StatusCodes.Status404NotFound,
+                SuspensionNotFound,
+                Localized.Text("Suspension introuvable", "No such suspension"),
+                Localized.Text("Aucune sanction décidée et signée ne porte cet identifiant.", "No decided and signed sanction has this id."));
+        }
+
+        if (suspension.EndingDecisionId is not null)
+        {
+            return Problems.Conflict(
+                SuspensionAlreadyEnded,
+                $"Cette suspension a déjà pris fin à partir de {suspension.EndedFromMonth}.",
+                $"This suspension was already ended from {suspension.EndedFromMonth}.");
+        }
+
+        var first = Months.TryParse(suspension.StartMonth, out var start) ? start : throw new InvalidOperationException("Stored validated.");
+        var last = first.AddMonths(suspension.Months - 1);
+        var from = Months.TryParse(request.FromMonth, out var month) ? month : first;
+        if (from < first || from > last)
+        {
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["fromMonth"] = [Localized.Text(
+                    $"La suspension court de {Months.Format(first)} à {Months.Format(last)} : elle prend fin à partir d'un de ces mois.",
+                    $"The suspension runs from {Months.Format(first)} to {Months.Format(last)}: it ends from one of those months.")],
+            });
+        }
+
+        if (request.StatementId is { } statementId
+            && !await SuspensionStore.StatementExistsAsync(work.Connection, work.Transaction, statementId, suspension.RecipientId))
+        {
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["statementId"] = [Localized.Text(
+                    "Cette déclaration de l'allocataire n'existe pas.", "The recipient has made no such statement.")],
+            });
+        }
+
+        var now = time.GetUtcNow();
+        var ending = signer.Sign(new SuspensionEnded(
+            Guid.CreateVersion7(now),
+            decisionId,
+            suspension.RecipientId,
+            Months.Format(from),
+            user.SubjectId(),
+            request.Reason!.Trim(),
+            request.StatementId,
+            now,
+            KeyId: "",
+            Signature: "") { OccurredAt = now });
+        await SuspensionStore.AddEndingAsync(work.Connection, work.Transaction, ending);
+        work.Publish(ending);
+        await work.CommitAsync(cancellationToken);
+        return TypedResults.Ok(ending);
+    }
+}
+
+public sealed record ObligationsMetRequest(string? Text);
+
+/// <param name="FromMonth">The first month without suspension, <c>YYYY-MM</c>, within the suspension.</param>
+/// <param name="StatementId">The recipient's statement the decision answers, if any.</param>
+public sealed record EndSuspensionRequest(string? FromMonth, string? Reason, Guid? StatementId);
+
+public sealed record RecipientSuspensions(string RecipientId, IReadOnlyList<SuspensionView> Suspensions, IReadOnlyList<StatementView> Statements);
+
+internal sealed class ObligationsMetRequestValidator : AbstractValidator<ObligationsMetRequest>
+{
+    public const int MaxLength = 4000;
+
+    public ObligationsMetRequestValidator() =>
+        RuleFor(request => request.Text)
+            .Must(text => !string.IsNullOrWhiteSpace(text))
+            .WithMessage(_ => Localized.Text(
+                "Dites en quelques mots ce que vous faites de nouveau : le texte est vide.", "Say in a few words what you are doing again: the text is empty."))
+            .Must(text => text is null || text.Length <= MaxLength)
+            .WithMessage(_ => Localized.Text($"Le texte fait au plus {MaxLength} caractères.", $"The text is at most {MaxLength} characters."));
+}
+
+internal sealed class EndSuspensionRequestValidator : AbstractValidator<EndSuspensionRequest>
+{
+    public const int MaxLength = 4000;
+
+    public EndSuspensionRequestValidator()
+    {
+        RuleFor(request => request.FromMonth)
+            .Must(month => Months.TryParse(month, out _))
+            .WithMessage(_ => Localized.Text(
+                "Le premier mois sans suspension est obligatoire et s'écrit AAAA-MM, par exemple 2027-02.",
+                "The first month without suspension is required and is written YYYY-MM, e.g. 2027-02."));
+        RuleFor(request => request.Reason)
+            .Must(reason => !string.IsNullOrWhiteSpace(reason))
+            .WithMessage(_ => Localized.Text("Donnez la raison de la décision.", "Give the reason for the decision."))
+            .Must(reason => reason is null || reason.Length <= MaxLength)
+            .WithMessage(_ => Localized.Text($"La raison fait au plus {MaxLength} caractères.", $"The reason is at most {MaxLength} characters."));
+    }
+}
