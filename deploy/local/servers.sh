@@ -100,6 +100,15 @@ create_databases() {
       psql_admin -c "CREATE DATABASE $name OWNER $name"
     fi
   done
+  # The audit service's schema belongs to audit_owner (its migrations); the service runs as audit, which owns nothing
+  # and may only read the log and append through audit_append. A database made before this split is handed over.
+  if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'audit_owner'")" != "1" ]; then
+    log "creating role audit_owner"
+    psql_admin -c "CREATE ROLE audit_owner LOGIN PASSWORD 'audit_owner'"
+  fi
+  psql_admin -c "ALTER DATABASE audit OWNER TO audit_owner"
+  psql_admin -d audit -c "REASSIGN OWNED BY audit TO audit_owner" -c "ALTER SCHEMA public OWNER TO audit_owner" \
+    -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC"
   # The integration tests create a throw-away database per test class, and the audit tests tamper with rows
   # behind the service's back: that needs a superuser. Local machines only.
   if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'platform_test'")" != "1" ]; then

@@ -116,6 +116,10 @@ function environment(service) {
   if (service.verifies) {
     env.push({ name: "DecisionKeys__review-decision-key", ...secret("review-decision-key", "public.pem") });
   }
+  if (service.name === "allocations") {
+    // Decisions are accepted only when published by the review service's broker user (the AMQP user_id).
+    env.push({ name: "ReviewPublisher__UserId", ...secret("broker-user-review", "username") });
+  }
   if (service.web) {
     for (const called of services.filter((s) => !s.web)) {
       env.push({ name: `Services__${called.project.replace("Platform.", "").replace(".Service", "")}`, value: `http://${called.name}` });

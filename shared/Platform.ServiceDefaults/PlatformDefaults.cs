@@ -19,6 +19,8 @@ using Platform.ServiceDefaults.Hosting;
 using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.RateLimiting;
+using Platform.ServiceDefaults.Resilience;
 
 namespace Platform.ServiceDefaults;
 
@@ -29,7 +31,7 @@ namespace Platform.ServiceDefaults;
 /// </summary>
 public static class PlatformDefaults
 {
-    /// <summary>Request bodies over this size are refused with 413 (API.md).</summary>
+    /// <summary>Request bodies over this size are refused with 413 (docs/api.md).</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
     public static WebApplicationBuilder AddPlatformDefaults(this WebApplicationBuilder builder, string serviceName)
@@ -54,6 +56,9 @@ public static class PlatformDefaults
         services.Configure<JsonOptions>(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
         services.AddPlatformAuthentication(builder.Configuration);
+        services.AddPlatformAuthorization();
+        services.AddPlatformRateLimits();
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddOpenApi();
 
@@ -79,6 +84,8 @@ public static class PlatformDefaults
         app.UseIdempotencyKeys();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UsePlatformRateLimits();
+        app.UseOutboxBackPressure();
         app.MapPlatformHealth();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
@@ -143,6 +150,9 @@ public static class PlatformDefaults
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<ServiceDatabase>();
         builder.Services.AddSingleton(new MigrationSources([typeof(PlatformDefaults).Assembly, serviceAssembly]));
+        var owner = builder.Configuration.GetConnectionString("Migrations");
+        builder.Services.AddSingleton(new MigrationOwner(
+            string.IsNullOrWhiteSpace(owner) || owner == connectionString ? null : owner, new NpgsqlConnectionStringBuilder(connectionString).Username ?? ""));
         // Registered before the bus, so the schema exists before any consumer or the outbox dispatcher runs.
         builder.Services.AddHostedService<MigrationRunner>();
     }

@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Platform.Allocations.Decisions;
 using Platform.Contracts.Review;
+using Platform.Review.Domain;
 using Platform.Review.Sanctions;
 
 namespace Platform.Allocations.Tests;

@@ -49,7 +49,7 @@ public sealed class RecipientReplayTests
         Assert.Equal([1, 2], week.Versions.Select(v => v.Version));
         Assert.Equal(FlagStates.Dismissed, Assert.Single(after.Flags).State);
         var reviewed = Assert.Single(after.Cases);
-        Assert.Equal(CaseStates.Dismissed, reviewed.State);
+        Assert.Equal(CaseState.Dismissed, reviewed.State);
         Assert.Equal(["claimed", "dismissed"], reviewed.History.Select(step => step.Step));
         Assert.Equal("counsellor-1", reviewed.ClaimedBy);
     }

@@ -1,4 +1,4 @@
-using Platform.Review.Sanctions;
+using Platform.Review.Domain;
 
 namespace Platform.Review.Tests;
 

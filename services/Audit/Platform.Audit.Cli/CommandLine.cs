@@ -5,7 +5,7 @@ public sealed class CommandLine
 {
     public const string ConnectionVariable = "PLATFORM_AUDIT_CONNECTION";
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--no-progress" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--no-progress", "--all" };
 
     private readonly Dictionary<string, List<string>> options = new(StringComparer.Ordinal);
 
@@ -18,7 +18,7 @@ public sealed class CommandLine
         ArgumentNullException.ThrowIfNull(args);
         if (args.Count == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
         {
-            throw new UsageException("a command is required: verify, replay, export or generate");
+            throw new UsageException("a command is required: verify, checkpoint, replay, export or generate");
         }
 
         var line = new CommandLine(args[0]);

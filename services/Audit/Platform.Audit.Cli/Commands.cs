@@ -1,8 +1,10 @@
 using System.Data;
 using System.Globalization;
 using System.Text.Json;
+using System.Security.Cryptography;
 using Npgsql;
 using Platform.Audit.Log;
+using Platform.Contracts.Audit;
 using Spectre.Console;
 
 namespace Platform.Audit.Cli;
@@ -12,10 +14,16 @@ public static class Commands
     public const string Usage = """
         usage: platform-audit <command> [--connection "<npgsql connection string>"] [options]
           verify   [--key <keyId>=<spki.pem>]... [--no-progress]    check the chain, producer sequences, decisions and flags
+                   [--checkpoint <file>]...                          ... and that the log still extends each checkpoint kept
+                   [--checkpoint-key <keyId>=<spki.pem>]...          ... whose signature is checked against these keys
+                   [--publisher <broker user>=<producer,...|*>]...   ... and who may publish as which producer
                                                                      (exit 0 intact, 1 violations found, 2 could not run)
+          checkpoint [--output <file>] [--all]                       the latest signed checkpoint (or all) as JSON, to keep
+                                                                     outside the platform
           replay   --recipient <id> --at <RFC 3339 instant>          a recipient's case and allocation as they stood then (JSON)
           export   [--output <file>] [--no-progress]                 the whole log as JSON Lines (stdout by default)
-          generate --count <n> [--recipients <n>] [--key-id <id>]    append n synthetic events (benchmarks only)
+          generate --count <n> [--recipients <n>] [--key-id <id>]    append n synthetic events (benchmarks only; needs the
+                                                                     owner role: the service's own role cannot write rows)
         The connection string may come from PLATFORM_AUDIT_CONNECTION instead of --connection.
         """;
 
@@ -30,11 +38,14 @@ public static class Commands
     {
         ArgumentNullException.ThrowIfNull(line);
         using var keys = new DecisionKeys(line.All("--key").Select(ReadKey));
+        var kept = CheckpointsKept(line);
+        var publishers = line.Has("--publisher") ? new PublisherPolicy(line.All("--publisher").Select(ReadPublisher)) : null;
         await using var connection = await OpenAsync(line, cancellationToken);
         // One snapshot for the head and the rows: appends during the pass are not mistaken for a truncated log.
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var head = await HeadAsync(connection, cancellationToken);
-        using var verifier = new LogVerifier(keys, FlagReplay.Reproduce);
+        using var verifier = new LogVerifier(keys, FlagReplay.Reproduce, publishers: publishers);
+        verifier.ExpectCheckpoints(kept);
         var started = DateTime.UtcNow;
         await WithProgressAsync(line, "verifying", head, advance => RawLogScanner.ScanAsync(connection, verifier, advance, cancellationToken));
         await snapshot.CommitAsync(cancellationToken);
@@ -51,6 +62,98 @@ public static class Commands
             CultureInfo.InvariantCulture,
             $"{(report.Intact ? "intact" : "VIOLATIONS")}: {report.Entries} entries, {report.Violations.Count} violation(s), {seconds:F2} s, {report.Entries / Math.Max(seconds, 1e-9):F0} entries/s"));
         return report.Intact ? 0 : 1;
+    }
+
+    /// <summary>The checkpoints given with --checkpoint, each signature checked when its key is given with --checkpoint-key.</summary>
+    private static List<CheckpointMark> CheckpointsKept(CommandLine line)
+    {
+        var keys = line.All("--checkpoint-key").Select(ReadKey).ToDictionary(pair => pair.Key, pair => pair.Value!, StringComparer.Ordinal);
+        var marks = new List<CheckpointMark>();
+        foreach (var file in line.All("--checkpoint"))
+        {
+            IReadOnlyList<AuditCheckpointSigned> checkpoints;
+            try
+            {
+                checkpoints = AuditCheckpoint.Read(File.ReadAllBytes(file));
+            }
+            catch (Exception exception) when (exception is JsonException or FormatException)
+            {
+                throw new UsageException($"{file} is not a checkpoint file: {exception.Message}");
+            }
+
+            foreach (var checkpoint in checkpoints)
+            {
+                if (keys.TryGetValue(checkpoint.KeyId, out var pem))
+                {
+                    using var key = ECDsa.Create();
+                    key.ImportFromPem(pem);
+                    if (AuditCheckpoint.Check(checkpoint, key) is { } problem)
+                    {
+                        throw new UsageException($"{file}: {problem}: it cannot be relied on");
+                    }
+                }
+                else
+                {
+                    Console.Error.WriteLine($"warning: {file}: no --checkpoint-key for key '{checkpoint.KeyId}': the checkpoint's signature is not checked");
+                }
+
+                marks.Add(AuditCheckpoint.Mark(checkpoint, $"checkpoint file {Path.GetFileName(file)}"));
+            }
+        }
+
+        return marks;
+    }
+
+    /// <summary>Writes the latest signed checkpoint (or, with --all, every one) as JSON, for an auditor to keep elsewhere.</summary>
+    public static async Task<int> CheckpointAsync(CommandLine line, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        await using var connection = await OpenAsync(line, cancellationToken);
+        var all = line.Has("--all");
+        var checkpoints = new List<AuditCheckpointSigned>();
+        await using (var command = new NpgsqlCommand(
+            $"SELECT position, head_hash, producers::text, signed_at, key_id, signature FROM audit_checkpoint ORDER BY position DESC {(all ? "" : "LIMIT 1")}",
+            connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                checkpoints.Add(new AuditCheckpointSigned(
+                    reader.GetInt64(0), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1)),
+                    JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(2)) ?? [],
+                    new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc)), reader.GetString(4), reader.GetString(5)));
+            }
+        }
+
+        if (checkpoints.Count == 0)
+        {
+            await Console.Error.WriteLineAsync("platform-audit: the log has no signed checkpoint yet");
+            return 2;
+        }
+
+        checkpoints.Reverse();
+        var output = line.Get("--output");
+        await using (var stream = output is null ? Console.OpenStandardOutput() : File.Create(output))
+        {
+            await (all
+                ? JsonSerializer.SerializeAsync(stream, checkpoints, Indented, cancellationToken)
+                : JsonSerializer.SerializeAsync(stream, checkpoints[^1], Indented, cancellationToken));
+        }
+
+        await Console.Error.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture, $"checkpoint at position {checkpoints[^1].Position}, head {checkpoints[^1].HeadHash}, key '{checkpoints[^1].KeyId}'"));
+        return 0;
+    }
+
+    private static KeyValuePair<string, string?> ReadPublisher(string option)
+    {
+        var separator = option.IndexOf('=', StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            throw new UsageException("--publisher takes <broker user>=<producer>[,<producer>...] or <broker user>=*");
+        }
+
+        return KeyValuePair.Create(option[..separator], (string?)option[(separator + 1)..]);
     }
 
     public static async Task<int> ReplayAsync(CommandLine line, CancellationToken cancellationToken)

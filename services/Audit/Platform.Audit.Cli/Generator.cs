@@ -53,7 +53,7 @@ public static class Generator
                 message = message with { EventId = Guid.CreateVersion7(occurredAt), Producer = producer, ProducerSequence = sequence, OccurredAt = occurredAt };
                 var captured = new CapturedEvent(
                     message.EventId, EventTypes.Urn(message.GetType()), producer, sequence, occurredAt, occurredAt.AddMilliseconds(3),
-                    message.RecipientId, JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), EventTypes.Json));
+                    message.RecipientId, JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), EventTypes.Json), producer);
                 var entry = captured.Chain(++position, hash);
                 hash = entry.EntryHash;
                 await import.StartRowAsync(cancellationToken);
@@ -68,6 +68,7 @@ public static class Generator
                 await import.WriteAsync(entry.ReceivedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
                 await import.WriteAsync(entry.RecipientId, NpgsqlDbType.Text, cancellationToken);
                 await import.WriteAsync(entry.Body, NpgsqlDbType.Bytea, cancellationToken);
+                await import.WriteAsync(entry.Publisher, NpgsqlDbType.Text, cancellationToken);
             }
 
             await import.CompleteAsync(cancellationToken);
@@ -125,9 +126,12 @@ public static class Generator
             return;
         }
 
-        await using var stream = typeof(Generator).Assembly.GetManifestResourceStream("audit-schema.sql")!;
-        using var reader = new StreamReader(stream);
-        await using var create = new NpgsqlCommand(await reader.ReadToEndAsync(cancellationToken), connection);
-        await create.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var script in new[] { "audit-schema.sql", "audit-schema-002.sql" })
+        {
+            await using var stream = typeof(Generator).Assembly.GetManifestResourceStream(script)!;
+            using var reader = new StreamReader(stream);
+            await using var create = new NpgsqlCommand(await reader.ReadToEndAsync(cancellationToken), connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 }

@@ -16,6 +16,7 @@ try
         "verify" => await Commands.VerifyAsync(line, cancel.Token),
         "replay" => await Commands.ReplayAsync(line, cancel.Token),
         "export" => await Commands.ExportAsync(line, cancel.Token),
+        "checkpoint" => await Commands.CheckpointAsync(line, cancel.Token),
         "generate" => await Generator.RunAsync(line, cancel.Token),
         _ => throw new UsageException($"unknown command '{line.Command}'"),
     };

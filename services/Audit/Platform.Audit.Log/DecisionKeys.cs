@@ -33,6 +33,12 @@ public sealed class DecisionKeys : IDisposable
     public string? Check(SanctionDecided decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
+        // A recorded body may hold anything: a null key id or signature is a violation to report, not a failure.
+        if (decision.KeyId is null || decision.Signature is null)
+        {
+            return "the decision carries no key id or no signature";
+        }
+
         if (!keys.TryGetValue(decision.KeyId, out var key))
         {
             return $"signed with key '{decision.KeyId}', which is not a known review key";

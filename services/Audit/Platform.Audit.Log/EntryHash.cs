@@ -14,9 +14,15 @@ public static class EntryHash
 {
     public const int Size = 32;
 
+    /// <summary>Entries appended before the validated publisher was recorded (their publisher is null).</summary>
     public const string Magic = "audit-entry/v1";
 
+    /// <summary>Entries with their validated publisher ('' when the message carried none), as a last field.</summary>
+    public const string MagicV2 = "audit-entry/v2";
+
     private static readonly byte[] MagicBytes = Encoding.UTF8.GetBytes(Magic);
+
+    private static readonly byte[] MagicV2Bytes = Encoding.UTF8.GetBytes(MagicV2);
 
     /// <summary>The previous hash of the first entry: 32 zero bytes.</summary>
     public static byte[] Genesis => new byte[Size];
@@ -41,7 +47,7 @@ public static class EntryHash
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(writer);
-        WriteBytes(writer, MagicBytes);
+        WriteBytes(writer, entry.Publisher is null ? MagicBytes : MagicV2Bytes);
         WriteInt64(writer, entry.Position);
         WriteFixed(writer, entry.PreviousHash);
         var uuid = writer.GetSpan(16);
@@ -54,6 +60,10 @@ public static class EntryHash
         WriteInt64(writer, UnixMicroseconds(entry.ReceivedAt));
         WriteText(writer, entry.RecipientId);
         WriteBytes(writer, entry.Body);
+        if (entry.Publisher is not null)
+        {
+            WriteText(writer, entry.Publisher);
+        }
     }
 
     /// <summary>Drops what PostgreSQL's timestamptz cannot hold (below the microsecond).</summary>

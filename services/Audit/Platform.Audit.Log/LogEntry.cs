@@ -16,7 +16,8 @@ public sealed record LogEntry(
     DateTimeOffset OccurredAt,
     DateTimeOffset ReceivedAt,
     string RecipientId,
-    byte[] Body);
+    byte[] Body,
+    string? Publisher = null);
 
 /// <summary>An event as captured from the bus, before it takes its place in the chain.</summary>
 public sealed record CapturedEvent(
@@ -27,7 +28,8 @@ public sealed record CapturedEvent(
     DateTimeOffset OccurredAt,
     DateTimeOffset ReceivedAt,
     string RecipientId,
-    byte[] Body)
+    byte[] Body,
+    string Publisher = "")
 {
     /// <summary>The entry this event becomes at <paramref name="position"/>, after the entry hashed <paramref name="previousHash"/>.</summary>
     public LogEntry Chain(long position, byte[] previousHash)
@@ -35,7 +37,7 @@ public sealed record CapturedEvent(
         var occurredAt = EntryHash.ToMicroseconds(OccurredAt);
         var receivedAt = EntryHash.ToMicroseconds(ReceivedAt);
         var unhashed = new LogEntry(
-            position, previousHash, [], MessageId, MessageType, Producer, ProducerSequence, occurredAt, receivedAt, RecipientId, Body);
+            position, previousHash, [], MessageId, MessageType, Producer, ProducerSequence, occurredAt, receivedAt, RecipientId, Body, Publisher);
         return unhashed with { EntryHash = EntryHash.Compute(unhashed) };
     }
 }

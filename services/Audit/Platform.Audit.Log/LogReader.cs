@@ -11,7 +11,7 @@ namespace Platform.Audit.Log;
 public static class LogReader
 {
     public const string Columns =
-        "position, previous_hash, entry_hash, message_id, message_type, producer, producer_sequence, occurred_at, received_at, recipient_id, body";
+        "position, previous_hash, entry_hash, message_id, message_type, producer, producer_sequence, occurred_at, received_at, recipient_id, body, publisher";
 
     public static async IAsyncEnumerable<LogEntry> ReadAllAsync(
         NpgsqlConnection connection, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -32,7 +32,8 @@ public static class LogReader
                 Utc(await export.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, cancellationToken)),
                 Utc(await export.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, cancellationToken)),
                 await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken),
-                await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, cancellationToken));
+                await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, cancellationToken),
+                export.IsNull ? Skip(export) : await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken));
         }
     }
 
@@ -66,7 +67,14 @@ public static class LogReader
             Utc(reader.GetDateTime(7)),
             Utc(reader.GetDateTime(8)),
             reader.GetString(9),
-            reader.GetFieldValue<byte[]>(10));
+            reader.GetFieldValue<byte[]>(10),
+            reader.IsDBNull(11) ? null : reader.GetString(11));
+    }
+
+    private static string? Skip(NpgsqlBinaryExporter export)
+    {
+        export.Skip();
+        return null;
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

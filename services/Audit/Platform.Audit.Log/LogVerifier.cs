@@ -11,7 +11,7 @@ namespace Platform.Audit.Log;
 /// <summary>One thing the log proves went wrong, at the entry where it shows.</summary>
 public sealed record Violation(long Position, string Kind, string Reason);
 
-/// <summary>The verification answer (API.md): <c>{ intact, entries, violations: [ { position, kind, reason } ] }</c>.</summary>
+/// <summary>The verification answer (docs/api.md): <c>{ intact, entries, violations: [ { position, kind, reason } ] }</c>.</summary>
 public sealed record VerificationReport(bool Intact, long Entries, IReadOnlyList<Violation> Violations);
 
 /// <summary>Stable violation kinds a client can switch on.</summary>
@@ -29,7 +29,56 @@ public static class ViolationKinds
     public const string WindowNotRespected = "window-not-respected";
     public const string FlagNotReproducible = "flag-not-reproducible";
     public const string Truncated = "truncated";
+
+    /// <summary>The event carries no publisher validated by the broker (no AMQP user_id).</summary>
+    public const string UnvalidatedPublisher = "unvalidated-publisher";
+
+    /// <summary>The broker user that published the event may not publish as the producer it claims.</summary>
+    public const string PublisherMismatch = "publisher-mismatch";
+
+    /// <summary>The log no longer extends a signed checkpoint: its tail was cut, or entries were rewritten and re-hashed.</summary>
+    public const string CheckpointDeparted = "checkpoint-departed";
+
+    /// <summary>A producer stated (or a checkpoint signed) a last sequence the log does not reach: its last events were lost.</summary>
+    public const string ProducerHeadAhead = "producer-head-ahead";
 }
+
+/// <summary>
+/// Which broker users may publish as which producers (configuration <c>Audit:Publishers:&lt;broker user&gt;</c> =
+/// comma-separated producers, <c>*</c> for any: a development broker where every service connects as one user).
+/// </summary>
+public sealed class PublisherPolicy(IEnumerable<KeyValuePair<string, string?>> producersByUser)
+{
+    private readonly Dictionary<string, HashSet<string>> allowed = producersByUser
+        .Where(pair => !string.IsNullOrWhiteSpace(pair.Value))
+        .ToDictionary(
+            pair => pair.Key,
+            pair => pair.Value!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
+
+    public int Count => allowed.Count;
+
+    /// <summary>Null when <paramref name="publisher"/> may publish as <paramref name="producer"/>; otherwise the violation.</summary>
+    public (string Kind, string Reason)? Check(string? publisher, string producer)
+    {
+        if (string.IsNullOrEmpty(publisher))
+        {
+            return (ViolationKinds.UnvalidatedPublisher, $"the event claims producer '{producer}' but carries no publisher validated by the broker");
+        }
+
+        if (!allowed.TryGetValue(publisher, out var producers))
+        {
+            return (ViolationKinds.PublisherMismatch, $"broker user '{publisher}' is not a known publisher (it claims producer '{producer}')");
+        }
+
+        return producers.Contains("*") || producers.Contains(producer)
+            ? null
+            : (ViolationKinds.PublisherMismatch, $"broker user '{publisher}' published an event claiming producer '{producer}'");
+    }
+}
+
+/// <summary>What a signed checkpoint says the log was at its position, as verification holds the log to it.</summary>
+public sealed record CheckpointMark(long Position, byte[] HeadHash, IReadOnlyDictionary<string, long> Producers, string Description);
 
 /// <summary>Re-runs a flag's rule and version on its recorded facts and parameters: true when it raises the flag again.</summary>
 public delegate bool FlagReproduction(RecordedFlag flag);
@@ -42,8 +91,15 @@ public sealed record RecordedFlag(string RuleId, int RuleVersion, JsonElement Fa
 /// last hash, each producer's next sequence number and its open gaps, and the few facts sanctions are checked
 /// against (decisions, notifications, observations), which are rare next to declarations.
 /// </summary>
-public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, int maxViolations = 10_000) : IDisposable
+public sealed class LogVerifier(
+    DecisionKeys keys, FlagReproduction reproduce, int maxViolations = 10_000, PublisherPolicy? publishers = null) : IDisposable
 {
+    private readonly List<CheckpointMark> checkpoints = [];
+    private readonly List<(string Producer, long Sequence, string Source)> statedHeads = [];
+    private readonly Dictionary<(string Publisher, string Producer), int> publisherProblems = [];
+    private int nextCheckpoint;
+    private long lastMatchedCheckpoint;
+    private bool checkpointDeparted;
     private readonly List<Violation> violations = [];
     private readonly Dictionary<string, ProducerSequence> producers = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, RecordedDecision> decisions = [];
@@ -63,8 +119,30 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
     {
         ArgumentNullException.ThrowIfNull(entry);
         EntryHash.Compute(entry, canonical, computed);
-        Add(entry.Position, entry.PreviousHash, entry.EntryHash, computed, entry.Producer, entry.ProducerSequence, ContentTypes.Of(entry.MessageType), entry.Body);
+        Add(entry.Position, entry.PreviousHash, entry.EntryHash, computed, entry.Producer, entry.ProducerSequence, ContentTypes.Of(entry.MessageType), entry.Body,
+            entry.Publisher);
     }
+
+    /// <summary>
+    /// Holds the log to signed checkpoints (any order): the entry at each one's position must still have the head hash it
+    /// signed, and the log must reach it. Call before the first entry.
+    /// </summary>
+    public void ExpectCheckpoints(IEnumerable<CheckpointMark> marks)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        checkpoints.AddRange(marks);
+        checkpoints.Sort((a, b) => a.Position.CompareTo(b.Position));
+        foreach (var mark in checkpoints)
+        {
+            foreach (var (producer, sequence) in mark.Producers)
+            {
+                statedHeads.Add((producer, sequence, mark.Description));
+            }
+        }
+    }
+
+    /// <summary>A producer's own statement of the last sequence it published: the log must reach it.</summary>
+    public void ExpectProducerHead(string producer, long lastSequence, string source) => statedHeads.Add((producer, lastSequence, source));
 
     /// <summary>
     /// The same check on an entry read without materialising it (see <see cref="RawLogScanner"/>):
@@ -78,14 +156,59 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
         string producer,
         long producerSequence,
         ContentType type,
-        ReadOnlySpan<byte> body)
+        ReadOnlySpan<byte> body,
+        string? publisher = null)
     {
         entries++;
         CheckChain(position, previousHash, entryHash, computedHash);
+        CheckCheckpoint(position, entryHash);
         CheckSequence(position, producer, producerSequence);
+        CheckPublisher(position, producer, publisher);
         if (type != ContentType.Other)
         {
             CheckContent(position, type, body);
+        }
+    }
+
+    private void CheckPublisher(long position, string producer, string? publisher)
+    {
+        if (publishers?.Check(publisher, producer) is not { } problem)
+        {
+            return;
+        }
+
+        // Every such entry is reported, but a flood from one publisher must not hide everything else: after 100 of one
+        // kind for one (publisher, producer), the rest are counted, not listed.
+        var key = (publisher ?? "", producer);
+        var seen = publisherProblems.GetValueOrDefault(key) + 1;
+        publisherProblems[key] = seen;
+        if (seen <= 100)
+        {
+            Report(position, problem.Kind, problem.Reason);
+        }
+    }
+
+    private void CheckCheckpoint(long position, ReadOnlySpan<byte> entryHash)
+    {
+        while (nextCheckpoint < checkpoints.Count && checkpoints[nextCheckpoint].Position < position)
+        {
+            nextCheckpoint++; // a position the log skipped: reported as missing already
+        }
+
+        while (nextCheckpoint < checkpoints.Count && checkpoints[nextCheckpoint].Position == position)
+        {
+            var mark = checkpoints[nextCheckpoint++];
+            if (entryHash.SequenceEqual(mark.HeadHash))
+            {
+                lastMatchedCheckpoint = Math.Max(lastMatchedCheckpoint, position);
+            }
+            else if (!checkpointDeparted)
+            {
+                checkpointDeparted = true;
+                Report(lastMatchedCheckpoint + 1, ViolationKinds.CheckpointDeparted,
+                    $"{mark.Description} signed head hash {Convert.ToHexStringLower(mark.HeadHash)} at position {position}, but the entry there now hashes "
+                    + $"{Convert.ToHexStringLower(entryHash)}: entries from {lastMatchedCheckpoint + 1} to {position} were rewritten");
+            }
         }
     }
 
@@ -96,6 +219,22 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
     public VerificationReport Complete(long headPosition)
     {
         ReportMissing(lastPosition + 1, headPosition, $"the log's head records position {headPosition} but the log ends at {lastPosition}");
+        if (!checkpointDeparted && checkpoints.Count > 0 && checkpoints[^1].Position > lastPosition)
+        {
+            var mark = checkpoints[^1];
+            Report(lastPosition + 1, ViolationKinds.CheckpointDeparted,
+                $"{mark.Description} signed position {mark.Position}, but the log ends at {lastPosition} (its head at {headPosition}): entries from {lastPosition + 1} were cut");
+        }
+
+        foreach (var (producer, stated, source) in statedHeads)
+        {
+            var reached = producers.TryGetValue(producer, out var held) ? held.Highest : 0;
+            if (stated > reached)
+            {
+                Report(lastPosition, ViolationKinds.ProducerHeadAhead,
+                    $"producer '{producer}': {source} states sequence {stated.ToString(CultureInfo.InvariantCulture)} but the log reaches {reached.ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
 
         foreach (var (producer, sequence) in producers.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
@@ -198,9 +337,11 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
                     break;
             }
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            Report(position, ViolationKinds.UnreadableEvent, $"the body cannot be read as {type}: {exception.Message}");
+            // Whatever the body holds (nulls, wrong types, truncated JSON, huge numbers), verification names the entry
+            // and goes on: the log is append-only, so a poisoned entry that stopped verification would stop it for good.
+            Report(position, ViolationKinds.UnreadableEvent, $"the body cannot be checked as {type}: {exception.GetType().Name}: {exception.Message}");
         }
     }
 
@@ -282,6 +423,9 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
         private long next = 1;
 
         public IEnumerable<Gap> Gaps => gaps;
+
+        /// <summary>The highest sequence number seen (0 before any).</summary>
+        public long Highest => next - 1;
 
         /// <summary>False when <paramref name="number"/> was already seen.</summary>
         public bool Accept(long number, long position)
@@ -390,7 +534,7 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
             {
                 flag = Read<RecordedFlag>(body);
             }
-            catch (JsonException exception)
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 found.Add(new Violation(position, ViolationKinds.UnreadableEvent, $"the body cannot be read as FlagRaised: {exception.Message}"));
                 return;
@@ -400,7 +544,7 @@ public sealed class LogVerifier(DecisionKeys keys, FlagReproduction reproduce, i
             {
                 raised = reproduce(flag);
             }
-            catch (Exception exception) when (exception is ArgumentException or KeyNotFoundException or InvalidOperationException or JsonException or FormatException)
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 found.Add(new Violation(position, ViolationKinds.FlagNotReproducible, $"rule {flag.RuleId} v{flag.RuleVersion} cannot be re-run on the recorded facts: {exception.Message}"));
                 return;

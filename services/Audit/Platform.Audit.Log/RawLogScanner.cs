@@ -13,7 +13,8 @@ namespace Platform.Audit.Log;
 /// </summary>
 public static class RawLogScanner
 {
-    private const int FieldCount = 11;
+    /// <summary>One field per column the log is read with: the same list as <see cref="LogReader.Columns"/>.</summary>
+    private static readonly int FieldCount = LogReader.Columns.Split(',').Length;
 
     /// <summary>Microseconds from 1970-01-01 to 2000-01-01, PostgreSQL's epoch.</summary>
     private const long PostgresEpochMicroseconds = 946_684_800_000_000;
@@ -22,6 +23,8 @@ public static class RawLogScanner
     private static readonly byte[] Signature = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
 
     private static readonly byte[] MagicField = LengthPrefixed(Encoding.UTF8.GetBytes(EntryHash.Magic));
+
+    private static readonly byte[] MagicV2Field = LengthPrefixed(Encoding.UTF8.GetBytes(EntryHash.MagicV2));
 
     /// <summary>Feeds every entry of the log, in position order, to <paramref name="verifier"/>; <paramref name="progress"/> gets the count so far.</summary>
     public static async Task ScanAsync(NpgsqlConnection connection, LogVerifier verifier, Action<long>? progress, CancellationToken cancellationToken)
@@ -190,13 +193,17 @@ public static class RawLogScanner
             var receivedAt = Field(tuple, ref offset);
             var recipientField = PrefixedField(tuple, ref offset);
             var bodyField = PrefixedField(tuple, ref offset);
+            // Null (empty here) for entries appended before publishers were recorded: hashed as audit-entry/v1.
+            var publisherField = PrefixedField(tuple, ref offset);
             if (position.Length != 8 || sequence.Length != 8 || occurredAt.Length != 8 || receivedAt.Length != 8 || messageId.Length != 16
                 || previousHash.Length != EntryHash.Size || typeField.Length < 4 || producerField.Length < 4 || recipientField.Length < 4 || bodyField.Length < 4)
             {
                 throw new InvalidDataException("An entry of the COPY stream has a NULL or malformed column.");
             }
 
-            var size = MagicField.Length + 8 + 32 + 16 + typeField.Length + producerField.Length + 24 + recipientField.Length + bodyField.Length;
+            var magic = publisherField.Length == 0 ? MagicField : MagicV2Field;
+            var size = magic.Length + 8 + 32 + 16 + typeField.Length + producerField.Length + 24 + recipientField.Length + bodyField.Length
+                + publisherField.Length;
             if (canonical.Length < size)
             {
                 canonical = new byte[Math.Max(size, canonical.Length * 2)];
@@ -204,7 +211,7 @@ public static class RawLogScanner
 
             var target = canonical.AsSpan();
             var at = 0;
-            Append(target, ref at, MagicField);
+            Append(target, ref at, magic);
             Append(target, ref at, position);
             Append(target, ref at, previousHash);
             Append(target, ref at, messageId);
@@ -216,6 +223,7 @@ public static class RawLogScanner
             at += 16;
             Append(target, ref at, recipientField);
             Append(target, ref at, bodyField);
+            Append(target, ref at, publisherField);
             sha256.AppendData(target[..at]);
             sha256.GetHashAndReset(computed);
 
@@ -227,7 +235,8 @@ public static class RawLogScanner
                 Producer(producerField[4..]),
                 BinaryPrimitives.ReadInt64BigEndian(sequence),
                 ContentTypes.Of(typeField[4..]),
-                bodyField[4..]);
+                bodyField[4..],
+                publisherField.Length == 0 ? null : Producer(publisherField[4..]));
         }
 
         private string Producer(ReadOnlySpan<byte> utf8)

@@ -9,13 +9,15 @@ namespace Platform.Audit.Log;
 
 /// <summary>
 /// Rebuilds, from the log alone, what was true about one recipient at an instant: their engagement, declarations
-/// (every version), flags and their states, review cases step by step, and the month's allocation. Feed it the
+/// (every version), flags and their states, review cases step by step (in the review service's own state and
+/// history names), and the month's allocation. Feed it the
 /// recipient's entries that had occurred by then, in log order.
 /// </summary>
 public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
 {
     private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
 
+    private readonly string recipientId = recipientId;
     private readonly List<EngagementView> engagements = [];
     private readonly SortedDictionary<string, List<DeclarationVersionView>> declarations = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, FlagView> flags = [];
@@ -31,113 +33,101 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
             return;
         }
 
-        var type = entry.MessageType;
-        if (type == EventTypes.EngagementSet)
+        if (Handlers.TryGetValue(entry.MessageType, out var handle))
         {
-            var e = EventTypes.Read<EngagementSet>(entry);
-            engagements.Add(new EngagementView(e.HoursPerWeek, e.FromWeek, e.SetBy, e.OccurredAt, entry.Position));
+            handle(this, entry);
         }
-        else if (type == EventTypes.DeclarationSubmitted)
+    }
+
+    /// <summary>What each event type changes in the replay; a type not listed here changes nothing.</summary>
+    private static readonly Dictionary<string, Action<RecipientReplay, LogEntry>> Handlers = new(StringComparer.Ordinal)
+    {
+        [EventTypes.EngagementSet] = On<EngagementSet>((replay, entry, e) =>
+            replay.engagements.Add(new EngagementView(e.HoursPerWeek, e.FromWeek, e.SetBy, e.OccurredAt, entry.Position))),
+        [EventTypes.DeclarationSubmitted] = On<DeclarationSubmitted>((replay, entry, e) =>
         {
-            var e = EventTypes.Read<DeclarationSubmitted>(entry);
-            if (!declarations.TryGetValue(e.Week, out var versions))
+            if (!replay.declarations.TryGetValue(e.Week, out var versions))
             {
                 versions = [];
-                declarations[e.Week] = versions;
+                replay.declarations[e.Week] = versions;
             }
 
             versions.Add(new DeclarationVersionView(e.Version, e.Late, e.TotalHours, e.Activities, e.SubmittedAt, entry.Position));
-        }
-        else if (type == EventTypes.FlagRaised)
-        {
-            var e = EventTypes.Read<FlagRaised>(entry);
-            flags[e.FlagId] = new FlagView(
+        }),
+        [EventTypes.FlagRaised] = On<FlagRaised>((replay, entry, e) =>
+            replay.flags[e.FlagId] = new FlagView(
                 e.FlagId, e.RecipientId, e.Week, e.RuleId, e.RuleVersion, FlagStates.Open, e.Facts, e.Parameters, e.Explanation,
-                e.SanctionEligible, e.OccurredAt, entry.Position);
-        }
-        else if (type == EventTypes.FlagWithdrawn)
+                e.SanctionEligible, e.OccurredAt, entry.Position)),
+        [EventTypes.FlagWithdrawn] = On<FlagWithdrawn>((replay, entry, e) =>
         {
-            var e = EventTypes.Read<FlagWithdrawn>(entry);
-            SetFlag(e.FlagId, FlagStates.Withdrawn);
-        }
-        else if (type == EventTypes.CaseClaimed)
-        {
-            var e = EventTypes.Read<CaseClaimed>(entry);
-            Step(entry, e.CaseId, e.FlagId, "claimed", e.ClaimedBy, null, CaseStates.Claimed).ClaimedBy = e.ClaimedBy;
-            SetFlag(e.FlagId, FlagStates.InReview);
-        }
-        else if (type == EventTypes.FlagDismissed)
-        {
-            var e = EventTypes.Read<FlagDismissed>(entry);
-            Step(entry, e.CaseId, e.FlagId, "dismissed", e.DismissedBy, e.Reason, CaseStates.Dismissed);
-            SetFlag(e.FlagId, FlagStates.Dismissed);
-        }
-        else if (type == EventTypes.FlagResolved)
-        {
-            var e = EventTypes.Read<FlagResolved>(entry);
-            Step(entry, e.CaseId, e.FlagId, "resolved", e.ResolvedBy, $"{e.SupportAction} — {e.Reason}", CaseStates.Resolved);
-            SetFlag(e.FlagId, FlagStates.Resolved);
-        }
-        else if (type == EventTypes.FlagExpired)
-        {
-            var e = EventTypes.Read<FlagExpired>(entry);
-            Step(entry, e.CaseId, e.FlagId, "expired", null, null, CaseStates.Expired);
-            SetFlag(e.FlagId, FlagStates.Expired);
-        }
-        else if (type == EventTypes.SanctionProposed)
-        {
-            var e = EventTypes.Read<SanctionProposed>(entry);
-            Step(entry, e.CaseId, e.FlagId, "sanction-proposed", e.ProposedBy,
-                $"{e.Percent.ToString(CultureInfo.InvariantCulture)} % × {e.Months.ToString(CultureInfo.InvariantCulture)} from {e.StartMonth}: {e.Reason}",
-                CaseStates.SanctionProposed);
-            SetFlag(e.FlagId, FlagStates.SanctionProposed);
-        }
-        else if (type == EventTypes.RecipientNotified)
-        {
-            var e = EventTypes.Read<RecipientNotified>(entry);
-            Step(entry, e.CaseId, e.FlagId, "recipient-notified", null, $"may answer until {e.AnswerBy:O}", CaseStates.AwaitingObservations);
-        }
-        else if (type == EventTypes.ObservationReceived)
-        {
-            var e = EventTypes.Read<ObservationReceived>(entry);
-            foreach (var found in cases.Values.Where(c => c.FlagId == e.FlagId))
+            replay.SetFlag(e.FlagId, FlagStates.Withdrawn);
+            // The review service closes an undecided case as withdrawn, in the recipient's favour.
+            foreach (var found in replay.cases.Values.Where(c => c.FlagId == e.FlagId && CaseState.IsUndecided(c.State)).ToList())
             {
-                found.History.Add(new StepView(e.OccurredAt, "observation-received", recipientId, e.Text, entry.Position));
+                replay.Step(entry, found.CaseId, e.FlagId, CaseHistoryAction.Withdrawn, SystemActors.Rules, e.Reason?.Fr, CaseState.Withdrawn);
             }
-        }
-        else if (type == EventTypes.SanctionRejected)
+        }),
+        [EventTypes.CaseClaimed] = On<CaseClaimed>((replay, entry, e) =>
         {
-            var e = EventTypes.Read<SanctionRejected>(entry);
-            Step(entry, e.CaseId, e.FlagId, "sanction-rejected", e.RejectedBy, e.Reason, CaseStates.SanctionRejected);
-            SetFlag(e.FlagId, FlagStates.SanctionRejected);
-        }
-        else if (type == EventTypes.SanctionDecided)
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.Claimed, e.ClaimedBy, null, CaseState.Claimed).ClaimedBy = e.ClaimedBy;
+            replay.SetFlag(e.FlagId, FlagStates.InReview);
+        }),
+        [EventTypes.FlagDismissed] = On<FlagDismissed>((replay, entry, e) =>
         {
-            var e = EventTypes.Read<SanctionDecided>(entry);
-            Step(entry, e.CaseId, e.FlagId, "sanction-decided", e.ApprovedBy,
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.Dismissed, e.DismissedBy, e.Reason, CaseState.Dismissed);
+            replay.SetFlag(e.FlagId, FlagStates.Dismissed);
+        }),
+        [EventTypes.FlagResolved] = On<FlagResolved>((replay, entry, e) =>
+        {
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.Resolved, e.ResolvedBy, $"{e.SupportAction} — {e.Reason}", CaseState.Resolved);
+            replay.SetFlag(e.FlagId, FlagStates.Resolved);
+        }),
+        [EventTypes.FlagExpired] = On<FlagExpired>((replay, entry, e) =>
+        {
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.Expired, SystemActors.Review, null, CaseState.Expired);
+            replay.SetFlag(e.FlagId, FlagStates.Expired);
+        }),
+        [EventTypes.SanctionProposed] = On<SanctionProposed>((replay, entry, e) =>
+        {
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.SanctionProposed, e.ProposedBy,
+                $"{e.Percent.ToString(CultureInfo.InvariantCulture)} % × {e.Months.ToString(CultureInfo.InvariantCulture)} from {e.StartMonth}: {e.Reason}",
+                CaseState.Proposed);
+            replay.SetFlag(e.FlagId, FlagStates.SanctionProposed);
+        }),
+        [EventTypes.RecipientNotified] = On<RecipientNotified>((replay, entry, e) =>
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.RecipientNotified, null, $"may answer until {e.AnswerBy:O}", CaseState.Proposed)),
+        [EventTypes.ObservationReceived] = On<ObservationReceived>((replay, entry, e) =>
+        {
+            foreach (var found in replay.cases.Values.Where(c => c.FlagId == e.FlagId))
+            {
+                found.History.Add(new StepView(e.OccurredAt, CaseHistoryAction.ObservationReceived, replay.recipientId, e.Text, entry.Position));
+            }
+        }),
+        [EventTypes.SanctionRejected] = On<SanctionRejected>((replay, entry, e) =>
+        {
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.SanctionRejected, e.RejectedBy, e.Reason, CaseState.Rejected);
+            replay.SetFlag(e.FlagId, FlagStates.SanctionRejected);
+        }),
+        [EventTypes.SanctionDecided] = On<SanctionDecided>((replay, entry, e) =>
+        {
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.SanctionApproved, e.ApprovedBy,
                 $"{e.Percent.ToString(CultureInfo.InvariantCulture)} % × {e.Months.ToString(CultureInfo.InvariantCulture)} from {e.StartMonth}, proposed by {e.ProposedBy}, decision {e.DecisionId}",
-                CaseStates.SanctionDecided);
-            SetFlag(e.FlagId, FlagStates.Sanctioned);
-        }
-        else if (type == EventTypes.AllocationSet)
+                CaseState.Sanctioned);
+            replay.SetFlag(e.FlagId, FlagStates.Sanctioned);
+        }),
+        [EventTypes.AllocationSet] = On<AllocationSet>((replay, _, e) => replay.allocation = e),
+        [EventTypes.AllocationAdjusted] = On<AllocationAdjusted>((replay, entry, e) =>
+            replay.adjustments.Add(new AdjustmentView(
+                e.AdjustmentId, e.DecisionId, e.Percent, e.Months, e.FromMonth, e.MonthlyAmountWithheld, e.KeyId, null, entry.Position))),
+        [EventTypes.SuspensionLifted] = On<SuspensionLifted>((replay, _, e) =>
         {
-            allocation = EventTypes.Read<AllocationSet>(entry);
-        }
-        else if (type == EventTypes.AllocationAdjusted)
-        {
-            var e = EventTypes.Read<AllocationAdjusted>(entry);
-            adjustments.Add(new AdjustmentView(e.AdjustmentId, e.DecisionId, e.Percent, e.Months, e.FromMonth, e.MonthlyAmountWithheld, e.KeyId, null, entry.Position));
-        }
-        else if (type == EventTypes.SuspensionLifted)
-        {
-            var e = EventTypes.Read<SuspensionLifted>(entry);
-            var index = adjustments.FindIndex(a => a.AdjustmentId == e.AdjustmentId);
+            var index = replay.adjustments.FindIndex(a => a.AdjustmentId == e.AdjustmentId);
             if (index >= 0)
             {
-                adjustments[index] = adjustments[index] with { LiftedFromMonth = e.FromMonth };
+                replay.adjustments[index] = replay.adjustments[index] with { LiftedFromMonth = e.FromMonth };
             }
-        }
-    }
+        }),
+    };
 
     public ReplayView Result()
     {
@@ -166,6 +156,9 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
         return new AllocationView(
             month, set.MonthlyBaseAmount, set.MonthlyBaseAmount - withheld, set.HouseholdSize, set.LoneParentIncrease, set.FromMonth, adjustments);
     }
+
+    private static Action<RecipientReplay, LogEntry> On<T>(Action<RecipientReplay, LogEntry, T> apply) =>
+        (replay, entry) => apply(replay, entry, EventTypes.Read<T>(entry));
 
     private CaseView Step(LogEntry entry, Guid caseId, Guid flagId, string step, string? by, string? detail, string state)
     {
@@ -211,18 +204,6 @@ public static class FlagStates
     public const string Sanctioned = "sanctioned";
 }
 
-public static class CaseStates
-{
-    public const string Claimed = "claimed";
-    public const string Dismissed = "dismissed";
-    public const string Resolved = "resolved";
-    public const string Expired = "expired";
-    public const string SanctionProposed = "sanction-proposed";
-    public const string AwaitingObservations = "awaiting-observations";
-    public const string SanctionRejected = "sanction-rejected";
-    public const string SanctionDecided = "sanction-decided";
-}
-
 public sealed record ReplayView(
     string RecipientId,
     DateTimeOffset At,
@@ -251,7 +232,7 @@ public sealed class CaseView(Guid caseId, Guid flagId)
 
     public Guid FlagId => flagId;
 
-    public string State { get; set; } = CaseStates.Claimed;
+    public string State { get; set; } = CaseState.Claimed;
 
     public string? ClaimedBy { get; set; }
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using Platform.Audit.Capture;
+using Platform.Audit.Checkpoints;
 using Platform.Audit.Log;
 using Platform.Audit.Messaging;
 using Platform.Audit.Queries;
@@ -8,11 +9,23 @@ using Platform.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("audit");
-builder.Services.AddPlatformBus(bus => bus.AddConsumer<AuditLogConsumer, AuditLogConsumerDefinition>());
+builder.Services.AddPlatformBus(bus =>
+{
+    bus.AddConsumer<AuditLogConsumer, AuditLogConsumerDefinition>();
+    bus.AddConsumer<ProducerHeadConsumer>();
+});
 builder.Services.AddSingleton<LogAppender>();
 builder.Services.AddSingleton(services => new DecisionKeys(
     services.GetRequiredService<IConfiguration>().GetSection("DecisionKeys").GetChildren().Select(key => KeyValuePair.Create(key.Key, key.Value))));
 builder.Services.AddSingleton<FlagReproduction>(FlagReplay.Reproduce);
+builder.Services.AddSingleton(services => new PublisherPolicy(
+    services.GetRequiredService<IConfiguration>().GetSection("Audit:Publishers").GetChildren().Select(user => KeyValuePair.Create(user.Key, user.Value))));
+builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
+builder.Services.AddOptions<CheckpointOptions>().BindConfiguration(CheckpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<VerificationSources>();
+builder.Services.AddSingleton<CheckpointKey>();
+builder.Services.AddSingleton<CheckpointSigner>();
+builder.Services.AddHostedService(services => services.GetRequiredService<CheckpointSigner>());
 
 var app = builder.Build();
 app.MapPlatformDefaults();

@@ -1,12 +1,11 @@
+using Platform.Contracts.Review;
+
 namespace Platform.Review;
 
 /// <summary>The review service's time limits (section <c>Review</c>).</summary>
 public sealed class ReviewOptions
 {
     public const string Section = "Review";
-
-    /// <summary>The legal minimum for the recipient to answer a proposal (CASF L262-37: heard before any decision).</summary>
-    public static readonly TimeSpan MinimumObservationWindow = TimeSpan.FromDays(10);
 
     /// <summary>How long the recipient has to answer a proposal before a supervisor may decide without their observations.</summary>
     public TimeSpan ObservationWindow { get; set; } = TimeSpan.FromDays(15);
@@ -18,7 +17,7 @@ public sealed class ReviewOptions
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     public static bool IsValid(ReviewOptions options) =>
-        options.ObservationWindow >= MinimumObservationWindow
+        options.ObservationWindow >= ReviewDeadlines.MinimumObservationWindow
         && options.CaseExpiry > options.ObservationWindow
         && options.ExpirySweepInterval > TimeSpan.Zero;
 }

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Review.Domain;
 using Platform.ServiceDefaults.Problems;
 
 namespace Platform.Review;
 
-/// <summary>The review service's stable problem types and answers.</summary>
+/// <summary>The review service's stable problem types, and the one place where a domain refusal becomes an answer.</summary>
 internal static class ReviewProblems
 {
     public const string ForbiddenSelfApproval = ProblemTypes.Base + "forbidden-self-approval";
@@ -21,34 +22,56 @@ internal static class ReviewProblems
 
     public static ProblemHttpResult ProposalNotFound() => Problems.NotFound("Cette proposition n'existe pas.", "This proposal does not exist.");
 
-    public static ProblemHttpResult SelfApproval() => Problems.Create(
-        StatusCodes.Status403Forbidden,
-        ForbiddenSelfApproval,
-        Localized.Text("Décision par l'auteur de la proposition", "Decision by the proposer"),
-        Localized.Text(
-            "Vous avez proposé cette sanction : une autre personne doit l'approuver ou la rejeter.",
-            "You proposed this sanction: someone else must approve or reject it."));
-
-    public static ProblemHttpResult WindowOpen(DateTimeOffset answerBy) => Problems.Conflict(
-        ObservationWindowOpen,
-        $"L'allocataire peut encore présenter ses observations jusqu'au {answerBy:yyyy-MM-dd HH:mm} UTC et n'a pas encore répondu : attendez sa réponse ou la fin du délai.",
-        $"The recipient may still send observations until {answerBy:yyyy-MM-dd HH:mm} UTC and has not answered yet: wait for the answer or the end of the window.");
-
-    /// <summary>Why a case cannot be worked on by <paramref name="me"/> now; null when it is theirs and claimed.</summary>
-    public static ProblemHttpResult? RequireClaimedBy(Cases.CaseRow row, string me) => row.State switch
+    /// <summary>The answer to a refused transition, by its stable code.</summary>
+    public static ProblemHttpResult For(Refusal refusal)
     {
-        Cases.CaseStates.Claimed when row.ClaimedBy == me => null,
-        Cases.CaseStates.Claimed => Problems.Create(
-            StatusCodes.Status403Forbidden,
-            NotYourCase,
-            Localized.Text("Dossier d'un autre conseiller", "Another counsellor's case"),
-            Localized.Text("Ce dossier a été pris par un autre conseiller.", "Another counsellor has claimed this case.")),
-        Cases.CaseStates.Open => Problems.Conflict(
-            CaseNotClaimed, "Prenez d'abord le dossier (claim).", "Claim the case first."),
-        Cases.CaseStates.Proposed => Problems.Conflict(
-            ProposalNotPending,
-            "Une proposition de sanction est en attente de décision : le dossier ne peut pas être modifié.",
-            "A sanction proposal awaits a decision: the case cannot be changed."),
-        _ => Problems.Conflict(CaseClosed, "Ce dossier est clos.", "This case is closed."),
-    };
+        ArgumentNullException.ThrowIfNull(refusal);
+        return refusal.Code switch
+        {
+            RefusalCode.CaseNotOpen => Problems.Conflict(
+                CaseNotOpen,
+                "Ce dossier n'est plus ouvert : il a été pris par quelqu'un d'autre ou il est clos.",
+                "This case is no longer open: someone else claimed it or it is closed."),
+            RefusalCode.NotYourCase => Problems.Create(
+                StatusCodes.Status403Forbidden,
+                NotYourCase,
+                Localized.Text("Dossier d'un autre conseiller", "Another counsellor's case"),
+                Localized.Text("Ce dossier a été pris par un autre conseiller.", "Another counsellor has claimed this case.")),
+            RefusalCode.CaseNotClaimed => Problems.Conflict(CaseNotClaimed, "Prenez d'abord le dossier (claim).", "Claim the case first."),
+            RefusalCode.CaseAwaitsDecision => Problems.Conflict(
+                ProposalNotPending,
+                "Une proposition de sanction est en attente de décision : le dossier ne peut pas être modifié.",
+                "A sanction proposal awaits a decision: the case cannot be changed."),
+            RefusalCode.CaseClosed => Problems.Conflict(CaseClosed, "Ce dossier est clos.", "This case is closed."),
+            RefusalCode.SanctionNotAllowed => Problems.Conflict(
+                SanctionNotAllowed,
+                "La règle à l'origine de ce signalement ne permet pas de proposer une sanction : classez le dossier ou proposez un accompagnement.",
+                "The rule behind this flag does not allow a sanction to be proposed: dismiss the case or offer support."),
+            RefusalCode.StartMonthPast => Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["startMonth"] = [Localized.Text(
+                    "Une sanction ne peut pas commencer dans un mois déjà passé.", "A sanction cannot start in a month already past.")],
+            }),
+            RefusalCode.OutOfBounds => Problems.Validation(refusal.Violations
+                .GroupBy(violation => violation.Field)
+                .ToDictionary(group => group.Key, group => group.Select(violation => Localized.Text(violation.Fr, violation.En)).ToArray())),
+            RefusalCode.ProposalNotPending => Problems.Conflict(
+                ProposalNotPending,
+                "Cette proposition n'attend plus de décision (déjà décidée, retirée ou expirée).",
+                "This proposal no longer awaits a decision (already decided, withdrawn or expired)."),
+            RefusalCode.SelfApproval => Problems.Create(
+                StatusCodes.Status403Forbidden,
+                ForbiddenSelfApproval,
+                Localized.Text("Décision par l'auteur de la proposition", "Decision by the proposer"),
+                Localized.Text(
+                    "Vous avez proposé cette sanction : une autre personne doit l'approuver ou la rejeter.",
+                    "You proposed this sanction: someone else must approve or reject it.")),
+            RefusalCode.ObservationWindowOpen => Problems.Conflict(
+                ObservationWindowOpen,
+                $"L'allocataire peut encore présenter ses observations jusqu'au {refusal.AnswerBy:yyyy-MM-dd HH:mm} UTC et n'a pas encore répondu : attendez sa réponse ou la fin du délai.",
+                $"The recipient may still send observations until {refusal.AnswerBy:yyyy-MM-dd HH:mm} UTC and has not answered yet: wait for the answer or the end of the window."),
+            RefusalCode.NotTheRecipientsFlag => FlagNotFound(),
+            _ => throw new InvalidOperationException($"No answer is defined for the refusal '{refusal.Code}'."),
+        };
+    }
 }

@@ -19,6 +19,8 @@ builder.Services.AddPlatformBus(bus =>
 builder.Services.AddSingleton<OutcomeRecorder>();
 builder.Services.AddOptions<DeadlineOptions>().BindConfiguration(DeadlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddHostedService<DeadlineJob>();
+builder.Services.AddOptions<RuleStatisticsOptions>().BindConfiguration(RuleStatisticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<RuleStatistics>();
 
 var app = builder.Build();
 app.MapPlatformDefaults();

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Platform.Rules.Calendar;
 
-/// <summary>Months as API.md writes them: <c>2027-01</c>.</summary>
+/// <summary>Months as the API writes them: <c>2027-01</c>.</summary>
 public static class Months
 {
     public static bool TryParse(string? text, out DateOnly month)

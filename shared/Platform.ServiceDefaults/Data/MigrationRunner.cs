@@ -10,15 +10,26 @@ namespace Platform.ServiceDefaults.Data;
 /// Applies the plain .sql files embedded under <c>Data/Migrations</c> — the platform's own first, then the
 /// service's — once each, in file-name order, each in its own transaction. An advisory lock lets several
 /// instances start together: one migrates, the others wait and find nothing left to do.
+/// When <c>ConnectionStrings:Migrations</c> is set, migrations run under that role (the schema's owner) and the
+/// service under <c>ConnectionStrings:Database</c>, a role that owns nothing; scripts read the latter's name from the
+/// setting <c>platform.runtime_role</c> to grant it what it may do.
 /// </summary>
-internal sealed class MigrationRunner(NpgsqlDataSource dataSource, MigrationSources sources, ILogger<MigrationRunner> logger)
+internal sealed class MigrationRunner(NpgsqlDataSource dataSource, MigrationSources sources, MigrationOwner owner, ILogger<MigrationRunner> logger)
     : IHostedService
 {
     private const long LockKey = 0x504C_4154_464F_524D; // "PLATFORM"
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = owner.ConnectionString is { } ownerConnection
+            ? new NpgsqlConnection(ownerConnection)
+            : await dataSource.OpenConnectionAsync(cancellationToken);
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
+        await connection.ExecuteAsync("SELECT set_config('platform.runtime_role', @role, false)", new { role = owner.RuntimeRole });
         await connection.ExecuteAsync("SELECT pg_advisory_lock(@LockKey)", new { LockKey });
         try
         {
@@ -47,6 +58,9 @@ internal sealed class MigrationRunner(NpgsqlDataSource dataSource, MigrationSour
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>The role migrations run as when it is not the service's own (null: the same), and the service's runtime role.</summary>
+internal sealed record MigrationOwner(string? ConnectionString, string RuntimeRole);
 
 /// <summary>The assemblies whose embedded <c>Data/Migrations/*.sql</c> files make up a service's schema.</summary>
 internal sealed class MigrationSources(IReadOnlyList<Assembly> assemblies)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -14,16 +15,21 @@ using Platform.ServiceDefaults.Problems;
 namespace Platform.ServiceDefaults.Idempotency;
 
 /// <summary>
-/// API.md: "every POST that creates something honours an Idempotency-Key header". With the header, the first
-/// successful answer is stored under (caller, route, key); the same key again with the same body replays it and
-/// creates nothing; the same key with another body is refused (422, <c>idempotency-key-reused</c>). Concurrent
-/// requests with one key are serialised by an advisory lock, so only one of them runs the endpoint.
+/// Every POST that creates something honours an Idempotency-Key header. With the header, the first successful answer
+/// is stored under (caller, route, key); the same key again with the same body replays it and creates nothing; the
+/// same key with another body is refused (422, <c>idempotency-key-reused</c>).
+/// The key is claimed in a short transaction of its own before the endpoint runs, and the answer stored in another
+/// after it: the filter never holds a connection (or a lock) while the endpoint waits for one, so concurrent keyed
+/// requests are bounded by the connection pool instead of starving it. A concurrent request with the same key waits
+/// for the first one's answer and replays it; a refused or failed request releases its claim, so the key can be used
+/// again with a corrected body.
 /// </summary>
 public static class IdempotencyKeys
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
     public const string KeyReused = ProblemTypes.Base + "idempotency-key-reused";
+    public const string KeyInProgress = ProblemTypes.Base + "idempotency-key-in-progress";
 
     /// <summary>Lets the filter read the body the endpoint already bound (MapPlatformDefaults calls it for every service).</summary>
     internal static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) =>
@@ -60,23 +66,25 @@ public static class IdempotencyKeys
 
         var cancellationToken = http.RequestAborted;
         var caller = http.User.Identity?.IsAuthenticated == true ? http.User.SubjectId() : "";
-        var route = http.Request.Path.Value ?? "";
-        var requestHash = await HashBodyAsync(http.Request, cancellationToken);
+        var claim = new Claim(
+            caller,
+            http.Request.Path.Value ?? "",
+            key,
+            await HashBodyAsync(http.Request, cancellationToken),
+            http.RequestServices.GetRequiredService<NpgsqlDataSource>());
+        var options = http.RequestServices.GetRequiredService<IOptions<IdempotencyOptions>>().Value;
 
-        var dataSource = http.RequestServices.GetRequiredService<NpgsqlDataSource>();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "SELECT pg_advisory_xact_lock(hashtextextended('idempotency:' || @caller || ':' || @route || ':' || @key, 0))",
-            new { caller, route, key },
-            transaction);
-        var stored = await connection.QuerySingleOrDefaultAsync<StoredAnswer>(
-            "SELECT request_hash, status, location, body FROM idempotency_keys WHERE caller = @caller AND route = @route AND key = @key",
-            new { caller, route, key },
-            transaction);
-        if (stored is not null)
+        var waited = Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(20);
+        while (!await claim.TryTakeAsync(cancellationToken))
         {
-            if (stored.RequestHash != requestHash)
+            var stored = await claim.ReadAsync(cancellationToken);
+            if (stored is null)
+            {
+                continue; // released meanwhile: claim it again
+            }
+
+            if (stored.RequestHash != claim.RequestHash)
             {
                 return Problems.Problems.Create(
                     StatusCodes.Status422UnprocessableEntity,
@@ -87,36 +95,64 @@ public static class IdempotencyKeys
                         "This idempotency key was already used for a different request: use a new key for a new request."));
             }
 
-            if (stored.Location is not null)
+            if (stored.Status is { } status)
             {
-                http.Response.Headers.Location = stored.Location;
+                if (stored.Location is not null)
+                {
+                    http.Response.Headers.Location = stored.Location;
+                }
+
+                return TypedResults.Text(stored.Body, "application/json", Encoding.UTF8, status);
             }
 
-            return TypedResults.Text(stored.Body, "application/json", Encoding.UTF8, stored.Status);
+            if (await claim.TryTakeOverAbandonedAsync(options.AbandonedAfter, cancellationToken))
+            {
+                break;
+            }
+
+            if (waited.Elapsed > options.WaitForConcurrent)
+            {
+                http.Response.Headers.RetryAfter = "1";
+                return Problems.Problems.Create(
+                    StatusCodes.Status409Conflict,
+                    KeyInProgress,
+                    Localized.Text("Demande déjà en cours", "Request already in progress"),
+                    Localized.Text(
+                        "Une demande avec cette clé d'idempotence est encore en cours : renvoyez-la dans un instant pour en lire la réponse.",
+                        "A request with this idempotency key is still in progress: send it again in a moment to read its answer."));
+            }
+
+            await Task.Delay(pause, cancellationToken);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks));
         }
 
-        var result = await next(context);
-        var inner = result is INestedHttpResult nested ? nested.Result : result;
-        if (inner is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } success and IValueHttpResult answer)
+        var answered = false;
+        try
         {
-            var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO idempotency_keys (caller, route, key, request_hash, status, location, body, created_at)
-                VALUES (@caller, @route, @key, @requestHash, @status, @location, @body, @now)
-                """,
-                new
-                {
-                    caller, route, key, requestHash, status = success.StatusCode!.Value,
-                    location = LocationOf(inner),
-                    body = JsonSerializer.Serialize(answer.Value, answer.Value?.GetType() ?? typeof(object), json),
-                    now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(),
-                },
-                transaction);
-            await transaction.CommitAsync(cancellationToken);
-        }
+            var result = await next(context);
+            var inner = result is INestedHttpResult nested ? nested.Result : result;
+            if (inner is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } success and IValueHttpResult answer)
+            {
+                var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+                await claim.AnswerAsync(
+                    success.StatusCode!.Value,
+                    LocationOf(inner),
+                    JsonSerializer.Serialize(answer.Value, answer.Value?.GetType() ?? typeof(object), json),
+                    CancellationToken.None);
+                answered = true;
+            }
 
-        return result;
+            return result;
+        }
+        finally
+        {
+            // A refusal or a failure stored nothing: the key is free again, for a corrected request. Not cancellable:
+            // the client may be gone, the claim must still go.
+            if (!answered)
+            {
+                await claim.ReleaseAsync(CancellationToken.None);
+            }
+        }
     }
 
     private static string? LocationOf(object? result) =>
@@ -135,5 +171,63 @@ public static class IdempotencyKeys
         return Convert.ToHexStringLower(hash);
     }
 
-    private sealed record StoredAnswer(string RequestHash, int Status, string? Location, string Body);
+    private sealed record StoredAnswer(string RequestHash, int? Status, string? Location, string? Body);
+
+    /// <summary>One (caller, route, key) row; each step is its own short statement on a connection taken and given back.</summary>
+    private sealed record Claim(string Caller, string Route, string Key, string RequestHash, NpgsqlDataSource DataSource)
+    {
+        public async Task<bool> TryTakeAsync(CancellationToken cancellationToken) =>
+            await ExecuteAsync(
+                """
+                INSERT INTO idempotency_keys (caller, route, key, request_hash, created_at)
+                VALUES (@Caller, @Route, @Key, @RequestHash, clock_timestamp())
+                ON CONFLICT DO NOTHING
+                """,
+                null,
+                cancellationToken) == 1;
+
+        public async Task<StoredAnswer?> ReadAsync(CancellationToken cancellationToken)
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+            return await connection.QuerySingleOrDefaultAsync<StoredAnswer>(new CommandDefinition(
+                "SELECT request_hash, status, location, body FROM idempotency_keys WHERE caller = @Caller AND route = @Route AND key = @Key",
+                this,
+                cancellationToken: cancellationToken));
+        }
+
+        /// <summary>Takes a claim whose request never answered (its instance died): the database's clock decides.</summary>
+        public async Task<bool> TryTakeOverAbandonedAsync(TimeSpan abandonedAfter, CancellationToken cancellationToken) =>
+            await ExecuteAsync(
+                """
+                UPDATE idempotency_keys SET created_at = clock_timestamp()
+                WHERE caller = @Caller AND route = @Route AND key = @Key AND request_hash = @RequestHash
+                  AND status IS NULL AND created_at < clock_timestamp() - @abandonedAfter
+                """,
+                new { abandonedAfter },
+                cancellationToken) == 1;
+
+        public async Task AnswerAsync(int status, string? location, string body, CancellationToken cancellationToken) =>
+            await ExecuteAsync(
+                "UPDATE idempotency_keys SET status = @status, location = @location, body = @body WHERE caller = @Caller AND route = @Route AND key = @Key",
+                new { status, location, body },
+                cancellationToken);
+
+        public async Task ReleaseAsync(CancellationToken cancellationToken) =>
+            await ExecuteAsync(
+                "DELETE FROM idempotency_keys WHERE caller = @Caller AND route = @Route AND key = @Key AND status IS NULL",
+                null,
+                cancellationToken);
+
+        private async Task<int> ExecuteAsync(string sql, object? extra, CancellationToken cancellationToken)
+        {
+            var parameters = new DynamicParameters(new { Caller, Route, Key, RequestHash });
+            if (extra is not null)
+            {
+                parameters.AddDynamicParams(extra);
+            }
+
+            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+            return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        }
+    }
 }

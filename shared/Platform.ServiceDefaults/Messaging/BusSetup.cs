@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Resilience;
 
 namespace Platform.ServiceDefaults.Messaging;
 
@@ -10,7 +11,8 @@ public static class BusSetup
     /// <summary>
     /// The MassTransit bus over RabbitMQ, the same way in every service: durable quorum queues named after the
     /// service and the consumer, a few retries, then the
-    /// queue's <c>_error</c> queue — never silent loss. Also starts the outbox dispatcher.
+    /// queue's <c>_error</c> queue — never silent loss. Every message carries the broker-validated AMQP user_id. Also starts
+    /// the outbox dispatcher.
     /// </summary>
     public static IServiceCollection AddPlatformBus(this IServiceCollection services, Action<IBusRegistrationConfigurator>? addConsumers = null)
     {
@@ -48,15 +50,11 @@ public static class BusSetup
                     host.Username(options.Username);
                     host.Password(options.Password);
                 });
-                // Every message carries the AMQP user_id of the connection's user; RabbitMQ refuses a publish whose
-                // user_id is not that user, so a consumer can trust it to name the account that published.
-                rabbit.ConfigurePublish(publish => publish.UseExecute(publishContext =>
-                {
-                    if (publishContext.TryGetPayload<RabbitMqSendContext>(out var rabbitSend))
-                    {
-                        rabbitSend.BasicProperties.UserId = options.Username;
-                    }
-                }));
+                // Every message carries the AMQP user_id of the connection's user: RabbitMQ refuses a user_id that is not
+                // the connection's own, so consumers (the audit log first) know who really published, whatever the body claims.
+                var publisher = options.Username;
+                rabbit.ConfigureSend(send => send.UseSendExecute(message => StampUserId(message, publisher)));
+                rabbit.ConfigurePublish(publish => publish.UseExecute(message => StampUserId(message, publisher)));
                 rabbit.ConfigureEndpoints(context);
             });
         });
@@ -69,6 +67,16 @@ public static class BusSetup
             host.StopTimeout = TimeSpan.FromSeconds(30);
         });
         services.AddHostedService<OutboxDispatcher>();
+        services.AddSingleton<OutboxBackPressure>();
         return services;
+    }
+
+    private static void StampUserId(SendContext message, string publisher)
+    {
+        var amqp = message as RabbitMqSendContext;
+        if (amqp is not null || message.TryGetPayload(out amqp))
+        {
+            amqp!.BasicProperties.UserId = publisher;
+        }
     }
 }

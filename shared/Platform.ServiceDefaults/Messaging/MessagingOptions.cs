@@ -42,4 +42,18 @@ public sealed class OutboxOptions
 
     /// <summary>How often the outbox is read when no commit of this instance woke the dispatcher.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the service states the last sequence it has published (<c>ProducerHeadStated</c>); also when it stops.</summary>
+    public TimeSpan HeadInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Events waiting to be published past which writing routes answer 503: while the broker is away the outbox holds
+    /// what the service accepts, up to this many events.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int MaxDepth { get; set; } = 100_000;
+
+    /// <summary>How old the outbox depth a request is judged on may be (it is counted at most once per interval).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan DepthCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Contracts;
+using Platform.ServiceDefaults.Data;
 
 namespace Platform.ServiceDefaults.Messaging;
 
@@ -19,13 +20,55 @@ namespace Platform.ServiceDefaults.Messaging;
 /// exactly-once in effect. The counter row serialises numbering and published rows are taken with SKIP LOCKED, so
 /// several instances of a service share the work without numbering or publishing a row twice at the same time.
 /// </summary>
+/// On a timer and when it stops, the dispatcher also states the last sequence it has published
+/// (<see cref="ProducerHeadStated"/>), so the audit log can see events lost at the very end of the sequence.
 internal sealed class OutboxDispatcher(
     NpgsqlDataSource dataSource,
     IBus bus,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
+    ServiceIdentity service,
+    TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    private long lastStated;
+    private long lastStatedAt = Environment.TickCount64;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (options.Value.DispatchEnabled)
+        {
+            try
+            {
+                await StateHeadAsync(force: true, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                logger.LogWarning(exception, "Could not state the producer head at shutdown");
+            }
+        }
+    }
+
+    /// <summary>Publishes the last published sequence when the interval has passed (or <paramref name="force"/>) and there is one.</summary>
+    private async Task StateHeadAsync(bool force, CancellationToken cancellationToken)
+    {
+        if (!force && Environment.TickCount64 - lastStatedAt < options.Value.HeadInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        lastStatedAt = Environment.TickCount64;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var head = await connection.ExecuteScalarAsync<long?>("SELECT max(sequence) FROM outbox WHERE published_at IS NOT NULL") ?? 0;
+        if (head == 0 || (head == lastStated && !force))
+        {
+            return;
+        }
+
+        await bus.Publish(new ProducerHeadStated(service.Name, head, time.GetUtcNow()), cancellationToken);
+        lastStated = head;
+    }
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.DispatchEnabled)
@@ -41,6 +84,8 @@ internal sealed class OutboxDispatcher(
                 while (await DispatchBatchAsync(stoppingToken) == options.Value.BatchSize)
                 {
                 }
+
+                await StateHeadAsync(force: false, stoppingToken);
 
                 await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
             }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Platform.ServiceDefaults.Resilience;
 
 namespace Platform.ServiceDefaults.Problems;
 
@@ -35,6 +36,18 @@ internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDet
                     "Une demande concurrente a déjà créé cette ressource. Relisez-la avant de réessayer.",
                     "A concurrent request already created this resource. Read it before trying again."),
             },
+            PostgresException { SqlState: [ '2', '2', ..] } => new ProblemDetails
+            {
+                // Data exceptions (class 22): a value PostgreSQL cannot store, such as a NUL character in a text or a
+                // number out of its column's range, that validation let through. The person can fix it; it is no fault.
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Type = ProblemTypes.Validation,
+                Title = Localized.Text("La demande contient des erreurs.", "The request has errors."),
+                Detail = Localized.Text(
+                    "Une valeur envoyée ne peut pas être enregistrée (caractère de contrôle ou nombre hors limites).",
+                    "A value sent cannot be stored (a control character or a number out of range)."),
+            },
+            _ when Unavailable.IsDependencyDown(exception) => Unavailable.Problem(httpContext),
             _ => null,
         };
 

@@ -20,6 +20,8 @@ public static class ProblemTypes
     public const string Conflict = Base + "conflict";
     public const string PreconditionFailed = Base + "precondition-failed";
     public const string Internal = Base + "internal";
+    public const string RateLimited = Base + "rate-limited";
+    public const string Unavailable = Base + "unavailable";
 
     public static string ForStatus(int status) => status switch
     {
@@ -33,6 +35,8 @@ public static class ProblemTypes
         413 => RequestTooLarge,
         415 => UnsupportedMediaType,
         422 => Validation,
+        429 => RateLimited,
+        503 => Unavailable,
         _ => Internal,
     };
 

@@ -18,12 +18,28 @@ public sealed class AuditFixture : IAsyncLifetime
 {
     public const string DecisionKeyId = "review-test";
 
+    public const string CheckpointKeyId = "audit-test";
+
+    /// <summary>The role the audit service runs as: it owns nothing (its schema is the migrating superuser's).</summary>
+    public const string RuntimeRole = "platform_audit_runtime";
+
+
     /// <summary>Thursday of week 2026-W48, 10:00 in Paris.</summary>
     public static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
 
     public PlatformServers Servers { get; private set; } = null!;
 
+    /// <summary>As the schema's owner (a superuser here): migrations, and tampering behind the service's back.</summary>
     public string ConnectionString { get; private set; } = null!;
+
+    /// <summary>A broker user of the test's own (password = name), allowed to publish only as the producer <c>declarations</c>.</summary>
+    public string PublisherUser { get; } = $"audit-test-{Guid.NewGuid():N}"[..24];
+
+    /// <summary>As the audit service's own runtime role.</summary>
+    public string RuntimeConnectionString { get; private set; } = null!;
+
+    /// <summary>The audit service's checkpoint key, as the test configures it.</summary>
+    public ECDsa CheckpointKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public string VirtualHost { get; private set; } = null!;
 
@@ -43,11 +59,25 @@ public sealed class AuditFixture : IAsyncLifetime
     {
         Servers = await PlatformServers.GetAsync();
         ConnectionString = await Servers.CreateDatabaseAsync("audit");
+        RuntimeConnectionString = await CreateRuntimeRoleAsync(ConnectionString);
         VirtualHost = await Servers.CreateVirtualHostAsync("audit");
+        await Servers.CreateUserAsync(VirtualHost, PublisherUser);
         Events = await EventProbe.StartAsync(Servers.Amqp, VirtualHost);
         Audit = new ServiceHost<AuditService>(
-            ConnectionString, Servers.Amqp, VirtualHost, Clock,
-            new Dictionary<string, string?> { [$"DecisionKeys:{DecisionKeyId}"] = DecisionKey.ExportSubjectPublicKeyInfoPem() });
+            RuntimeConnectionString, Servers.Amqp, VirtualHost, Clock,
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Migrations"] = ConnectionString,
+                [$"DecisionKeys:{DecisionKeyId}"] = DecisionKey.ExportSubjectPublicKeyInfoPem(),
+                // Every service of these tests connects as the one test user, which may therefore speak for any producer;
+                // the test's own publisher user may speak only for declarations.
+                [$"Audit:Publishers:{Uri.UnescapeDataString(Servers.Amqp.UserInfo.Split(':')[0])}"] = "*",
+                [$"Audit:Publishers:{PublisherUser}"] = "declarations",
+                ["Audit:ProducerHeadGrace"] = "00:00:00",
+                ["Audit:Checkpoints:KeyId"] = CheckpointKeyId,
+                ["Audit:Checkpoints:SigningKey"] = CheckpointKey.ExportPkcs8PrivateKeyPem(),
+                ["Audit:Checkpoints:Interval"] = "00:00:00.500",
+            });
         _ = Audit.Server; // migrations and the log's queue bound before anything is published
         Declarations = new ServiceHost<DeclarationsService>(
             await Servers.CreateDatabaseAsync("declarations"), Servers.Amqp, VirtualHost, Clock);
@@ -96,12 +126,39 @@ public sealed class AuditFixture : IAsyncLifetime
         Assert.Equal(1, await Dapper.SqlMapper.ExecuteAsync(connection, sql, parameters));
     }
 
+    /// <summary>The cluster-wide login role the service runs as (created once), as a connection string to <paramref name="database"/>.</summary>
+    private static async Task<string> CreateRuntimeRoleAsync(string database)
+    {
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            try
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection, $"""
+                    DO $$ BEGIN
+                        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{RuntimeRole}') THEN
+                            CREATE ROLE {RuntimeRole} LOGIN PASSWORD '{RuntimeRole}';
+                        END IF;
+                    END $$
+                    """);
+            }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation)
+            {
+                // Another test class created it at the same moment.
+            }
+        }
+
+        return new NpgsqlConnectionStringBuilder(database) { Username = RuntimeRole, Password = RuntimeRole }.ConnectionString;
+    }
+
     public async Task DisposeAsync()
     {
         await Declarations.DisposeAsync();
         await Audit.DisposeAsync();
         await Events.DisposeAsync();
         DecisionKey.Dispose();
+        CheckpointKey.Dispose();
         await Servers.DeleteVirtualHostAsync(VirtualHost);
+        await Servers.DeleteUserAsync(PublisherUser);
     }
 }

@@ -90,15 +90,16 @@ internal static partial class AsyncApiDocument
                 ["payload"] = Envelope(exchange, name),
                 ["x-producer"] = producers[type],
             };
-            if (signatures.TryGetValue(type, out var signed))
+            if (signatures.TryGetValue(type, out var signature))
             {
+                var signed = signature.Fields;
                 message["x-signed-fields"] = new JsonArray(signed.Select(field => (JsonNode)field).ToArray());
                 var unsigned = type.GetProperties().Where(property => property.CanWrite).OrderBy(property => property.MetadataToken)
                     .Select(property => ContractJson.Options.PropertyNamingPolicy!.ConvertName(property.Name))
                     .Where(field => !signed.Contains(field)).Select(field => $"`{field}`");
-                message["description"] = $"Signed by the review service: ECDSA P-256 / SHA-256 (IEEE P1363, base64 in `signature`) over " +
+                message["description"] = $"Signed by {producers[type]}: ECDSA P-256 / SHA-256 (IEEE P1363, base64 in `signature`) over " +
                     $"the {signed.Count} fields of `x-signed-fields`, one per line in a fixed order, with the key named in `keyId` " +
-                    $"(SanctionDecisionSignature in Platform.Contracts). Consumers verify before any effect. Not signed: " +
+                    $"({signature.Signer} in Platform.Contracts). Consumers verify before any effect. Not signed: " +
                     $"{string.Join(", ", unsigned)}.";
             }
 
@@ -311,9 +312,9 @@ internal static partial class AsyncApiDocument
     /// For each static <c>Payload(event)</c> of the contracts (the bytes a signature covers): the event's JSON fields
     /// whose change changes the payload.
     /// </summary>
-    private static Dictionary<Type, List<string>> Signatures()
+    private static Dictionary<Type, (List<string> Fields, string Signer)> Signatures()
     {
-        var signatures = new Dictionary<Type, List<string>>();
+        var signatures = new Dictionary<Type, (List<string> Fields, string Signer)>();
         var payloads = typeof(PlatformEvent).Assembly.GetExportedTypes()
             .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Where(method => method.Name == "Payload" && method.GetParameters() is [{ ParameterType: var parameter }] && parameter.IsSubclassOf(typeof(PlatformEvent)));
@@ -333,7 +334,7 @@ internal static partial class AsyncApiDocument
                 }
             }
 
-            signatures[type] = signed;
+            signatures[type] = (signed, payload.DeclaringType!.Name);
         }
 
         return signatures;

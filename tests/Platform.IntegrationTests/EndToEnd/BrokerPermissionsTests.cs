@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Platform.Contracts;
 using Platform.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -10,47 +11,20 @@ using RabbitMQ.Client.Exceptions;
 namespace Platform.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// deploy/rabbitmq/definitions.json as deployed: each service runs under its own broker user with the permissions
-/// the file gives it, the platform still works, and no service but review can publish a SanctionDecided.
+/// deploy/rabbitmq/definitions.json as deployed: each service runs under its own broker user with the permissions the
+/// file gives it and the platform works; each user may write only the exchanges of the events it owns and its own
+/// queues' exchanges, never the default exchange; no user may delete or purge another's queue.
 /// </summary>
 public sealed class BrokerPermissionsTests
 {
-    private static readonly string[] Services = ["declarations", "rules", "review", "allocations", "audit"];
-
     [Fact]
-    public async Task TheServicesRunUnderTheirOwnUsers_AndOnlyReviewMayPublishASanctionDecided()
+    public async Task UnderTheirOwnUsers_EachServiceMayWriteOnlyItsOwnEvents_AndTouchNoOtherQueue()
     {
         var servers = await PlatformServers.GetAsync();
-        var virtualHost = await servers.CreateVirtualHostAsync("permissions");
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        var definitions = JsonDocument.Parse(await File.ReadAllTextAsync(
-            Path.Combine(PlatformProcesses.RepositoryRoot, "deploy", "rabbitmq", "definitions.json"))).RootElement;
-        using var management = Management(servers);
-        var settings = new Dictionary<string, string>();
-        foreach (var service in Services)
-        {
-            // The file's user and password hash (password = the service's name), under a name unique to this test.
-            var user = definitions.GetProperty("users").EnumerateArray().Single(u => u.GetProperty("name").GetString() == service);
-            var permission = definitions.GetProperty("permissions").EnumerateArray().Single(p => p.GetProperty("user").GetString() == service);
-            (await management.PutAsJsonAsync($"api/users/{service}-{suffix}", new
-            {
-                password_hash = user.GetProperty("password_hash").GetString(),
-                hashing_algorithm = user.GetProperty("hashing_algorithm").GetString(),
-                tags = "",
-            })).EnsureSuccessStatusCode();
-            (await management.PutAsJsonAsync($"api/permissions/{virtualHost}/{service}-{suffix}", new
-            {
-                configure = permission.GetProperty("configure").GetString(),
-                write = permission.GetProperty("write").GetString(),
-                read = permission.GetProperty("read").GetString(),
-            })).EnsureSuccessStatusCode();
-            settings[$"{service}:RabbitMq__Username"] = $"{service}-{suffix}";
-            settings[$"{service}:RabbitMq__Password"] = service;
-        }
-
+        var (virtualHost, settings, users) = await BrokerUsers.FromDefinitionsAsync(servers);
         try
         {
-            await using var platform = await PlatformProcesses.StartOnAsync(virtualHost, settings, Services);
+            await using var platform = await PlatformProcesses.StartOnAsync(virtualHost, settings, BrokerUsers.Services);
 
             // The platform works under these permissions: a declaration flows to the rules and the audit log.
             var recipient = platform.ClientFor("declarations", "recipient", "R-perm");
@@ -63,35 +37,106 @@ public sealed class BrokerPermissionsTests
                 return events.GetProperty("events").GetArrayLength() > 0 ? (bool?)true : null;
             });
 
-            // Every service but review is refused when it tries to publish a SanctionDecided.
-            foreach (var service in Services)
+            // Every event type's exchange exists (declared here by the test's own user, as a service would).
+            var eventTypes = typeof(PlatformEvent).Assembly.GetTypes()
+                .Where(type => type.IsSealed && typeof(PlatformEvent).IsAssignableFrom(type)).ToList();
+            var owners = new Dictionary<string, string>
             {
-                var refused = await TryPublishSanctionDecidedAsync(servers, virtualHost, $"{service}-{suffix}", service);
-                Assert.True(refused == (service != "review"), $"{service}: publishing a SanctionDecided was {(refused ? "refused" : "allowed")}");
+                ["Declarations"] = "declarations", ["Rules"] = "rules", ["Review"] = "review", ["Allocations"] = "allocations", ["Audit"] = "audit",
+            };
+            await using (var admin = await ConnectAsync(servers, virtualHost, null))
+            await using (var channel = await admin.CreateChannelAsync())
+            {
+                foreach (var type in eventTypes)
+                {
+                    await channel.ExchangeDeclareAsync($"{type.Namespace}:{type.Name}", ExchangeType.Fanout, durable: true, autoDelete: false);
+                }
             }
+
+            var queues = await QueuesAsync(servers, virtualHost);
+            Assert.Contains("allocations-sanction-decided", queues);
+            Assert.Contains("allocations-suspension-ended", queues);
+            var failures = new List<string>();
+            foreach (var service in BrokerUsers.Services)
+            {
+                await using var connection = await ConnectAsync(servers, virtualHost, (users[service], service));
+                foreach (var type in eventTypes)
+                {
+                    var owner = owners[type.Namespace!.Split('.')[^1]];
+                    var exchange = $"{type.Namespace}:{type.Name}";
+                    if (owner != service && !await RefusedAsync(connection, channel => channel.BasicPublishAsync(exchange, "", Encoding.UTF8.GetBytes("{}")).AsTask()))
+                    {
+                        failures.Add($"{service} may publish {type.Name}, owned by {owner}");
+                    }
+                }
+
+                foreach (var queue in queues.Where(queue => !queue.StartsWith(service + "-", StringComparison.Ordinal)))
+                {
+                    if (!await RefusedAsync(connection, channel => channel.BasicPublishAsync("", queue, Encoding.UTF8.GetBytes("{}")).AsTask()))
+                    {
+                        failures.Add($"{service} may publish to {queue} through the default exchange");
+                    }
+
+                    if (!await RefusedAsync(connection, channel => channel.BasicPublishAsync(queue, "", Encoding.UTF8.GetBytes("{}")).AsTask()))
+                    {
+                        failures.Add($"{service} may publish to the exchange of {queue}");
+                    }
+
+                    if (!await RefusedAsync(connection, channel => channel.QueueDeleteAsync(queue)))
+                    {
+                        failures.Add($"{service} may delete {queue}");
+                    }
+
+                    if (!await RefusedAsync(connection, channel => channel.QueuePurgeAsync(queue)))
+                    {
+                        failures.Add($"{service} may purge {queue}");
+                    }
+                }
+
+                // Its own queues reach only itself, but the default exchange is no one's.
+                var own = queues.FirstOrDefault(queue => queue.StartsWith(service + "-", StringComparison.Ordinal));
+                if (own is not null && !await RefusedAsync(connection, channel => channel.BasicPublishAsync("", own, Encoding.UTF8.GetBytes("{}")).AsTask()))
+                {
+                    failures.Add($"{service} may publish through the default exchange");
+                }
+            }
+
+            // The owner may publish its own: the review user publishes a (here meaningless) SanctionDecided.
+            await using (var review = await ConnectAsync(servers, virtualHost, (users["review"], "review")))
+            {
+                Assert.False(await RefusedAsync(review, channel => channel.BasicPublishAsync(
+                    "Platform.Contracts.Review:SanctionDecided", "", Encoding.UTF8.GetBytes("{}")).AsTask()));
+            }
+
+            Assert.Empty(failures);
+            // Every queue is still there.
+            Assert.Equal(queues.Order(), (await QueuesAsync(servers, virtualHost)).Where(queues.Contains).Order());
         }
         finally
         {
-            foreach (var service in Services)
-            {
-                await management.DeleteAsync($"api/users/{service}-{suffix}");
-            }
+            await BrokerUsers.DeleteAsync(servers, users.Values);
         }
     }
 
-    /// <summary>True when the broker refuses the publish (ACCESS_REFUSED closes the channel).</summary>
-    private static async Task<bool> TryPublishSanctionDecidedAsync(PlatformServers servers, string virtualHost, string user, string password)
+    private static async Task<IConnection> ConnectAsync(PlatformServers servers, string virtualHost, (string User, string Password)? credentials)
     {
-        var factory = new ConnectionFactory
+        var factory = new ConnectionFactory { Uri = servers.Amqp, VirtualHost = virtualHost };
+        if (credentials is { } given)
         {
-            HostName = servers.Amqp.Host, Port = servers.Amqp.Port, VirtualHost = virtualHost, UserName = user, Password = password,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+            factory.UserName = given.User;
+            factory.Password = given.Password;
+        }
+
+        return await factory.CreateConnectionAsync();
+    }
+
+    /// <summary>True when the broker refuses the operation with 403 ACCESS_REFUSED (which closes the channel).</summary>
+    private static async Task<bool> RefusedAsync(IConnection connection, Func<IChannel, Task> operation)
+    {
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         try
         {
-            await channel.ExchangeDeclareAsync("Platform.Contracts.Review:SanctionDecided", ExchangeType.Fanout, durable: true, autoDelete: false);
-            await channel.BasicPublishAsync("Platform.Contracts.Review:SanctionDecided", "", Encoding.UTF8.GetBytes("{}"));
+            await operation(channel);
             return false;
         }
         catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 403)
@@ -102,6 +147,13 @@ public sealed class BrokerPermissionsTests
         {
             return true;
         }
+    }
+
+    private static async Task<List<string>> QueuesAsync(PlatformServers servers, string virtualHost)
+    {
+        using var management = Management(servers);
+        var queues = await management.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(virtualHost)}?columns=name");
+        return queues.EnumerateArray().Select(queue => queue.GetProperty("name").GetString()!).Where(name => !name.Contains("_bus_", StringComparison.Ordinal)).ToList();
     }
 
     private static HttpClient Management(PlatformServers servers)

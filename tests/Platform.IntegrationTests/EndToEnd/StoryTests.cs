@@ -18,7 +18,22 @@ public sealed class StoryTests
     [Fact]
     public async Task ARepeatedShortfall_GoesThroughEveryHumanStep_BeforeTheAllocationChanges_AndTheLogVerifies()
     {
-        await using var platform = await PlatformProcesses.StartAsync(null, "declarations", "rules", "review", "allocations", "audit");
+        // Each service under its own broker user, with the permissions of deploy/rabbitmq/definitions.json.
+        var servers = await PlatformServers.GetAsync();
+        var (virtualHost, settings, users) = await BrokerUsers.FromDefinitionsAsync(servers);
+        try
+        {
+            await TellTheStoryAsync(virtualHost, settings);
+        }
+        finally
+        {
+            await BrokerUsers.DeleteAsync(servers, users.Values);
+        }
+    }
+
+    private static async Task TellTheStoryAsync(string virtualHost, Dictionary<string, string> settings)
+    {
+        await using var platform = await PlatformProcesses.StartOnAsync(virtualHost, settings, BrokerUsers.Services);
         const string recipientId = "R-story";
         var thisWeek = WeekCalendar.WeekOf(DateTimeOffset.UtcNow);
         var thisMonth = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
@@ -108,10 +123,28 @@ public sealed class StoryTests
         Assert.Equal(30, adjustment.GetProperty("percent").GetInt32());
         Assert.False(string.IsNullOrEmpty(adjustment.GetProperty("keyId").GetString()));
 
-        // The auditor verifies the whole log and replays the case.
-        await Eventually.GetAsync("the adjustment in the audit log", async () =>
+        // The recipient says they meet their obligations again; a counsellor ends the suspension from its first month,
+        // with a reason; the review service signs the decision and the allocation is whole again.
+        var said = await recipientReview.PostAsJsonAsync(
+            $"/api/recipients/{recipientId}/obligations-met", new { text = "J'ai repris mes démarches : deux entretiens cette semaine." });
+        Assert.Equal(HttpStatusCode.Created, said.StatusCode);
+        var statementId = (await said.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statementId").GetGuid();
+        var suspensions = await counsellorReview.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/suspensions");
+        var sanctionDecisionId = suspensions.GetProperty("suspensions")[0].GetProperty("decisionId").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await counsellorReview.PostAsJsonAsync(
+            $"/api/review/suspensions/{sanctionDecisionId}/end",
+            new { fromMonth = nextMonth, reason = "Démarches reprises, vérifiées en entretien.", statementId })).StatusCode);
+        var whole = await Eventually.GetAsync("the suspension lifted", async () =>
         {
-            var events = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/events?recipient={recipientId}&type=AllocationAdjusted");
+            var allocation = await recipientAllocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/allocation?month={nextMonth}");
+            return allocation.GetProperty("adjustments")[0].GetProperty("liftedFromMonth").GetString() == nextMonth ? (JsonElement?)allocation : null;
+        });
+        Assert.Equal(646.52m, whole.GetProperty("amountDue").GetDecimal());
+
+        // The auditor verifies the whole log and replays the case.
+        await Eventually.GetAsync("the lifted suspension in the audit log", async () =>
+        {
+            var events = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/events?recipient={recipientId}&type=SuspensionLifted");
             return Items(events).Any() ? (bool?)true : null;
         });
         var verification = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verification");

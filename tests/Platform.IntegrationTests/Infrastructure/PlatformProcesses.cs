@@ -138,6 +138,12 @@ public sealed class PlatformProcesses : IAsyncDisposable
             ["SignIn__OpenIdConnect__Local__Authority"] = Provider.Authority.ToString(),
             ["Outbox__PollInterval"] = "00:00:00.200",
         };
+        if (service == "audit")
+        {
+            // Its development settings migrate as a separate owner role: here the test's own database serves for both.
+            environment["ConnectionStrings__Migrations"] = databases[service];
+        }
+
         foreach (var (key, value) in environment.Concat(extraSettings))
         {
             var scope = key.Split(':', 2);

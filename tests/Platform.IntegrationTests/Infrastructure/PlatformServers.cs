@@ -64,6 +64,22 @@ public sealed class PlatformServers
         return name;
     }
 
+    /// <summary>A broker user (password = name) with every permission on <paramref name="virtualHost"/>: a publisher of the test's own.</summary>
+    public async Task CreateUserAsync(string virtualHost, string name)
+    {
+        using var http = ManagementClient();
+        var user = new StringContent($$"""{"password":"{{name}}","tags":""}""", Encoding.UTF8, "application/json");
+        (await http.PutAsync($"api/users/{name}", user)).EnsureSuccessStatusCode();
+        var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
+        (await http.PutAsync($"api/permissions/{virtualHost}/{name}", permissions)).EnsureSuccessStatusCode();
+    }
+
+    public async Task DeleteUserAsync(string name)
+    {
+        using var http = ManagementClient();
+        await http.DeleteAsync($"api/users/{name}");
+    }
+
     public async Task DeleteVirtualHostAsync(string name)
     {
         using var http = ManagementClient();

@@ -368,6 +368,24 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Queue_RefusesAPageBeyondItsBound_NamingTheField_AndServesTheLastAllowedPageEmpty()
+    {
+        var counsellor = fixture.CounsellorClient();
+
+        var overflowing = await counsellor.GetAsync("/api/review/cases?page=2147483647&pageSize=100");
+        var zero = await counsellor.GetAsync("/api/review/cases?page=0");
+        var far = await counsellor.GetFromJsonAsync<JsonElement>("/api/review/cases?page=1000000&pageSize=100");
+
+        Assert.Equal((HttpStatusCode)422, overflowing.StatusCode);
+        var problem = await overflowing.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ProblemBase + "validation", problem.GetProperty("type").GetString());
+        Assert.Equal(["page"], problem.GetProperty("errors").EnumerateObject().Select(field => field.Name));
+        Assert.Equal((HttpStatusCode)422, zero.StatusCode);
+        Assert.Equal(1_000_000, far.GetProperty("page").GetInt32());
+        Assert.Empty(far.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Queue_NarrowedToOneRecipient_ShowsOnlyTheirCases()
     {
         var recipient = HumanGateFixture.NewRecipient();

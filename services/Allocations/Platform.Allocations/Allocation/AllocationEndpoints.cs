@@ -16,8 +16,8 @@ public static class AllocationEndpoints
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/allocation").WithTags("Allocations");
         // The amounts and household facts are the paying body's (CAF or MSA) to state, not a counsellor's.
-        group.MapPut("", Set).RequireAuthorization(policy => policy.RequireRole(Roles.Payer));
-        group.MapGet("", Get).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
+        group.MapPut("", Set).RequireAuthorization(Policies.Payer);
+        group.MapGet("", Get).RequireAuthorization(Policies.RecipientOrCounsellor);
         return endpoints;
     }
 
@@ -135,7 +135,7 @@ public static class AllocationEndpoints
     }
 }
 
-/// <summary>API.md's allocation GET, with the household facts and any repayment added.</summary>
+/// <summary>The allocation GET (docs/api.md), with the household facts and any repayment added.</summary>
 public sealed record MonthlyAllocation(
     string RecipientId,
     string Month,

@@ -37,9 +37,6 @@ public static class DecisionPolicy
                 ? "The message carries no validated publisher (AMQP user_id): only the review service's broker user may publish decisions."
                 : "The message was published by a broker user other than the review service's.");
 
-    /// <summary>CASF L262-37 as the platform applies it: at least 10 days to answer.</summary>
-    public static readonly TimeSpan MinimumObservationWindow = TimeSpan.FromDays(10);
-
     /// <param name="household">The allocation in force for the decision's start month; null when none is held.</param>
     /// <param name="earlierDecisionApplied">Whether a decision taken before this one was already applied to this recipient.</param>
     /// <param name="alreadyApplied">Whether this decision id was already applied.</param>
@@ -97,7 +94,7 @@ public static class DecisionPolicy
             return new(NotNotified, "The recipient was not notified before the decision.");
         }
 
-        if (decision.AnswerBy - decision.NotifiedAt < MinimumObservationWindow)
+        if (decision.AnswerBy - decision.NotifiedAt < ReviewDeadlines.MinimumObservationWindow)
         {
             return new(WindowTooShort, "The recipient was given less than 10 days to answer.");
         }

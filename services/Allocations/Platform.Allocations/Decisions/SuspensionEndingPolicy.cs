@@ -19,8 +19,9 @@ public static class SuspensionEndingPolicy
     /// <summary>
     /// CASF L262-37 as amended by loi n° 2023-1196 du 18 décembre 2023 (art. 3), in force since 2025-01-01: « Si,
     /// avant le terme de la suspension, le bénéficiaire se conforme à ses obligations, le président du conseil
-    /// départemental met fin à la suspension » and the sums withheld are paid back to them, within three months of
-    /// allocation. The limit is the number of the most recent withheld months paid back; with the bounds of
+    /// départemental met fin à la suspension », and the sums withheld are paid back within a limit of three months of
+    /// allocation (our reading of the amended article, to be confirmed against the consolidated text before a
+    /// département goes live). The limit is the number of the most recent withheld months paid back; with the bounds of
     /// R262-68 (at most four months, ended from a month within them) it is reached only by a four-month suspension
     /// ended in its last month, and then binds exactly.
     /// </summary>

@@ -11,7 +11,8 @@ namespace Platform.Audit.Capture;
 /// </summary>
 public static class Envelope
 {
-    public static CapturedEvent Capture(ReadOnlyMemory<byte> envelope, Guid? messageId, DateTimeOffset receivedAt)
+    /// <param name="publisher">The AMQP user_id RabbitMQ validated against the publishing connection; '' when none.</param>
+    public static CapturedEvent Capture(ReadOnlyMemory<byte> envelope, Guid? messageId, DateTimeOffset receivedAt, string publisher = "")
     {
         using var document = JsonDocument.Parse(envelope);
         var root = document.RootElement;
@@ -34,7 +35,8 @@ public static class Envelope
             Instant(message, "occurredAt") ?? receivedAt,
             receivedAt,
             Text(message, "recipientId"),
-            body);
+            body,
+            publisher);
     }
 
     private static string Text(JsonElement message, string name) =>

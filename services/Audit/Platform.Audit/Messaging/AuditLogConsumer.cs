@@ -18,11 +18,15 @@ public sealed class AuditLogConsumer(LogAppender appender, TimeProvider time, IL
         // Concurrent delivery may fill a batch slightly out of queue order: the delivery tag restores it.
         var captured = context.Message
             .OrderBy(DeliveryOrder)
-            .Select(message => Envelope.Capture(message.ReceiveContext.Body.GetBytes(), message.MessageId, receivedAt))
+            .Select(message => Envelope.Capture(message.ReceiveContext.Body.GetBytes(), message.MessageId, receivedAt, Publisher(message)))
             .ToList();
         var appended = await appender.AppendAsync(captured, context.CancellationToken);
         logger.LogDebug("Appended {Appended} of {Received} events to the audit log", appended.Count, captured.Count);
     }
+
+    /// <summary>The broker-validated publisher: RabbitMQ refuses a user_id other than the publishing connection's user.</summary>
+    private static string Publisher(ConsumeContext<IPlatformEvent> message) =>
+        message.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) ? rabbit.Properties.UserId ?? "" : "";
 
     private static ulong DeliveryOrder(ConsumeContext<IPlatformEvent> message) =>
         message.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) ? rabbit.DeliveryTag : 0;

@@ -4,9 +4,12 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Platform.Audit.Checkpoints;
 using Platform.Audit.Log;
+using Platform.Contracts.Audit;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.RateLimiting;
 
 namespace Platform.Audit.Queries;
 
@@ -19,9 +22,10 @@ public static class AuditEndpoints
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/audit").WithTags("Audit")
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Auditor));
+            .RequireAuthorization(Policies.Auditor);
         group.MapGet("/events", Events);
-        group.MapGet("/verification", Verification);
+        group.MapGet("/verification", Verification).RequireRateLimiting(RateLimits.Costly);
+        group.MapGet("/checkpoints", Checkpoints);
         group.MapGet("/replay", Replay);
         return endpoints;
     }
@@ -78,11 +82,17 @@ public static class AuditEndpoints
         return TypedResults.Ok(new EventPage(rows.Select(ToView).ToList(), next));
     }
 
-    /// <summary>The whole log checked in one streaming pass (see <see cref="LogVerifier"/>).</summary>
+    /// <summary>
+    /// The whole log checked in one streaming pass (see <see cref="LogVerifier"/>), held to the signed checkpoints and
+    /// the producers' stated heads. Whatever the log holds, the answer is a report (200); only a failure to run (the
+    /// database away) is a 500.
+    /// </summary>
     private static async Task<Ok<VerificationReport>> Verification(
         HttpContext http,
         NpgsqlDataSource dataSource,
         DecisionKeys keys,
+        PublisherPolicy publishers,
+        VerificationSources sources,
         FlagReproduction reproduce,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -92,12 +102,42 @@ public static class AuditEndpoints
         // One snapshot for the head and the rows, so appends during the pass are not mistaken for a truncated log.
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var head = await connection.ExecuteScalarAsync<long>("SELECT position FROM audit_head", transaction: snapshot);
-        using var verifier = new LogVerifier(keys, reproduce);
+        using var verifier = new LogVerifier(keys, reproduce, publishers: publishers);
+        await sources.ApplyAsync(verifier, connection, snapshot);
         await RawLogScanner.ScanAsync(connection, verifier, progress: null, cancellationToken);
 
         await snapshot.CommitAsync(cancellationToken);
         return TypedResults.Ok(verifier.Complete(head));
     }
+
+    /// <summary>
+    /// The latest signed checkpoints (oldest first), with the key that signed them: an auditor keeps them outside the
+    /// platform and later checks that the log still extends them (<c>platform-audit verify --checkpoint</c>).
+    /// </summary>
+    private static async Task<Results<Ok<CheckpointPage>, ProblemHttpResult>> Checkpoints(
+        int? limit,
+        HttpContext http,
+        NpgsqlDataSource dataSource,
+        CheckpointKey key,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var count = limit ?? DefaultPageSize;
+        if (count is < 1 or > MaxPageSize)
+        {
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["limit"] = [Localized.Text($"Le nombre de points de contrôle va de 1 à {MaxPageSize}.", $"The number of checkpoints goes from 1 to {MaxPageSize}.")],
+            });
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "checkpoints", null, new { limit = count });
+        var checkpoints = await VerificationSources.CheckpointsAsync(connection, null, count);
+        return TypedResults.Ok(new CheckpointPage(key.KeyId, key.PublicKeyPem, checkpoints));
+    }
+
+    public sealed record CheckpointPage(string KeyId, string PublicKey, IReadOnlyList<AuditCheckpointSigned> Checkpoints);
 
     /// <summary>A recipient's case and allocation rebuilt from the log alone as they stood at <c>at</c>.</summary>
     private static async Task<Results<Ok<ReplayView>, ProblemHttpResult>> Replay(
@@ -166,15 +206,27 @@ public static class AuditEndpoints
         string RecipientId,
         string PreviousHash,
         string EntryHash,
-        JsonElement Body);
+        JsonElement Body,
+        string? Publisher);
 
     /// <summary>An entry as an auditor reads it: hashes in hex, the body as the JSON it was received as.</summary>
-    private static EventView ToView(LogEntry entry)
-    {
-        using var body = JsonDocument.Parse(entry.Body);
-        return new EventView(
+    private static EventView ToView(LogEntry entry) =>
+        new(
             entry.Position, entry.MessageId, entry.MessageType, EventTypes.ShortName(entry.MessageType), entry.Producer,
             entry.ProducerSequence, entry.OccurredAt, entry.ReceivedAt, entry.RecipientId,
-            Convert.ToHexStringLower(entry.PreviousHash), Convert.ToHexStringLower(entry.EntryHash), body.RootElement.Clone());
+            Convert.ToHexStringLower(entry.PreviousHash), Convert.ToHexStringLower(entry.EntryHash), Body(entry.Body), entry.Publisher);
+
+    /// <summary>The body as the JSON it was received as; a body that is not JSON, as base64 text (the log keeps anything it received).</summary>
+    private static JsonElement Body(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(Convert.ToBase64String(body));
+        }
     }
 }

@@ -20,9 +20,9 @@ public static class DeclarationEndpoints
     public static IEndpointRouteBuilder MapDeclarationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/declarations").WithTags("Declarations");
-        group.MapPut("/{week}", Submit).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient));
-        group.MapGet("/{week}", GetOne).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
-        group.MapGet("", List).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
+        group.MapPut("/{week}", Submit).RequireAuthorization(Policies.Recipient);
+        group.MapGet("/{week}", GetOne).RequireAuthorization(Policies.RecipientOrCounsellor);
+        group.MapGet("", List).RequireAuthorization(Policies.RecipientOrCounsellor);
         return endpoints;
     }
 
@@ -145,7 +145,8 @@ public static class DeclarationEndpoints
         var errors = new Dictionary<string, string[]>();
         var thisWeek = WeekCalendar.WeekOf(time.GetUtcNow());
         var last = ParseWeekParameter(to, thisWeek.Next, "to", errors);
-        var first = ParseWeekParameter(from, last.AddWeeks(-11), "from", errors);
+        // Twelve weeks back by default, but never before the first week there is (0001-W01), which would overflow.
+        var first = ParseWeekParameter(from, last.Monday.DayNumber >= 77 ? last.AddWeeks(-11) : IsoWeek.Of(DateOnly.MinValue), "from", errors);
         if (errors.Count == 0 && (first > last || first.WeeksUntil(last) >= MaxWeeksPerList))
         {
             errors["from"] = [Localized.Text(

@@ -3,7 +3,7 @@ using Platform.Contracts.Declarations;
 
 namespace Platform.Declarations.Declarations;
 
-/// <summary>One version of a week's declaration, as API.md shapes it.</summary>
+/// <summary>One version of a week's declaration, as the API shows it.</summary>
 public sealed record DeclarationVersion(
     string RecipientId,
     string Week,

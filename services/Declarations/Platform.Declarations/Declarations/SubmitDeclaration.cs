@@ -15,7 +15,7 @@ public sealed record ActivityRequest(string? Category, string? Date, decimal? Ho
 public sealed record DeclarationSubmission(string Week, IReadOnlyList<ActivityRequest>? Activities);
 
 /// <summary>
-/// The rules of API.md, each with a message a recipient can act on. Every rule is checked, so one answer lists
+/// The rules of a declaration (docs/api.md), each with a message a recipient can act on. Every rule is checked, so one answer lists
 /// everything to correct.
 /// </summary>
 internal sealed class DeclarationSubmissionValidator : AbstractValidator<DeclarationSubmission>

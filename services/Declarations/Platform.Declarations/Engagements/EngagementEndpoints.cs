@@ -14,8 +14,8 @@ public static class EngagementEndpoints
     public static IEndpointRouteBuilder MapEngagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/engagement").WithTags("Engagements");
-        group.MapPut("", SetEngagement).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor));
-        group.MapGet("", GetEngagement).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
+        group.MapPut("", SetEngagement).RequireAuthorization(Policies.Counsellor);
+        group.MapGet("", GetEngagement).RequireAuthorization(Policies.RecipientOrCounsellor);
         return endpoints;
     }
 

@@ -1,37 +1,29 @@
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Platform.Contracts;
-using Platform.Contracts.Review;
-using Platform.Contracts.Rules;
-using Platform.Rules.Calendar;
+using Platform.Review.Domain;
+using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Idempotency;
-using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Review.Cases;
 
+/// <summary>The counsellors' queue and their work on a case: load, ask the <see cref="Case"/>, save, answer.</summary>
 public static class CaseEndpoints
 {
-    public const int MaxPageSize = 100;
-
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/review/cases").WithTags("Review cases");
-        group.MapGet("", Queue).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor));
-        group.MapGet("/{caseId:guid}", GetOne).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor));
-        group.MapPost("/{caseId:guid}/claim", Claim).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor));
-        group.MapPost("/{caseId:guid}/dismiss", Dismiss).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor))
-            .ValidateRequest<ReasonRequest>();
-        group.MapPost("/{caseId:guid}/resolve", Resolve).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor))
-            .ValidateRequest<ResolveRequest>();
-        group.MapPost("/{caseId:guid}/sanction-proposals", Propose)
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor))
-            .ValidateRequest<SanctionProposalRequest>()
-            .WithIdempotencyKey();
+        var read = endpoints.MapGroup("/api/review/cases").WithTags("Review cases").RequireAuthorization(Policies.CaseWorker);
+        read.MapGet("", Queue).ValidateRequest<CaseQuery>();
+        read.MapGet("/{caseId:guid}", GetOne);
+
+        var work = endpoints.MapGroup("/api/review/cases/{caseId:guid}").WithTags("Review cases").RequireAuthorization(Policies.Counsellor);
+        work.MapPost("/claim", Claim);
+        work.MapPost("/dismiss", Dismiss).ValidateRequest<ReasonRequest>();
+        work.MapPost("/resolve", Resolve).ValidateRequest<ResolveRequest>();
+        work.MapPost("/sanction-proposals", Propose).ValidateRequest<SanctionProposalRequest>().WithIdempotencyKey();
         return endpoints;
     }
 
@@ -39,147 +31,34 @@ public static class CaseEndpoints
     /// The queue, oldest first, optionally narrowed to one rule or one recipient. Deliberately no score or risk
     /// ranking: every flag is a question of equal weight.
     /// </summary>
-    private static async Task<Results<Ok<CasePage>, ProblemHttpResult>> Queue(
-        string? status, string? rule, string? recipient, int? page, int? pageSize, ServiceDatabase database, CancellationToken cancellationToken)
+    private static async Task<Ok<CasePage>> Queue([AsParameters] CaseQuery query, ServiceDatabase database, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        status ??= CaseStates.Open;
-        if (!CaseStates.All.Contains(status))
-        {
-            errors["status"] = [Localized.Text(
-                $"État inconnu « {status} » ; valeurs possibles : {string.Join(", ", CaseStates.All)}.",
-                $"Unknown status '{status}'; possible values: {string.Join(", ", CaseStates.All)}.")];
-        }
-
-        if (page is < 1)
-        {
-            errors["page"] = [Localized.Text("La page commence à 1.", "Pages start at 1.")];
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [Localized.Text(
-                $"La taille de page va de 1 à {MaxPageSize}.", $"The page size is between 1 and {MaxPageSize}.")];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Validation(errors);
-        }
-
-        var number = page ?? 1;
-        var size = pageSize ?? 20;
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        const string Filter = "state = @status AND (@rule::text IS NULL OR rule_id = @rule) AND (@recipient::text IS NULL OR recipient_id = @recipient)";
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM cases WHERE {Filter}", new { status, rule, recipient });
-        var rows = (await connection.QueryAsync<CaseRow>(
-            $"{CaseRow.Select} WHERE {Filter} ORDER BY opened_at, case_id LIMIT @size OFFSET @offset",
-            new { status, rule, recipient, size, offset = (number - 1) * size })).ToList();
-        return TypedResults.Ok(new CasePage(status, number, size, total, await CaseStore.ViewsAsync(connection, rows)));
+        var (total, items) = await ReviewReads.QueueAsync(
+            database, query.State, query.Rule, query.Recipient, query.Offset, query.Size, cancellationToken);
+        return TypedResults.Ok(new CasePage(query.State, query.Number, query.Size, total, items));
     }
 
-    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetOne(
-        Guid caseId, ServiceDatabase database, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var row = await CaseStore.FindAsync(connection, caseId);
-        return row is null ? ReviewProblems.CaseNotFound() : TypedResults.Ok(await CaseStore.ViewAsync(connection, row));
-    }
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetOne(Guid caseId, ServiceDatabase database, CancellationToken cancellationToken) =>
+        await ReviewReads.CaseAsync(database, caseId, cancellationToken) is { } view ? TypedResults.Ok(view) : ReviewProblems.CaseNotFound();
 
     /// <summary>Takes an open case. Claiming one's own case again changes nothing.</summary>
-    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Claim(
-        Guid caseId, ClaimsPrincipal user, ServiceDatabase database, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var me = user.SubjectId();
-        await using var work = await database.BeginAsync(cancellationToken);
-        var row = await CaseStore.FindAsync(work.Connection, caseId, work.Transaction, forUpdate: true);
-        if (row is null)
-        {
-            return ReviewProblems.CaseNotFound();
-        }
+    private static Task<Results<Ok<CaseView>, ProblemHttpResult>> Claim(
+        Guid caseId, ClaimsPrincipal user, ServiceDatabase database, TimeProvider time, CancellationToken cancellationToken) =>
+        ChangeAsync(caseId, database, found => found.Claim(user.SubjectId(), time.GetUtcNow()), cancellationToken);
 
-        if (row.State == CaseStates.Claimed && row.ClaimedBy == me)
-        {
-            return TypedResults.Ok(await CaseStore.ViewAsync(work.Connection, row, work.Transaction));
-        }
+    private static Task<Results<Ok<CaseView>, ProblemHttpResult>> Dismiss(
+        Guid caseId, ReasonRequest request, ClaimsPrincipal user, ServiceDatabase database, TimeProvider time, CancellationToken cancellationToken) =>
+        ChangeAsync(caseId, database, found => found.Dismiss(user.SubjectId(), request.Reason!.Trim(), time.GetUtcNow()), cancellationToken);
 
-        if (row.State != CaseStates.Open)
-        {
-            return Problems.Conflict(
-                ReviewProblems.CaseNotOpen,
-                "Ce dossier n'est plus ouvert : il a été pris par quelqu'un d'autre ou il est clos.",
-                "This case is no longer open: someone else claimed it or it is closed.");
-        }
-
-        var now = time.GetUtcNow();
-        await CaseStore.SetStateAsync(work.Connection, work.Transaction, caseId, CaseStates.Claimed, me, null);
-        await CaseStore.AddHistoryAsync(work.Connection, work.Transaction, caseId, now, "claimed", me, null);
-        work.Publish(new CaseClaimed(caseId, row.FlagId, row.RecipientId, me) { OccurredAt = now });
-        await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(await CaseStore.ReadAsync(database.DataSource, caseId, cancellationToken));
-    }
-
-    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Dismiss(
-        Guid caseId,
-        ReasonRequest request,
-        ClaimsPrincipal user,
-        ServiceDatabase database,
-        TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        var reason = request.Reason!.Trim();
-        return await CloseAsync(caseId, CaseStates.Dismissed, reason, user.SubjectId(), database, time,
-            (row, me) => new FlagDismissed(caseId, row.FlagId, row.RecipientId, row.RuleId, me, reason), cancellationToken);
-    }
-
-    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Resolve(
-        Guid caseId,
-        ResolveRequest request,
-        ClaimsPrincipal user,
-        ServiceDatabase database,
-        TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        var supportAction = request.SupportAction!.Trim();
-        var reason = request.Reason!.Trim();
-        return await CloseAsync(caseId, CaseStates.Resolved, $"{supportAction} — {reason}", user.SubjectId(), database, time,
-            (row, me) => new FlagResolved(caseId, row.FlagId, row.RecipientId, row.RuleId, me, supportAction, reason), cancellationToken);
-    }
-
-    /// <summary>Closes a case its caller has claimed, with the outcome's history line and event, in one transaction.</summary>
-    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> CloseAsync(
-        Guid caseId,
-        string state,
-        string detail,
-        string me,
-        ServiceDatabase database,
-        TimeProvider time,
-        Func<CaseRow, string, PlatformEvent> outcome,
-        CancellationToken cancellationToken)
-    {
-        await using var work = await database.BeginAsync(cancellationToken);
-        var row = await CaseStore.FindAsync(work.Connection, caseId, work.Transaction, forUpdate: true);
-        if (row is null)
-        {
-            return ReviewProblems.CaseNotFound();
-        }
-
-        if (ReviewProblems.RequireClaimedBy(row, me) is { } problem)
-        {
-            return problem;
-        }
-
-        var now = time.GetUtcNow();
-        await CaseStore.SetStateAsync(work.Connection, work.Transaction, caseId, state, me, now);
-        await CaseStore.AddHistoryAsync(work.Connection, work.Transaction, caseId, now, state, me, detail);
-        work.Publish(outcome(row, me) with { OccurredAt = now });
-        await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(await CaseStore.ReadAsync(database.DataSource, caseId, cancellationToken));
-    }
+    private static Task<Results<Ok<CaseView>, ProblemHttpResult>> Resolve(
+        Guid caseId, ResolveRequest request, ClaimsPrincipal user, ServiceDatabase database, TimeProvider time, CancellationToken cancellationToken) =>
+        ChangeAsync(
+            caseId, database, found => found.Resolve(user.SubjectId(), request.SupportAction!.Trim(), request.Reason!.Trim(), time.GetUtcNow()),
+            cancellationToken);
 
     /// <summary>
-    /// Proposes a sanction on a sanction-eligible flag, within CASF R262-68's bounds for this household and this
-    /// recipient's history, and notifies the recipient in the same transaction (nothing is decided here).
+    /// Proposes a sanction on a sanction-eligible flag and notifies the recipient in the same transaction (nothing is
+    /// decided here); the bounds and the repeated-breach and household rules are the <see cref="Case"/>'s.
     /// </summary>
     private static async Task<Results<Created<ProposalView>, ProblemHttpResult>> Propose(
         Guid caseId,
@@ -190,87 +69,51 @@ public static class CaseEndpoints
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var me = user.SubjectId();
         var now = time.GetUtcNow();
-        if (!Months.TryParse(request.StartMonth, out var startMonth) || startMonth < Months.Of(now))
-        {
-            return Problems.Validation(new Dictionary<string, string[]>
-            {
-                ["startMonth"] = [Localized.Text(
-                    "Une sanction ne peut pas commencer dans un mois déjà passé.", "A sanction cannot start in a month already past.")],
-            });
-        }
-
         await using var work = await database.BeginAsync(cancellationToken);
-        var row = await CaseStore.FindAsync(work.Connection, caseId, work.Transaction, forUpdate: true);
-        if (row is null)
+        if (await ReviewLocks.CaseAsync(work, caseId) is not { } found)
         {
             return ReviewProblems.CaseNotFound();
         }
 
-        if (ReviewProblems.RequireClaimedBy(row, me) is { } problem)
+        var standing = new RecipientStanding(
+            await ProposalStore.HasApprovedAsync(work, found.RecipientId), await HouseholdStore.FindAsync(work, found.RecipientId));
+        var terms = new SanctionTerms(request.Percent!.Value, request.Months!.Value, request.StartMonth!, request.Reason!.Trim());
+        var outcome = found.Propose(
+            user.SubjectId(), terms, standing, options.Value.ObservationWindow, Guid.CreateVersion7(now), Guid.CreateVersion7(now), now);
+        if (outcome.Refusal is { } refusal)
         {
-            return problem;
+            return ReviewProblems.For(refusal);
         }
 
-        if (!row.SanctionEligible)
-        {
-            return Problems.Conflict(
-                ReviewProblems.SanctionNotAllowed,
-                "La règle à l'origine de ce signalement ne permet pas de proposer une sanction : classez le dossier ou proposez un accompagnement.",
-                "The rule behind this flag does not allow a sanction to be proposed: dismiss the case or offer support.");
-        }
-
-        // "Repeated" (CASF R262-68) means this recipient has already been sanctioned by an approved decision.
-        var repeated = await work.Connection.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM proposals WHERE recipient_id = @RecipientId AND state = 'approved')",
-            new { row.RecipientId },
-            work.Transaction);
-        var household = await work.Connection.QuerySingleOrDefaultAsync<(int HouseholdSize, bool LoneParentIncrease)?>(
-            "SELECT household_size, lone_parent_increase FROM households WHERE recipient_id = @RecipientId",
-            new { row.RecipientId },
-            work.Transaction);
-        // Household unknown: assume the cap applies, the reading that protects the household.
-        var (householdSize, loneParent) = household ?? (2, false);
-        var violations = SanctionBounds.Check(request.Percent!.Value, request.Months!.Value, repeated, householdSize, loneParent);
-        if (violations.Count > 0)
-        {
-            return Problems.Validation(violations
-                .GroupBy(violation => violation.Field)
-                .ToDictionary(group => group.Key, group => group.Select(violation => Localized.Text(violation.Fr, violation.En)).ToArray()));
-        }
-
-        var proposalId = Guid.CreateVersion7(now);
-        var notificationId = Guid.CreateVersion7(now);
-        var answerBy = now + options.Value.ObservationWindow;
-        var reason = request.Reason!.Trim();
-        await work.Connection.ExecuteAsync(
-            """
-            INSERT INTO proposals (proposal_id, case_id, flag_id, recipient_id, rule_id, percent, months, start_month, repeated_breach,
-                                   proposed_by, reason, notification_id, notified_at, answer_by, state)
-            VALUES (@proposalId, @caseId, @FlagId, @RecipientId, @RuleId, @percent, @months, @startMonth, @repeated,
-                    @me, @reason, @notificationId, @now, @answerBy, 'pending')
-            """,
-            new
-            {
-                proposalId, caseId, row.FlagId, row.RecipientId, row.RuleId, percent = request.Percent.Value, months = request.Months.Value,
-                startMonth = request.StartMonth, repeated, me, reason, notificationId, now, answerBy,
-            },
-            work.Transaction);
-        await CaseStore.SetStateAsync(work.Connection, work.Transaction, caseId, CaseStates.Proposed, me, null);
-        await CaseStore.AddHistoryAsync(
-            work.Connection, work.Transaction, caseId, now, "sanction-proposed", me,
-            $"{request.Percent} % × {request.Months} ({request.StartMonth}) — {reason}");
-        work.Publish(new SanctionProposed(
-            proposalId, caseId, row.FlagId, row.RecipientId, row.RuleId, request.Percent.Value, request.Months.Value, request.StartMonth!,
-            repeated, me, reason) { OccurredAt = now });
-        work.Publish(new RecipientNotified(
-            notificationId, proposalId, caseId, row.FlagId, row.RecipientId, request.Percent.Value, request.Months.Value, request.StartMonth!,
-            now, answerBy, row.RuleId, row.ToFlag().Facts, new Explanation(row.ExplanationFr, row.ExplanationEn), reason) { OccurredAt = now });
+        await ReviewChanges.SaveAsync(work, outcome.Change!);
         await work.CommitAsync(cancellationToken);
+        var proposalId = outcome.Change!.Proposal!.ProposalId;
+        var saved = await ReviewReads.ProposalAsync(database, proposalId, cancellationToken);
+        return TypedResults.Created($"/api/review/sanction-proposals/{proposalId}", saved!);
+    }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var saved = await connection.QuerySingleAsync<ProposalView>($"{ProposalSql.Select} WHERE proposal_id = @proposalId", new { proposalId });
-        return TypedResults.Created($"/api/review/sanction-proposals/{proposalId}", saved);
+    /// <summary>Locks the case, asks it for the change, saves it with its events in one transaction, and answers the case.</summary>
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> ChangeAsync(
+        Guid caseId, ServiceDatabase database, Func<Case, Outcome> change, CancellationToken cancellationToken)
+    {
+        await using (var work = await database.BeginAsync(cancellationToken))
+        {
+            if (await ReviewLocks.CaseAsync(work, caseId) is not { } found)
+            {
+                return ReviewProblems.CaseNotFound();
+            }
+
+            var outcome = change(found);
+            if (outcome.Refusal is { } refusal)
+            {
+                return ReviewProblems.For(refusal);
+            }
+
+            await ReviewChanges.SaveAsync(work, outcome.Change!);
+            await work.CommitAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok((await ReviewReads.CaseAsync(database, caseId, cancellationToken))!);
     }
 }

@@ -2,29 +2,10 @@ using System.Text.Json;
 
 namespace Platform.Review.Cases;
 
-/// <summary>States of a case. The closed ones never reopen.</summary>
-public static class CaseStates
-{
-    public const string Open = "open";
-    public const string Claimed = "claimed";
-    public const string Proposed = "proposed";
-    public const string Dismissed = "dismissed";
-    public const string Resolved = "resolved";
-    public const string Sanctioned = "sanctioned";
-    public const string Rejected = "rejected";
-    public const string Withdrawn = "withdrawn";
-    public const string Expired = "expired";
-
-    public static readonly IReadOnlyList<string> All = [Open, Claimed, Proposed, Dismissed, Resolved, Sanctioned, Rejected, Withdrawn, Expired];
-
-    /// <summary>States in which the case still waits for a human (and so can expire or be withdrawn).</summary>
-    public static readonly string[] Undecided = [Open, Claimed, Proposed];
-}
-
 /// <summary>Plain-language text in French (authoritative) and English.</summary>
 public sealed record TextView(string Fr, string En);
 
-/// <summary>A flag as API.md shapes it, for the recipient and inside a case. No score, no rank.</summary>
+/// <summary>A flag as the API shows it, to the recipient and inside a case. No score, no rank.</summary>
 public sealed record FlagView(
     Guid FlagId,
     string RecipientId,
@@ -73,58 +54,14 @@ public sealed record ProposalView(
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
     string? DecisionReason,
-    Guid? DecisionId);
-
-/// <summary>A case row as stored.</summary>
-internal sealed record CaseRow(
-    Guid CaseId,
-    Guid FlagId,
-    string RecipientId,
-    string Week,
-    string RuleId,
-    int RuleVersion,
-    string Facts,
-    string Parameters,
-    string ExplanationFr,
-    string ExplanationEn,
-    bool SanctionEligible,
-    string State,
-    DateTimeOffset OpenedAt,
-    DateTimeOffset ExpiresAt,
-    string? ClaimedBy,
-    DateTimeOffset? ClosedAt)
+    Guid? DecisionId)
 {
-    public const string Select =
-        """
-        SELECT case_id, flag_id, recipient_id, week, rule_id, rule_version, facts::text AS facts, parameters::text AS parameters,
-               explanation_fr, explanation_en, sanction_eligible, state, opened_at, expires_at, claimed_by, closed_at
-        FROM cases
-        """;
-
-    public bool IsUndecided => CaseStates.Undecided.Contains(State);
-
-    public FlagView ToFlag() => new(
-        FlagId,
-        RecipientId,
-        Week,
-        RuleId,
-        RuleVersion,
-        State,
-        JsonDocument.Parse(Facts).RootElement.Clone(),
-        JsonSerializer.Deserialize<Dictionary<string, decimal>>(Parameters) ?? [],
-        new TextView(ExplanationFr, ExplanationEn),
-        SanctionEligible);
-
-    public CaseView ToView(IEnumerable<HistoryEntry> history, IEnumerable<ProposalView> proposals, IEnumerable<CaseObservation> observations) =>
-        new(CaseId, ToFlag(), State, OpenedAt, ExpiresAt, ClaimedBy, ClosedAt, history.ToList(), proposals.ToList(), observations.ToList());
-}
-
-internal static class ProposalSql
-{
-    public const string Select =
-        """
-        SELECT proposal_id, case_id, flag_id, percent, months, start_month, repeated_breach, proposed_by, reason,
-               notification_id, notified_at, answer_by, state, decided_by, decided_at, decision_reason, decision_id
-        FROM proposals
-        """;
+    public static ProposalView Of(Domain.Proposal proposal)
+    {
+        ArgumentNullException.ThrowIfNull(proposal);
+        return new(
+            proposal.ProposalId, proposal.CaseId, proposal.FlagId, proposal.Percent, proposal.Months, proposal.StartMonth, proposal.RepeatedBreach,
+            proposal.ProposedBy, proposal.Reason, proposal.NotificationId, proposal.NotifiedAt, proposal.AnswerBy, proposal.State, proposal.DecidedBy,
+            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId);
+    }
 }

@@ -1,7 +1,6 @@
-using Dapper;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Review;
-using Platform.Review.Cases;
+using Platform.Review.Stores;
 using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Expiry;
@@ -46,19 +45,11 @@ public sealed class CaseExpiryJob(ServiceDatabase database, TimeProvider time, I
     {
         var now = time.GetUtcNow();
         await using var work = await database.BeginAsync(cancellationToken);
-        var overdue = (await work.Connection.QueryAsync<CaseRow>(
-            $"{CaseRow.Select} WHERE state = ANY(@undecided) AND expires_at <= @now ORDER BY expires_at LIMIT @BatchSize FOR UPDATE SKIP LOCKED",
-            new { undecided = CaseStates.Undecided, now, BatchSize },
-            work.Transaction)).ToList();
-        foreach (var row in overdue)
+        var overdue = await ReviewLocks.OverdueCasesAsync(work, now, BatchSize);
+        foreach (var found in overdue)
         {
-            await work.Connection.ExecuteAsync(
-                "UPDATE proposals SET state = 'expired', decided_at = @now WHERE case_id = @CaseId AND state = 'pending'",
-                new { now, row.CaseId },
-                work.Transaction);
-            await CaseStore.SetStateAsync(work.Connection, work.Transaction, row.CaseId, CaseStates.Expired, row.ClaimedBy, now);
-            await CaseStore.AddHistoryAsync(work.Connection, work.Transaction, row.CaseId, now, "expired", "review", null);
-            work.Publish(new FlagExpired(row.CaseId, row.FlagId, row.RecipientId, row.RuleId) { OccurredAt = now });
+            var pending = await ReviewLocks.PendingProposalAsync(work, found);
+            await ReviewChanges.SaveAsync(work, found.Expire(pending, now).Change!);
         }
 
         await work.CommitAsync(cancellationToken);

@@ -1,6 +1,7 @@
-using Dapper;
 using MassTransit;
 using Platform.Contracts.Allocations;
+using Platform.Review.Domain;
+using Platform.Review.Stores;
 using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Messaging;
@@ -18,15 +19,7 @@ public sealed class AllocationSetConsumer(ServiceDatabase database, TimeProvider
             return;
         }
 
-        await work.Connection.ExecuteAsync(
-            """
-            INSERT INTO households (recipient_id, household_size, lone_parent_increase, updated_at)
-            VALUES (@RecipientId, @HouseholdSize, @LoneParentIncrease, @now)
-            ON CONFLICT (recipient_id) DO UPDATE
-            SET household_size = excluded.household_size, lone_parent_increase = excluded.lone_parent_increase, updated_at = excluded.updated_at
-            """,
-            new { set.RecipientId, set.HouseholdSize, set.LoneParentIncrease, now = time.GetUtcNow() },
-            work.Transaction);
+        await HouseholdStore.SetAsync(work, set.RecipientId, new Household(set.HouseholdSize, set.LoneParentIncrease), time.GetUtcNow());
         await work.CommitAsync(context.CancellationToken);
     }
 }

@@ -1,9 +1,8 @@
-using System.Text.Json;
-using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Rules;
-using Platform.Review.Cases;
+using Platform.Review.Domain;
+using Platform.Review.Stores;
 using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Messaging;
@@ -23,28 +22,11 @@ public sealed class FlagRaisedConsumer(ServiceDatabase database, TimeProvider ti
         }
 
         var now = time.GetUtcNow();
-        var caseId = Guid.CreateVersion7(now);
-        var opened = await work.Connection.ExecuteAsync(
-            """
-            INSERT INTO cases (case_id, flag_id, recipient_id, week, rule_id, rule_version, facts, parameters, explanation_fr, explanation_en,
-                               sanction_eligible, state, opened_at, expires_at)
-            VALUES (@caseId, @FlagId, @RecipientId, @Week, @RuleId, @RuleVersion, @facts::jsonb, @parameters::jsonb, @fr, @en,
-                    @SanctionEligible, @state, @now, @expiresAt)
-            ON CONFLICT (flag_id) DO NOTHING
-            """,
-            new
-            {
-                caseId, flag.FlagId, flag.RecipientId, flag.Week, flag.RuleId, flag.RuleVersion,
-                facts = flag.Facts.ValueKind == JsonValueKind.Undefined ? "{}" : flag.Facts.GetRawText(),
-                parameters = JsonSerializer.Serialize(flag.Parameters ?? new Dictionary<string, decimal>()),
-                fr = flag.Explanation?.Fr ?? "", en = flag.Explanation?.En ?? "",
-                flag.SanctionEligible, state = CaseStates.Open, now, expiresAt = now + options.Value.CaseExpiry,
-            },
-            work.Transaction);
-        if (opened == 1)
+        var opened = Case.Open(flag, Guid.CreateVersion7(now), now, options.Value.CaseExpiry);
+        if (await CaseStore.InsertAsync(work, opened.Case))
         {
-            await CaseStore.AddHistoryAsync(work.Connection, work.Transaction, caseId, now, "opened", "rules", null);
-            logger.LogInformation("Opened case {CaseId} for flag {FlagId} of rule {RuleId}", caseId, flag.FlagId, flag.RuleId);
+            await CaseStore.AddHistoryAsync(work, opened.History);
+            logger.LogInformation("Opened case {CaseId} for flag {FlagId} of rule {RuleId}", opened.Case.CaseId, flag.FlagId, flag.RuleId);
         }
 
         await work.CommitAsync(context.CancellationToken);

@@ -1,7 +1,6 @@
-using Dapper;
 using MassTransit;
 using Platform.Contracts.Rules;
-using Platform.Review.Cases;
+using Platform.Review.Stores;
 using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Messaging;
@@ -22,16 +21,13 @@ public sealed class FlagWithdrawnConsumer(ServiceDatabase database, TimeProvider
             return;
         }
 
-        var row = await CaseStore.FindByFlagAsync(work.Connection, flag.FlagId, work.Transaction, forUpdate: true);
-        if (row is not null && row.IsUndecided)
+        if (await ReviewLocks.CaseOfFlagAsync(work, flag.FlagId) is { IsUndecided: true } found)
         {
-            var now = time.GetUtcNow();
-            await work.Connection.ExecuteAsync(
-                "UPDATE proposals SET state = 'withdrawn', decided_at = @now WHERE case_id = @CaseId AND state = 'pending'",
-                new { now, row.CaseId },
-                work.Transaction);
-            await CaseStore.SetStateAsync(work.Connection, work.Transaction, row.CaseId, CaseStates.Withdrawn, row.ClaimedBy, now);
-            await CaseStore.AddHistoryAsync(work.Connection, work.Transaction, row.CaseId, now, "withdrawn", "rules", flag.Reason?.Fr);
+            var pending = await ReviewLocks.PendingProposalAsync(work, found);
+            if (found.Withdraw(pending, flag.Reason?.Fr, time.GetUtcNow()).Change is { } change)
+            {
+                await ReviewChanges.SaveAsync(work, change);
+            }
         }
 
         await work.CommitAsync(context.CancellationToken);

@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.Contracts.Review;
 using Platform.Review.Cases;
+using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Idempotency;
@@ -18,12 +16,10 @@ public static class RecipientFlagEndpoints
 {
     public static IEndpointRouteBuilder MapRecipientFlagEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/recipients/{recipientId}/flags").WithTags("Recipient flags");
-        group.MapGet("", List).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient));
-        group.MapGet("/{flagId:guid}/explanation", Explain).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient));
-        group.MapPost("/{flagId:guid}/observations", Observe)
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Recipient))
-            .WithIdempotencyKey();
+        var group = endpoints.MapGroup("/api/recipients/{recipientId}/flags").WithTags("Recipient flags").RequireAuthorization(Policies.Recipient);
+        group.MapGet("", List);
+        group.MapGet("/{flagId:guid}/explanation", Explain);
+        group.MapPost("/{flagId:guid}/observations", Observe).WithIdempotencyKey();
         return endpoints;
     }
 
@@ -35,14 +31,7 @@ public static class RecipientFlagEndpoints
             return Problems.Forbidden();
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<CaseRow>(
-            $"{CaseRow.Select} WHERE recipient_id = @recipientId ORDER BY opened_at, case_id", new { recipientId })).ToList();
-        var views = await CaseStore.ViewsAsync(connection, rows);
-        var observations = (await connection.QueryAsync<ObservationView>(
-                "SELECT observation_id, flag_id, text, received_at FROM observations WHERE recipient_id = @recipientId ORDER BY received_at",
-                new { recipientId }))
-            .ToLookup(observation => observation.FlagId);
+        var (views, observations) = await ReviewReads.RecipientAsync(database, recipientId, cancellationToken);
         return TypedResults.Ok(new RecipientFlags(
             recipientId,
             views.Select(view => new RecipientFlag(
@@ -63,16 +52,11 @@ public static class RecipientFlagEndpoints
             return Problems.Forbidden();
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var row = await CaseStore.FindByFlagAsync(connection, flagId);
-        if (row is null || row.RecipientId != recipientId)
-        {
-            return ReviewProblems.FlagNotFound();
-        }
-
-        return TypedResults.Ok(CrpaExplanation.For(row.ToFlag()));
+        var flag = await ReviewReads.FlagAsync(database, flagId, cancellationToken);
+        return flag is null || flag.RecipientId != recipientId ? ReviewProblems.FlagNotFound() : TypedResults.Ok(CrpaExplanation.For(flag));
     }
 
+    /// <summary>The recipient answers a flag, in their own words; the validation comes after checking who asks.</summary>
     private static async Task<Results<Created<ObservationView>, ProblemHttpResult>> Observe(
         string recipientId,
         Guid flagId,
@@ -95,25 +79,24 @@ public static class RecipientFlagEndpoints
         }
 
         await using var work = await database.BeginAsync(cancellationToken);
-        var row = await CaseStore.FindByFlagAsync(work.Connection, flagId, work.Transaction);
-        if (row is null || row.RecipientId != recipientId)
+        if (await ReviewLocks.CaseOfFlagAsync(work, flagId) is not { } found)
         {
             return ReviewProblems.FlagNotFound();
         }
 
         var now = time.GetUtcNow();
-        var observation = new ObservationView(Guid.CreateVersion7(now), flagId, request.Text!.Trim(), now);
-        await work.Connection.ExecuteAsync(
-            """
-            INSERT INTO observations (observation_id, flag_id, recipient_id, text, received_at)
-            VALUES (@ObservationId, @FlagId, @recipientId, @Text, @ReceivedAt)
-            """,
-            new { observation.ObservationId, observation.FlagId, recipientId, observation.Text, observation.ReceivedAt },
-            work.Transaction);
-        await CaseStore.AddHistoryAsync(work.Connection, work.Transaction, row.CaseId, now, "observation-received", recipientId, null);
-        work.Publish(new ObservationReceived(observation.ObservationId, flagId, recipientId, observation.Text, now) { OccurredAt = now });
+        var outcome = found.RecordObservation(recipientId, Guid.CreateVersion7(now), request.Text!.Trim(), now);
+        if (outcome.Refusal is { } refusal)
+        {
+            return ReviewProblems.For(refusal);
+        }
+
+        await ReviewChanges.SaveAsync(work, outcome.Change!);
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/recipients/{recipientId}/flags/{flagId}/observations/{observation.ObservationId}", observation);
+        var observation = outcome.Change!.Observation!;
+        return TypedResults.Created(
+            $"/api/recipients/{recipientId}/flags/{flagId}/observations/{observation.ObservationId}",
+            new ObservationView(observation.ObservationId, flagId, observation.Text, observation.ReceivedAt));
     }
 }
 
@@ -147,7 +130,7 @@ public sealed record RecipientProposal(
     }
 }
 
-/// <summary>A flag in API.md's shape, with the proposals it led to and the recipient's observations.</summary>
+/// <summary>A flag as the API shows it, with the proposals it led to and the recipient's observations.</summary>
 public sealed record RecipientFlag(
     Guid FlagId,
     string RecipientId,
@@ -163,62 +146,3 @@ public sealed record RecipientFlag(
     IReadOnlyList<ObservationView> Observations);
 
 public sealed record RecipientFlags(string RecipientId, IReadOnlyList<RecipientFlag> Flags);
-
-public sealed record AppliedParameter(string Name, decimal Value);
-
-/// <summary>The four items CRPA R311-3-1-2 requires, each in French and English, with the raw facts and parameters.</summary>
-public sealed record CrpaExplanation(
-    Guid FlagId,
-    string RuleId,
-    int RuleVersion,
-    string Week,
-    TextView DegreeAndModeOfContribution,
-    TextView DataAndSources,
-    JsonElement Facts,
-    TextView ParametersAsApplied,
-    IReadOnlyList<AppliedParameter> Parameters,
-    TextView OperationsPerformed,
-    TextView Explanation)
-{
-    public static CrpaExplanation For(FlagView flag)
-    {
-        ArgumentNullException.ThrowIfNull(flag);
-        var facts = Describe(flag.Facts);
-        var parameters = flag.Parameters.OrderBy(pair => pair.Key, StringComparer.Ordinal)
-            .Select(pair => new AppliedParameter(pair.Key, pair.Value)).ToList();
-        var parameterText = parameters.Count == 0
-            ? "—"
-            : string.Join("; ", parameters.Select(parameter => $"{parameter.Name} = {parameter.Value.ToString(CultureInfo.InvariantCulture)}"));
-        return new CrpaExplanation(
-            flag.FlagId,
-            flag.RuleId,
-            flag.RuleVersion,
-            flag.Week,
-            new TextView(
-                $"Un traitement automatisé (règle « {flag.RuleId} », version {flag.RuleVersion}) a seulement signalé votre semaine {flag.Week} "
-                + "pour qu'un conseiller l'examine. Il ne décide rien : il ne calcule aucun score et ne modifie jamais votre allocation. "
-                + "Toute suite est décidée par des personnes : un conseiller examine le signalement ; une sanction ne peut être que proposée "
-                + "par un conseiller, vous être notifiée avec un délai pour présenter vos observations, puis approuvée par une autre personne.",
-                $"An automated process (rule '{flag.RuleId}', version {flag.RuleVersion}) only flagged your week {flag.Week} for a counsellor "
-                + "to look at. It decides nothing: it computes no score and never changes your allocation. Anything that follows is decided "
-                + "by people: a counsellor reviews the flag; a sanction can only be proposed by a counsellor, notified to you with time to send "
-                + "your observations, then approved by someone else."),
-            new TextView(
-                $"Données utilisées : {facts}. Sources : vos déclarations hebdomadaires d'activité et les heures de votre contrat "
-                + "d'engagement, telles qu'enregistrées par le service des déclarations. Aucune autre donnée (santé, handicap, nationalité, "
-                + "situation familiale, adresse, revenus) n'est utilisée.",
-                $"Data used: {facts}. Sources: your weekly activity declarations and the hours of your contrat d'engagement, as recorded by "
-                + "the declarations service. No other data (health, disability, nationality, family situation, address, income) is used."),
-            flag.Facts,
-            new TextView($"Paramètres appliqués à votre situation : {parameterText}.", $"Parameters applied to your situation: {parameterText}."),
-            parameters,
-            new TextView(
-                $"Opérations effectuées : la règle a comparé les données ci-dessus aux paramètres ci-dessus. {flag.Explanation.Fr}",
-                $"Operations performed: the rule compared the data above with the parameters above. {flag.Explanation.En}"),
-            flag.Explanation);
-    }
-
-    private static string Describe(JsonElement facts) => facts.ValueKind == JsonValueKind.Object
-        ? string.Join("; ", facts.EnumerateObject().Select(property => $"{property.Name} = {property.Value.GetRawText()}"))
-        : facts.GetRawText();
-}

@@ -1,36 +1,34 @@
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.Contracts.Review;
 using Platform.Review.Cases;
+using Platform.Review.Domain;
+using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
-using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Review.Sanctions;
 
+/// <summary>The second person's decision on a sanction proposal: load, ask the <see cref="Proposal"/>, save, answer.</summary>
 public static class ProposalEndpoints
 {
     public static IEndpointRouteBuilder MapProposalEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/review/sanction-proposals").WithTags("Sanction proposals");
-        group.MapGet("/{proposalId:guid}", GetOne).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor));
-        group.MapPost("/{proposalId:guid}/approve", Approve).RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor))
-            .ValidateRequest<ReasonRequest>();
-        group.MapPost("/{proposalId:guid}/reject", Reject).RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor))
-            .ValidateRequest<ReasonRequest>();
+        var read = endpoints.MapGroup("/api/review/sanction-proposals").WithTags("Sanction proposals").RequireAuthorization(Policies.CaseWorker);
+        read.MapGet("/{proposalId:guid}", GetOne);
+
+        var decide = endpoints.MapGroup("/api/review/sanction-proposals/{proposalId:guid}").WithTags("Sanction proposals")
+            .RequireAuthorization(Policies.Supervisor);
+        decide.MapPost("/approve", Approve).ValidateRequest<ReasonRequest>();
+        decide.MapPost("/reject", Reject).ValidateRequest<ReasonRequest>();
         return endpoints;
     }
 
     private static async Task<Results<Ok<ProposalView>, ProblemHttpResult>> GetOne(
-        Guid proposalId, ServiceDatabase database, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var proposal = await connection.QuerySingleOrDefaultAsync<ProposalView>(
-            $"{ProposalSql.Select} WHERE proposal_id = @proposalId", new { proposalId });
-        return proposal is null ? ReviewProblems.ProposalNotFound() : TypedResults.Ok(proposal);
-    }
+        Guid proposalId, ServiceDatabase database, CancellationToken cancellationToken) =>
+        await ReviewReads.ProposalAsync(database, proposalId, cancellationToken) is { } proposal
+            ? TypedResults.Ok(proposal)
+            : ReviewProblems.ProposalNotFound();
 
     /// <summary>
     /// Approves a proposal: a second person, after the recipient was heard. The decision is signed here, in the same
@@ -44,145 +42,45 @@ public static class ProposalEndpoints
         ServiceDatabase database,
         TimeProvider time,
         CancellationToken cancellationToken) =>
-        DecideAsync(proposalId, request, approve: true, user, signer, database, time, cancellationToken);
+        DecideAsync(
+            proposalId,
+            database,
+            async (work, found, proposal) =>
+            {
+                var now = time.GetUtcNow();
+                var observedAt = await ObservationStore.FirstSinceNotifiedAsync(work, proposal, now);
+                return proposal.Approve(found, user.SubjectId(), request.Reason!.Trim(), observedAt, now, signer.Sign);
+            },
+            cancellationToken);
 
     private static Task<Results<Ok<ProposalView>, ProblemHttpResult>> Reject(
-        Guid proposalId,
-        ReasonRequest request,
-        ClaimsPrincipal user,
-        DecisionSigner signer,
-        ServiceDatabase database,
-        TimeProvider time,
-        CancellationToken cancellationToken) =>
-        DecideAsync(proposalId, request, approve: false, user, signer, database, time, cancellationToken);
+        Guid proposalId, ReasonRequest request, ClaimsPrincipal user, ServiceDatabase database, TimeProvider time, CancellationToken cancellationToken) =>
+        DecideAsync(
+            proposalId,
+            database,
+            (_, found, proposal) => Task.FromResult(proposal.Reject(found, user.SubjectId(), request.Reason!.Trim(), time.GetUtcNow())),
+            cancellationToken);
 
     private static async Task<Results<Ok<ProposalView>, ProblemHttpResult>> DecideAsync(
-        Guid proposalId,
-        ReasonRequest request,
-        bool approve,
-        ClaimsPrincipal user,
-        DecisionSigner signer,
-        ServiceDatabase database,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+        Guid proposalId, ServiceDatabase database, Func<ServiceTransaction, Case, Proposal, Task<Outcome>> decide, CancellationToken cancellationToken)
     {
-        var me = user.SubjectId();
-        await using var work = await database.BeginAsync(cancellationToken);
-        // Case first, then proposal: the order the expiry job and the withdrawal consumer lock them in, so they cannot deadlock.
-        await work.Connection.ExecuteAsync(
-            "SELECT 1 FROM cases WHERE case_id = (SELECT case_id FROM proposals WHERE proposal_id = @proposalId) FOR UPDATE",
-            new { proposalId },
-            work.Transaction);
-        var proposal = await work.Connection.QuerySingleOrDefaultAsync<ProposalRow>(
-            """
-            SELECT proposal_id, case_id, flag_id, recipient_id, rule_id, percent, months, start_month, repeated_breach,
-                   proposed_by, notification_id, notified_at, answer_by, state
-            FROM proposals WHERE proposal_id = @proposalId FOR UPDATE
-            """,
-            new { proposalId },
-            work.Transaction);
-        if (proposal is null)
+        await using (var work = await database.BeginAsync(cancellationToken))
         {
-            return ReviewProblems.ProposalNotFound();
-        }
-
-        var now = time.GetUtcNow();
-        var observedAt = await work.Connection.ExecuteScalarAsync<DateTimeOffset?>(
-            """
-            SELECT min(received_at) FROM observations
-            WHERE flag_id = @FlagId AND received_at >= @NotifiedAt AND received_at <= @now
-            """,
-            new { proposal.FlagId, proposal.NotifiedAt, now },
-            work.Transaction);
-        var gate = ApprovalGate.Evaluate(
-            me, proposal.ProposedBy, proposal.State == "pending", proposal.NotifiedAt, proposal.AnswerBy, observedAt, now);
-        switch (gate)
-        {
-            case ApprovalOutcome.SelfApproval:
-                return ReviewProblems.SelfApproval();
-            case ApprovalOutcome.NotPending:
-                return Problems.Conflict(
-                    ReviewProblems.ProposalNotPending,
-                    "Cette proposition n'attend plus de décision (déjà décidée, retirée ou expirée).",
-                    "This proposal no longer awaits a decision (already decided, withdrawn or expired).");
-            case ApprovalOutcome.WindowOpen when approve:
-                return ReviewProblems.WindowOpen(proposal.AnswerBy);
-            default:
-                break;
-        }
-
-        var reason = request.Reason!.Trim();
-        if (approve)
-        {
-            var decision = signer.Sign(new SanctionDecided(
-                Guid.CreateVersion7(now),
-                proposal.ProposalId,
-                proposal.CaseId,
-                proposal.FlagId,
-                proposal.RecipientId,
-                proposal.RuleId,
-                proposal.Percent,
-                proposal.Months,
-                proposal.StartMonth,
-                proposal.RepeatedBreach,
-                proposal.ProposedBy,
-                me,
-                proposal.NotificationId,
-                proposal.NotifiedAt,
-                proposal.AnswerBy,
-                observedAt,
-                now,
-                KeyId: "",
-                Signature: "") { OccurredAt = now });
-            await Close(work, proposal, "approved", me, now, reason, decision.DecisionId, CaseStates.Sanctioned);
-            work.Publish(decision);
-        }
-        else
-        {
-            // A rejection only ever favours the recipient, so it needs no wait for their observations.
-            await Close(work, proposal, "rejected", me, now, reason, null, CaseStates.Rejected);
-            work.Publish(new SanctionRejected(proposal.ProposalId, proposal.CaseId, proposal.FlagId, proposal.RecipientId, me, reason)
+            if (await ReviewLocks.ProposalAsync(work, proposalId) is not (Case found, Proposal proposal))
             {
-                OccurredAt = now,
-            });
+                return ReviewProblems.ProposalNotFound();
+            }
+
+            var outcome = await decide(work, found, proposal);
+            if (outcome.Refusal is { } refusal)
+            {
+                return ReviewProblems.For(refusal);
+            }
+
+            await ReviewChanges.SaveAsync(work, outcome.Change!);
+            await work.CommitAsync(cancellationToken);
         }
 
-        await work.CommitAsync(cancellationToken);
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        return TypedResults.Ok(await connection.QuerySingleAsync<ProposalView>(
-            $"{ProposalSql.Select} WHERE proposal_id = @proposalId", new { proposalId }));
+        return TypedResults.Ok((await ReviewReads.ProposalAsync(database, proposalId, cancellationToken))!);
     }
-
-    private static async Task Close(
-        ServiceTransaction work, ProposalRow proposal, string state, string me, DateTimeOffset now, string reason, Guid? decisionId, string caseState)
-    {
-        await work.Connection.ExecuteAsync(
-            """
-            UPDATE proposals SET state = @state, decided_by = @me, decided_at = @now, decision_reason = @reason, decision_id = @decisionId
-            WHERE proposal_id = @ProposalId
-            """,
-            new { state, me, now, reason, decisionId, proposal.ProposalId },
-            work.Transaction);
-        await work.Connection.ExecuteAsync(
-            "UPDATE cases SET state = @caseState, closed_at = @now WHERE case_id = @CaseId",
-            new { caseState, now, proposal.CaseId },
-            work.Transaction);
-        await CaseStore.AddHistoryAsync(work.Connection, work.Transaction, proposal.CaseId, now, "sanction-" + state, me, reason);
-    }
-
-    private sealed record ProposalRow(
-        Guid ProposalId,
-        Guid CaseId,
-        Guid FlagId,
-        string RecipientId,
-        string RuleId,
-        int Percent,
-        int Months,
-        string StartMonth,
-        bool RepeatedBreach,
-        string ProposedBy,
-        Guid NotificationId,
-        DateTimeOffset NotifiedAt,
-        DateTimeOffset AnswerBy,
-        string State);
 }

@@ -25,10 +25,10 @@ public static class SuspensionEndpoints
     public static IEndpointRouteBuilder MapSuspensionEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var recipients = endpoints.MapGroup("/api/recipients/{recipientId}").WithTags("Suspensions");
-        recipients.MapPost("/obligations-met", State).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
-        recipients.MapGet("/suspensions", List).RequireAuthorization(policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor, Roles.Supervisor));
+        recipients.MapPost("/obligations-met", State).RequireAuthorization(Policies.RecipientOrCounsellor);
+        recipients.MapGet("/suspensions", List).RequireAuthorization(Policies.RecipientOrCaseWorker);
         endpoints.MapGroup("/api/review/suspensions").WithTags("Suspensions")
-            .MapPost("/{decisionId:guid}/end", End).RequireAuthorization(policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor))
+            .MapPost("/{decisionId:guid}/end", End).RequireAuthorization(Policies.CaseWorker)
             .ValidateRequest<EndSuspensionRequest>();
         return endpoints;
     }

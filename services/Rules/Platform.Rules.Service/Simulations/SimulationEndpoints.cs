@@ -1,12 +1,14 @@
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using Platform.Rules.Calendar;
 using Platform.Rules.Catalogue;
 using Platform.Rules.Service.Flags;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.RateLimiting;
 using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Rules.Service.Simulations;
@@ -17,12 +19,16 @@ namespace Platform.Rules.Service.Simulations;
 /// </summary>
 public static class SimulationEndpoints
 {
+    /// <summary>Recipients whose history is held in memory at once.</summary>
+    public const int RecipientsPerBatch = 500;
+
     public static IEndpointRouteBuilder MapSimulationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/rules/simulations", Simulate)
             .WithTags("Rules")
             .ValidateRequest<SimulationRequest>()
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Supervisor));
+            .RequireAuthorization(Policies.Supervisor)
+            .RequireRateLimiting(RateLimits.Costly);
         return endpoints;
     }
 
@@ -37,19 +43,68 @@ public static class SimulationEndpoints
         var now = time.GetUtcNow();
         var candidates = request.Parameters ?? [];
 
+        var changes = new SortedDictionary<(string Week, string RuleId), (List<string> Added, List<string> Removed)>();
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        // Recipients are read and simulated a batch at a time, in id order: memory stays bounded by one batch's
+        // history, however many recipients the platform holds.
+        var after = "";
+        while (true)
+        {
+            var batch = (await connection.QueryAsync<string>(new CommandDefinition(
+                """
+                SELECT recipient_id FROM (
+                    SELECT recipient_id FROM engagements WHERE from_week <= @to AND recipient_id COLLATE "C" > @after
+                    UNION
+                    SELECT recipient_id FROM declarations WHERE week >= @from AND week <= @to AND recipient_id COLLATE "C" > @after
+                ) AS recipients
+                ORDER BY recipient_id COLLATE "C"
+                LIMIT @RecipientsPerBatch
+                """,
+                new { after, from = from.AddWeeks(-RepeatedShortfall.WeeksLookedBack).ToString(), to = to.ToString(), RecipientsPerBatch },
+                cancellationToken: cancellationToken))).ToArray();
+            if (batch.Length == 0)
+            {
+                break;
+            }
+
+            after = batch[^1];
+            await SimulateBatchAsync(connection, batch, from, to, now, candidates, changes, cancellationToken);
+        }
+
+        var byWeek = changes
+            .Select(change => new SimulationChange(
+                change.Key.Week, change.Key.RuleId, change.Value.Added.Count, change.Value.Removed.Count, change.Value.Added, change.Value.Removed))
+            .ToList();
+        var totals = FlagBook.RuleIds
+            .Select(ruleId => new SimulationTotal(
+                ruleId,
+                byWeek.Where(change => change.RuleId == ruleId).Sum(change => change.Added),
+                byWeek.Where(change => change.RuleId == ruleId).Sum(change => change.Removed)))
+            .ToList();
+        return TypedResults.Ok(new SimulationResult(from.ToString(), to.ToString(), candidates, totals, byWeek));
+    }
+
+    private static async Task SimulateBatchAsync(
+        NpgsqlConnection connection,
+        string[] recipients,
+        IsoWeek from,
+        IsoWeek to,
+        DateTimeOffset now,
+        Dictionary<string, Dictionary<string, decimal>> candidates,
+        SortedDictionary<(string Week, string RuleId), (List<string> Added, List<string> Removed)> changes,
+        CancellationToken cancellationToken)
+    {
         var engagements = (await connection.QueryAsync<(string RecipientId, string FromWeek, decimal HoursPerWeek)>(new CommandDefinition(
-                "SELECT recipient_id, from_week, hours_per_week FROM engagements WHERE from_week <= @to",
-                new { to = to.ToString() }, cancellationToken: cancellationToken)))
+                "SELECT recipient_id, from_week, hours_per_week FROM engagements WHERE from_week <= @to AND recipient_id = ANY(@recipients)",
+                new { to = to.ToString(), recipients }, cancellationToken: cancellationToken)))
             .ToLookup(row => row.RecipientId, row => new EngagementRow(row.FromWeek, row.HoursPerWeek));
         var declarations = (await connection.QueryAsync<(string RecipientId, string Week, int Version, string Activities)>(new CommandDefinition(
-                "SELECT recipient_id, week, version, activities::text FROM declarations WHERE week >= @from AND week <= @to",
-                new { from = from.AddWeeks(-RepeatedShortfall.WeeksLookedBack).ToString(), to = to.ToString() },
+                "SELECT recipient_id, week, version, activities::text FROM declarations WHERE week >= @from AND week <= @to AND recipient_id = ANY(@recipients)",
+                new { from = from.AddWeeks(-RepeatedShortfall.WeeksLookedBack).ToString(), to = to.ToString(), recipients },
                 cancellationToken: cancellationToken)))
             .ToLookup(row => row.RecipientId, row => new DeclarationRow(row.Week, row.Version, row.Activities));
 
-        var changes = new SortedDictionary<(string Week, string RuleId), (List<string> Added, List<string> Removed)>();
-        foreach (var recipientId in engagements.Select(group => group.Key).Union(declarations.Select(group => group.Key)).Order(StringComparer.Ordinal))
+        foreach (var recipientId in recipients)
         {
             var history = new RecipientHistory(
                 engagements[recipientId].ToList(), declarations[recipientId].ToDictionary(row => row.Week, StringComparer.Ordinal));
@@ -80,18 +135,6 @@ public static class SimulationEndpoints
                 }
             }
         }
-
-        var byWeek = changes
-            .Select(change => new SimulationChange(
-                change.Key.Week, change.Key.RuleId, change.Value.Added.Count, change.Value.Removed.Count, change.Value.Added, change.Value.Removed))
-            .ToList();
-        var totals = FlagBook.RuleIds
-            .Select(ruleId => new SimulationTotal(
-                ruleId,
-                byWeek.Where(change => change.RuleId == ruleId).Sum(change => change.Added),
-                byWeek.Where(change => change.RuleId == ruleId).Sum(change => change.Removed)))
-            .ToList();
-        return TypedResults.Ok(new SimulationResult(from.ToString(), to.ToString(), candidates, totals, byWeek));
     }
 }
 
@@ -115,6 +158,7 @@ public sealed record SimulationChange(string Week, string RuleId, int Added, int
 internal sealed class SimulationRequestValidator : AbstractValidator<SimulationRequest>
 {
     public const int MaximumWeeks = 104;
+    public const int EarliestYear = 2000;
 
     public SimulationRequestValidator()
     {
@@ -128,6 +172,13 @@ internal sealed class SimulationRequestValidator : AbstractValidator<SimulationR
             .WithMessage(_ => Localized.Text(
                 "La semaine de fin est obligatoire et s'écrit AAAA-Www, par exemple 2026-W48.",
                 "The last week is required and is written YYYY-Www, e.g. 2026-W48."));
+        // The rules look weeks back from the first week simulated: a first week in the first years of the calendar
+        // would reach before its start. No declaration is that old (the RSA dates from 2009).
+        RuleFor(request => request.FromWeek)
+            .Must(week => IsoWeek.Parse(week!).Year >= EarliestYear)
+            .When(request => IsoWeek.TryParse(request.FromWeek, out _))
+            .WithMessage(_ => Localized.Text(
+                $"La semaine de début est en {EarliestYear} ou après.", $"The first week is in {EarliestYear} or later."));
         RuleFor(request => request)
             .Must(request => Weeks(request) is >= 1 and <= MaximumWeeks)
             .When(request => IsoWeek.TryParse(request.FromWeek, out _) && IsoWeek.TryParse(request.ToWeek, out _))

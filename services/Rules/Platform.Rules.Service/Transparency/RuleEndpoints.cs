@@ -1,7 +1,6 @@
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Problems;
+using Platform.ServiceDefaults.RateLimiting;
 
 namespace Platform.Rules.Service.Transparency;
 
@@ -12,7 +11,7 @@ public static class RuleEndpoints
     {
         var group = endpoints.MapGroup("/api/rules").WithTags("Rules").AllowAnonymous();
         group.MapGet("", GetCatalogue);
-        group.MapGet("/statistics", GetStatistics);
+        group.MapGet("/statistics", GetStatistics).RequireRateLimiting(RateLimits.Costly);
         group.MapGet("/{ruleId}/versions/{version:int}", GetVersion);
         return endpoints;
     }
@@ -28,33 +27,8 @@ public static class RuleEndpoints
                 $"The catalogue holds no rule '{ruleId}' at version {version}.");
 
     /// <summary>Per rule and month (Paris time): flags raised and withdrawn here, and what humans decided about them.</summary>
-    private static async Task<Ok<RuleStatisticsView>> GetStatistics(ServiceDatabase database, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var months = await connection.QueryAsync<RuleMonthCounts>(new CommandDefinition(
-            """
-            WITH happened AS (
-                SELECT rule_id, raised_at AS at, 'raised' AS kind FROM flags
-                UNION ALL
-                SELECT rule_id, withdrawn_at, 'withdrawn' FROM flags WHERE withdrawn_at IS NOT NULL
-                UNION ALL
-                SELECT rule_id, occurred_at, outcome FROM flag_outcomes
-            )
-            SELECT rule_id,
-                   to_char(at AT TIME ZONE 'Europe/Paris', 'YYYY-MM') AS month,
-                   count(*) FILTER (WHERE kind = 'raised')    AS raised,
-                   count(*) FILTER (WHERE kind = 'withdrawn') AS withdrawn,
-                   count(*) FILTER (WHERE kind = 'dismissed') AS dismissed,
-                   count(*) FILTER (WHERE kind = 'resolved')  AS resolved,
-                   count(*) FILTER (WHERE kind = 'expired')   AS expired,
-                   count(*) FILTER (WHERE kind = 'upheld')    AS upheld
-              FROM happened
-             GROUP BY 1, 2
-             ORDER BY 1, 2
-            """,
-            cancellationToken: cancellationToken));
-        return TypedResults.Ok(new RuleStatisticsView(months.Select(RuleMonthStatistics.From).ToList()));
-    }
+    private static async Task<Ok<RuleStatisticsView>> GetStatistics(RuleStatistics statistics, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await statistics.GetAsync(cancellationToken));
 }
 
 public sealed record RuleCatalogueView(IReadOnlyList<RuleDefinition> Rules);

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Platform.Web.Api;
 
-// The services' JSON shapes as the pages read them (API.md); extra fields are ignored.
+// The services' JSON shapes as the pages read them (docs/api.md); extra fields are ignored.
 
 public sealed record Text(string Fr, string En)
 {

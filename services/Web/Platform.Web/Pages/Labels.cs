@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Platform.Contracts.Review;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Problems;
 
@@ -45,19 +46,19 @@ public static class Labels
     /// <summary>A flag's or a case's state, said plainly.</summary>
     public static string State(string state) => state switch
     {
-        "open" => T("En attente d'examen par un conseiller", "Waiting for a counsellor to look at it"),
+        CaseState.Open => T("En attente d'examen par un conseiller", "Waiting for a counsellor to look at it"),
         "raised" => T("En attente d'examen par un conseiller", "Waiting for a counsellor to look at it"),
-        "claimed" => T("En cours d'examen", "Being looked at"),
-        "proposed" => T("Sanction proposée, en attente d'une seconde décision", "Sanction proposed, waiting for a second decision"),
-        "dismissed" => T("Classé sans suite", "Closed with no further action"),
-        "resolved" => T("Clos avec un accompagnement", "Closed with support offered"),
-        "sanctioned" => T("Sanction décidée", "Sanction decided"),
+        CaseState.Claimed => T("En cours d'examen", "Being looked at"),
+        CaseState.Proposed => T("Sanction proposée, en attente d'une seconde décision", "Sanction proposed, waiting for a second decision"),
+        CaseState.Dismissed => T("Classé sans suite", "Closed with no further action"),
+        CaseState.Resolved => T("Clos avec un accompagnement", "Closed with support offered"),
+        CaseState.Sanctioned => T("Sanction décidée", "Sanction decided"),
         "upheld" => T("Sanction décidée", "Sanction decided"),
-        "rejected" => T("Sanction rejetée", "Sanction rejected"),
-        "withdrawn" => T("Retiré : la situation a été corrigée", "Withdrawn: the situation was corrected"),
-        "expired" => T("Clos faute d'examen dans le délai", "Closed: not reviewed in time"),
-        "pending" => T("En attente de décision", "Awaiting a decision"),
-        "approved" => T("Approuvée", "Approved"),
+        CaseState.Rejected or ProposalState.Rejected => T("Sanction rejetée", "Sanction rejected"),
+        CaseState.Withdrawn or ProposalState.Withdrawn => T("Retiré : la situation a été corrigée", "Withdrawn: the situation was corrected"),
+        CaseState.Expired or ProposalState.Expired => T("Clos faute d'examen dans le délai", "Closed: not reviewed in time"),
+        ProposalState.Pending => T("En attente de décision", "Awaiting a decision"),
+        ProposalState.Approved => T("Approuvée", "Approved"),
         _ => state,
     };
 
@@ -71,16 +72,17 @@ public static class Labels
 
     public static string Action(string action) => action switch
     {
-        "opened" => T("Dossier ouvert", "Case opened"),
-        "claimed" => T("Pris par", "Claimed by"),
-        "dismissed" => T("Classé sans suite", "Dismissed"),
-        "resolved" => T("Clos avec accompagnement", "Resolved with support"),
-        "sanction-proposed" => T("Sanction proposée", "Sanction proposed"),
-        "sanctioned" => T("Sanction approuvée", "Sanction approved"),
-        "rejected" => T("Sanction rejetée", "Sanction rejected"),
-        "withdrawn" => T("Signalement retiré", "Flag withdrawn"),
-        "expired" => T("Délai d'examen dépassé", "Review time ran out"),
-        "observation" => T("Observation reçue", "Observation received"),
+        CaseHistoryAction.Opened => T("Dossier ouvert", "Case opened"),
+        CaseHistoryAction.Claimed => T("Pris par", "Claimed by"),
+        CaseHistoryAction.Dismissed => T("Classé sans suite", "Dismissed"),
+        CaseHistoryAction.Resolved => T("Clos avec accompagnement", "Resolved with support"),
+        CaseHistoryAction.SanctionProposed => T("Sanction proposée", "Sanction proposed"),
+        CaseHistoryAction.RecipientNotified => T("Allocataire informé", "Recipient notified"),
+        CaseHistoryAction.SanctionApproved => T("Sanction approuvée", "Sanction approved"),
+        CaseHistoryAction.SanctionRejected => T("Sanction rejetée", "Sanction rejected"),
+        CaseHistoryAction.Withdrawn => T("Signalement retiré", "Flag withdrawn"),
+        CaseHistoryAction.Expired => T("Délai d'examen dépassé", "Review time ran out"),
+        CaseHistoryAction.ObservationReceived => T("Observation reçue", "Observation received"),
         _ => action,
     };
 

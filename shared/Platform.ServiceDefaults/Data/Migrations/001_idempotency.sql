@@ -1,4 +1,4 @@
--- Responses to POSTs sent with an Idempotency-Key (API.md): the same key from the same caller on the same route
+-- Responses to POSTs sent with an Idempotency-Key (docs/api.md): the same key from the same caller on the same route
 -- replays the stored answer instead of creating anything twice.
 
 CREATE TABLE idempotency_keys (

@@ -1,3 +1,4 @@
+using Platform.Contracts.Review;
 using Platform.Web.Api;
 
 namespace Platform.Web.Pages.Review;
@@ -15,13 +16,13 @@ public sealed class ProposalsModel(PlatformApi api) : PlatformPage(api)
         for (var page = 1; page <= MaxPages; page++)
         {
             var result = Read(await Api.GetAsync<CasePage>(
-                PlatformService.Review, $"/api/review/cases?status=proposed&page={page}&pageSize={QueueModel.PageSize}", cancellationToken));
+                PlatformService.Review, $"/api/review/cases?status={CaseState.Proposed}&page={page}&pageSize={QueueModel.PageSize}", cancellationToken));
             if (result is null)
             {
                 return;
             }
 
-            Waiting.AddRange(result.Items.SelectMany(item => item.Proposals.Where(proposal => proposal.State == "pending").Select(proposal => (item, proposal))));
+            Waiting.AddRange(result.Items.SelectMany(item => item.Proposals.Where(proposal => proposal.State == ProposalState.Pending).Select(proposal => (item, proposal))));
             if ((long)page * QueueModel.PageSize >= result.Total)
             {
                 return;

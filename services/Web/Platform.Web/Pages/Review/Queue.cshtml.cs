@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Platform.Contracts.Review;
 using Platform.Web.Api;
 
 namespace Platform.Web.Pages.Review;
@@ -11,10 +12,10 @@ public sealed class QueueModel(PlatformApi api) : PlatformPage(api)
 {
     public const int PageSize = 50;
 
-    public static readonly IReadOnlyList<string> States = ["open", "claimed", "proposed", "dismissed", "resolved", "sanctioned", "rejected", "withdrawn", "expired"];
+    public static readonly IReadOnlyList<string> States = CaseState.All;
 
     [BindProperty(SupportsGet = true)]
-    public string Status { get; set; } = "open";
+    public string Status { get; set; } = CaseState.Open;
 
     [BindProperty(SupportsGet = true)]
     public string? Rule { get; set; }
@@ -34,7 +35,7 @@ public sealed class QueueModel(PlatformApi api) : PlatformPage(api)
     {
         if (!States.Contains(Status))
         {
-            Status = "open";
+            Status = CaseState.Open;
         }
 
         PageNumber = Math.Max(1, PageNumber);

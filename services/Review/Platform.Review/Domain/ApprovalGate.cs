@@ -1,4 +1,4 @@
-namespace Platform.Review.Sanctions;
+namespace Platform.Review.Domain;
 
 public enum ApprovalOutcome
 {

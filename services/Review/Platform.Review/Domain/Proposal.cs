@@ -1,0 +1,93 @@
+using Platform.Contracts.Review;
+
+namespace Platform.Review.Domain;
+
+/// <summary>
+/// A sanction proposal: proposed by one person, notified to the recipient with time to answer, then approved (and
+/// signed) or rejected by a second person. Only a pending proposal can be decided, withdrawn or expire.
+/// </summary>
+public sealed record Proposal(
+    Guid ProposalId,
+    Guid CaseId,
+    Guid FlagId,
+    string RecipientId,
+    string RuleId,
+    int Percent,
+    int Months,
+    string StartMonth,
+    bool RepeatedBreach,
+    string ProposedBy,
+    string Reason,
+    Guid NotificationId,
+    DateTimeOffset NotifiedAt,
+    DateTimeOffset AnswerBy,
+    string State,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? DecisionReason,
+    Guid? DecisionId)
+{
+    public bool IsPending => State == ProposalState.Pending;
+
+    internal static Proposal Notified(
+        Case proposedOn, string me, SanctionTerms terms, bool repeatedBreach, Guid proposalId, Guid notificationId, DateTimeOffset now,
+        DateTimeOffset answerBy) =>
+        new(proposalId, proposedOn.CaseId, proposedOn.FlagId, proposedOn.RecipientId, proposedOn.RuleId, terms.Percent, terms.Months,
+            terms.StartMonth, repeatedBreach, me, terms.Reason, notificationId, now, answerBy, ProposalState.Pending, null, null, null, null);
+
+    /// <summary>
+    /// Approves the proposal: a second person, once the recipient was heard (<see cref="ApprovalGate"/>). The decision is
+    /// signed by <paramref name="sign"/> and is the only event the allocations service acts on.
+    /// </summary>
+    /// <param name="observedAt">When the recipient's first observation since the notification arrived; null if none.</param>
+    public Outcome Approve(Case decidedCase, string me, string reason, DateTimeOffset? observedAt, DateTimeOffset now, Func<SanctionDecided, SanctionDecided> sign)
+    {
+        ArgumentNullException.ThrowIfNull(decidedCase);
+        ArgumentNullException.ThrowIfNull(sign);
+        if (RefuseUnlessDecidableBy(me, observedAt, now, mustHaveHeard: true) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var decision = sign(new SanctionDecided(
+            Guid.CreateVersion7(now), ProposalId, CaseId, FlagId, RecipientId, RuleId, Percent, Months, StartMonth, RepeatedBreach, ProposedBy,
+            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "") { OccurredAt = now });
+        return Decide(decidedCase, ProposalState.Approved, CaseState.Sanctioned, CaseHistoryAction.SanctionApproved, me, reason, now, decision.DecisionId, decision);
+    }
+
+    /// <summary>Rejects the proposal. A rejection only ever favours the recipient, so it needs no wait for their observations.</summary>
+    public Outcome Reject(Case decidedCase, string me, string reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(decidedCase);
+        if (RefuseUnlessDecidableBy(me, null, now, mustHaveHeard: false) is { } refusal)
+        {
+            return refusal;
+        }
+
+        return Decide(decidedCase, ProposalState.Rejected, CaseState.Rejected, CaseHistoryAction.SanctionRejected, me, reason, now, null,
+            new SanctionRejected(ProposalId, CaseId, FlagId, RecipientId, me, reason) { OccurredAt = now });
+    }
+
+    /// <summary>The pending proposal of a case withdrawn or expired: void, decided by nobody.</summary>
+    internal Proposal Void(string state, DateTimeOffset now) => IsPending ? this with { State = state, DecidedAt = now } : this;
+
+    /// <summary>Why <paramref name="me"/> may not decide now; null when they may. Only an approval waits for the recipient.</summary>
+    private Refusal? RefuseUnlessDecidableBy(string me, DateTimeOffset? observedAt, DateTimeOffset now, bool mustHaveHeard) =>
+        ApprovalGate.Evaluate(me, ProposedBy, IsPending, NotifiedAt, AnswerBy, observedAt, now) switch
+        {
+            ApprovalOutcome.SelfApproval => new Refusal(RefusalCode.SelfApproval),
+            ApprovalOutcome.NotPending => new Refusal(RefusalCode.ProposalNotPending),
+            ApprovalOutcome.WindowOpen when mustHaveHeard => new Refusal(RefusalCode.ObservationWindowOpen) { AnswerBy = AnswerBy },
+            _ => null,
+        };
+
+    private ReviewChange Decide(
+        Case decidedCase, string state, string caseState, string action, string me, string reason, DateTimeOffset now, Guid? decisionId,
+        Platform.Contracts.PlatformEvent decided) =>
+        new(decidedCase with { State = caseState, ClosedAt = now })
+        {
+            Proposal = this with { State = state, DecidedBy = me, DecidedAt = now, DecisionReason = reason, DecisionId = decisionId },
+            History = [decidedCase.Step(now, action, me, reason)],
+            Events = [decided],
+        };
+}

@@ -1,0 +1,67 @@
+using Platform.Contracts.Review;
+
+namespace Platform.Review.Domain;
+
+/// <summary>The stable codes of the transitions the review domain refuses; each answers one problem type.</summary>
+public static class RefusalCode
+{
+    /// <summary>Claiming a case someone else claimed, or a closed one.</summary>
+    public const string CaseNotOpen = "case-not-open";
+
+    /// <summary>Working on an open case nobody claimed yet.</summary>
+    public const string CaseNotClaimed = "case-not-claimed";
+
+    /// <summary>Working on a case another counsellor claimed.</summary>
+    public const string NotYourCase = "not-your-case";
+
+    /// <summary>Working on a case whose sanction proposal waits for a second person.</summary>
+    public const string CaseAwaitsDecision = "case-awaits-decision";
+
+    /// <summary>Changing a case already closed (dismissed, resolved, decided, withdrawn or expired).</summary>
+    public const string CaseClosed = "case-closed";
+
+    /// <summary>Proposing a sanction on a flag whose rule does not allow one.</summary>
+    public const string SanctionNotAllowed = "sanction-not-allowed";
+
+    /// <summary>A sanction starting in a month already past.</summary>
+    public const string StartMonthPast = "start-month-past";
+
+    /// <summary>A sanction outside CASF R262-68's bounds for this household and this recipient's history.</summary>
+    public const string OutOfBounds = "sanction-out-of-bounds";
+
+    /// <summary>Deciding, withdrawing or expiring a proposal that no longer waits for a decision.</summary>
+    public const string ProposalNotPending = "proposal-not-pending";
+
+    /// <summary>The proposer deciding their own proposal.</summary>
+    public const string SelfApproval = "forbidden-self-approval";
+
+    /// <summary>Approving before the recipient was heard: the window is open and they have not answered.</summary>
+    public const string ObservationWindowOpen = "observation-window-open";
+
+    /// <summary>Answering a flag that is not the caller's.</summary>
+    public const string NotTheRecipientsFlag = "not-the-recipients-flag";
+}
+
+/// <summary>Why a transition was refused: a stable <see cref="RefusalCode"/> and the facts its message needs.</summary>
+public sealed record Refusal(string Code)
+{
+    /// <summary>Until when the recipient may answer, for <see cref="RefusalCode.ObservationWindowOpen"/>.</summary>
+    public DateTimeOffset? AnswerBy { get; init; }
+
+    /// <summary>Every bound broken, for <see cref="RefusalCode.OutOfBounds"/>.</summary>
+    public IReadOnlyList<SanctionBoundsViolation> Violations { get; init; } = [];
+}
+
+/// <summary>What an aggregate method returns: the change to save, or why nothing changes.</summary>
+public readonly record struct Outcome(ReviewChange? Change, Refusal? Refusal)
+{
+    public static implicit operator Outcome(ReviewChange change) => new(change, null);
+
+    public static implicit operator Outcome(Refusal refusal) => new(null, refusal);
+
+    public static Outcome Refuse(string code) => new Refusal(code);
+
+    public static Outcome FromReviewChange(ReviewChange change) => change;
+
+    public static Outcome FromRefusal(Refusal refusal) => refusal;
+}

@@ -1,0 +1,29 @@
+using Dapper;
+using Platform.Review.Domain;
+using Platform.ServiceDefaults.Data;
+
+namespace Platform.Review.Stores;
+
+/// <summary>The <c>households</c> table: the household facts the allocations service told this service.</summary>
+internal static class HouseholdStore
+{
+    public static Task SetAsync(ServiceTransaction work, string recipientId, Household household, DateTimeOffset now) =>
+        work.Connection.ExecuteAsync(
+            """
+            INSERT INTO households (recipient_id, household_size, lone_parent_increase, updated_at)
+            VALUES (@recipientId, @Size, @LoneParentIncrease, @now)
+            ON CONFLICT (recipient_id) DO UPDATE
+            SET household_size = excluded.household_size, lone_parent_increase = excluded.lone_parent_increase, updated_at = excluded.updated_at
+            """,
+            new { recipientId, household.Size, household.LoneParentIncrease, now },
+            work.Transaction);
+
+    public static async Task<Household?> FindAsync(ServiceTransaction work, string recipientId)
+    {
+        var row = await work.Connection.QuerySingleOrDefaultAsync<(int HouseholdSize, bool LoneParentIncrease)?>(
+            "SELECT household_size, lone_parent_increase FROM households WHERE recipient_id = @recipientId",
+            new { recipientId },
+            work.Transaction);
+        return row is { } found ? new Household(found.HouseholdSize, found.LoneParentIncrease) : null;
+    }
+}

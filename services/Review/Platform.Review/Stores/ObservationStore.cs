@@ -1,0 +1,28 @@
+using Dapper;
+using Platform.Review.Domain;
+using Platform.ServiceDefaults.Data;
+
+namespace Platform.Review.Stores;
+
+/// <summary>The reads and writes of the <c>observations</c> table inside the caller's unit of work.</summary>
+internal static class ObservationStore
+{
+    public static Task InsertAsync(ServiceTransaction work, Observation observation) =>
+        work.Connection.ExecuteAsync(
+            """
+            INSERT INTO observations (observation_id, flag_id, recipient_id, text, received_at)
+            VALUES (@ObservationId, @FlagId, @RecipientId, @Text, @ReceivedAt)
+            """,
+            observation,
+            work.Transaction);
+
+    /// <summary>When the recipient first answered <paramref name="proposal"/>'s flag after being notified of it, up to now; null if not.</summary>
+    public static Task<DateTimeOffset?> FirstSinceNotifiedAsync(ServiceTransaction work, Proposal proposal, DateTimeOffset now) =>
+        work.Connection.ExecuteScalarAsync<DateTimeOffset?>(
+            """
+            SELECT min(received_at) FROM observations
+            WHERE flag_id = @FlagId AND received_at >= @NotifiedAt AND received_at <= @now
+            """,
+            new { proposal.FlagId, proposal.NotifiedAt, now },
+            work.Transaction);
+}

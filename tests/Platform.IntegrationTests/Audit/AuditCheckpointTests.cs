@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Platform.Audit.Log;
+using Platform.Contracts.Audit;
+using Platform.Contracts.Declarations;
+using Platform.IntegrationTests.Infrastructure;
+
+namespace Platform.IntegrationTests.Audit;
+
+/// <summary>
+/// Someone with the database's keys cuts the log's tail and moves the head back, or rewrites the last 100 entries and
+/// re-hashes the chain and the head: the chain alone cannot see it, the signed checkpoints do — through the API and
+/// through the auditors' tool with a checkpoint file kept outside. One class per damage, each on its own log.
+/// </summary>
+public abstract class AuditCheckpointTests(AuditFixture fixture)
+{
+    protected AuditFixture Fixture => fixture;
+
+    /// <summary>Appends <paramref name="count"/> events, waits for a checkpoint of the head, keeps it in a file with the tool.</summary>
+    protected async Task<(long Head, string File)> FillAndKeepCheckpointAsync(int count)
+    {
+        var producer = $"cp-{Guid.NewGuid():N}"[..16];
+        var ids = new List<Guid>();
+        for (var i = 1; i <= count; i++)
+        {
+            var message = new EngagementSet($"r-{i}", 15m, "2026-W45", "agent-1")
+            {
+                EventId = Guid.NewGuid(), Producer = producer, ProducerSequence = i, OccurredAt = AuditFixture.Now,
+            };
+            ids.Add(message.EventId);
+            await fixture.PublishAsync(message);
+        }
+
+        await fixture.WaitForEntriesAsync([.. ids]);
+        var head = await fixture.CountAsync("SELECT position FROM audit_head");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await fixture.CountAsync("SELECT coalesce(max(position), 0) FROM audit_checkpoint") < head)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No checkpoint of the head was signed.");
+            await Task.Delay(100);
+        }
+
+        // What the API serves verifies against the audit service's key.
+        var page = await fixture.Audit.ClientFor("auditor", "auditor-1").GetFromJsonAsync<JsonElement>("/api/audit/checkpoints");
+        var served = page.GetProperty("checkpoints").Deserialize<List<AuditCheckpointSigned>>(EventTypes.Json)!;
+        Assert.Equal(head, served[^1].Position);
+        Assert.Null(AuditCheckpoint.Check(served[^1], fixture.CheckpointKey));
+
+        var file = Path.Combine(Path.GetTempPath(), $"audit-checkpoints-{Guid.NewGuid():N}.json");
+        var kept = await RunToolAsync("checkpoint", "--all", "--output", file);
+        Assert.True(kept.ExitCode == 0, kept.Stderr);
+        return (head, file);
+    }
+
+    /// <summary>As a superuser, triggers off, behind the log's back.</summary>
+    protected async Task TamperAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await Dapper.SqlMapper.ExecuteAsync(connection, "SET session_replication_role = replica");
+        await Dapper.SqlMapper.ExecuteAsync(connection, sql);
+    }
+
+    protected async Task<List<(long Position, string Kind, string Reason)>> ApiViolationsAsync()
+    {
+        var response = await fixture.Audit.ClientFor("auditor", "auditor-1").GetAsync("/api/audit/verification");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Violations(await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    protected async Task<(int ExitCode, List<(long Position, string Kind, string Reason)> Violations)> ToolViolationsAsync(string file)
+    {
+        var pem = Path.Combine(Path.GetTempPath(), $"audit-key-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(pem, fixture.CheckpointKey.ExportSubjectPublicKeyInfoPem());
+        try
+        {
+            var result = await RunToolAsync("verify", "--no-progress", "--checkpoint", file, "--checkpoint-key", $"{AuditFixture.CheckpointKeyId}={pem}");
+            using var report = JsonDocument.Parse(result.Stdout);
+            return (result.ExitCode, Violations(report.RootElement));
+        }
+        finally
+        {
+            File.Delete(pem);
+        }
+    }
+
+    private static List<(long, string, string)> Violations(JsonElement report) =>
+        report.GetProperty("violations").EnumerateArray()
+            .Select(v => (v.GetProperty("position").GetInt64(), v.GetProperty("kind").GetString()!, v.GetProperty("reason").GetString()!))
+            .ToList();
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunToolAsync(params string[] args)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(PlatformProcesses.RepositoryRoot, "services", "Audit", "Platform.Audit.Cli", "bin", configuration, "net10.0", "platform-audit.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // As an auditor reads the log: the service's own runtime role, which may read everything.
+        // A generous connect timeout: a fresh process's first connection on a loaded test machine can take long.
+        start.Environment["PLATFORM_AUDIT_CONNECTION"] = new NpgsqlConnectionStringBuilder(fixture.RuntimeConnectionString) { Timeout = 120 }.ConnectionString;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
+
+public sealed class CheckpointTailCutTests(AuditFixture fixture) : AuditCheckpointTests(fixture), IClassFixture<AuditFixture>
+{
+    [Fact]
+    public async Task TailCutWithTheHeadMovedBack_IsReportedAgainstTheLastCheckpoint_ByTheApiAndTheTool()
+    {
+        var (head, file) = await FillAndKeepCheckpointAsync(60);
+        try
+        {
+            var kept = head - 20;
+            await TamperAsync($"""
+                DELETE FROM audit_log WHERE position > {kept};
+                UPDATE audit_head SET position = {kept}, entry_hash = (SELECT entry_hash FROM audit_log WHERE position = {kept});
+                """);
+
+            var api = await ApiViolationsAsync();
+            var (exitCode, tool) = await ToolViolationsAsync(file);
+
+            // The chain and the head agree with each other: only the checkpoints show the cut, where it starts.
+            Assert.DoesNotContain(api, v => v.Kind is "missing-entry" or "altered-entry");
+            Assert.Contains(api, v => v.Kind == "checkpoint-departed" && v.Position == kept + 1);
+            Assert.Equal(1, exitCode);
+            Assert.Contains(tool, v => v.Kind == "checkpoint-departed" && v.Position == kept + 1);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
+
+public sealed class CheckpointRewriteTests(AuditFixture fixture) : AuditCheckpointTests(fixture), IClassFixture<AuditFixture>
+{
+    [Fact]
+    public async Task LastHundredEntriesRewrittenAndReHashed_IsReportedAgainstTheLastCheckpoint_ByTheApiAndTheTool()
+    {
+        var (head, file) = await FillAndKeepCheckpointAsync(130);
+        try
+        {
+            var firstRewritten = head - 99;
+            await TamperAsync($$"""
+                DO $$
+                DECLARE previous bytea; p bigint;
+                BEGIN
+                    SELECT entry_hash INTO previous FROM audit_log WHERE position = {{firstRewritten - 1}};
+                    FOR p IN SELECT position FROM audit_log WHERE position >= {{firstRewritten}} ORDER BY position LOOP
+                        UPDATE audit_log SET body = convert_to('{"hoursPerWeek":0}', 'UTF8'), previous_hash = previous WHERE position = p;
+                        UPDATE audit_log l SET entry_hash = sha256(audit_canonical(l)) WHERE position = p RETURNING entry_hash INTO previous;
+                    END LOOP;
+                    UPDATE audit_head SET entry_hash = previous;
+                END $$;
+                """);
+
+            var api = await ApiViolationsAsync();
+            var (exitCode, tool) = await ToolViolationsAsync(file);
+
+            // Every hash and link recomputes: the chain alone would call this log intact.
+            Assert.DoesNotContain(api, v => v.Kind is "missing-entry" or "altered-entry");
+            var departed = Assert.Single(api, v => v.Kind == "checkpoint-departed");
+            Assert.InRange(departed.Position, 1, firstRewritten);
+            Assert.Equal(1, exitCode);
+            Assert.Contains(tool, v => v.Kind == "checkpoint-departed" && v.Position == departed.Position);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

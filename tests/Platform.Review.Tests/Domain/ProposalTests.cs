@@ -1,0 +1,81 @@
+using Platform.Contracts.Review;
+using Platform.Review.Domain;
+using static Platform.Review.Tests.Domain.Cases;
+
+namespace Platform.Review.Tests.Domain;
+
+public sealed class ProposalTests
+{
+    private static readonly DateTimeOffset Notified = Now;
+    private static readonly DateTimeOffset WindowEnd = Notified + Window;
+
+    [Fact]
+    public void Approve_BySecondPerson_AfterTheWindow_SignsTheDecision_AndClosesTheCase()
+    {
+        var (proposed, proposal) = Proposed(Notified);
+        var change = Allowed(proposal.Approve(proposed, Supervisor, "Manquement confirmé.", null, WindowEnd, Signed));
+        Assert.Equal((CaseState.Sanctioned, (DateTimeOffset?)WindowEnd), (change.Case.State, change.Case.ClosedAt));
+        var decided = change.Proposal!;
+        Assert.Equal((ProposalState.Approved, Supervisor, "Manquement confirmé."), (decided.State, decided.DecidedBy, decided.DecisionReason));
+        var decision = Assert.IsType<SanctionDecided>(Assert.Single(change.Events));
+        Assert.Equal(decision.DecisionId, decided.DecisionId);
+        Assert.Equal((Counsellor, Supervisor, "test-key", "c2lnbmVk"), (decision.ProposedBy, decision.ApprovedBy, decision.KeyId, decision.Signature));
+        var step = Assert.Single(change.History);
+        Assert.Equal((CaseHistoryAction.SanctionApproved, Supervisor), (step.Action, step.Actor));
+    }
+
+    [Fact]
+    public void Approve_InsideTheWindow_AfterAnObservation_IsAllowed_AndNamesWhenTheRecipientAnswered()
+    {
+        var (proposed, proposal) = Proposed(Notified);
+        var change = Allowed(proposal.Approve(proposed, Supervisor, "r", Notified.AddDays(2), Notified.AddDays(3), Signed));
+        Assert.Equal(Notified.AddDays(2), Assert.IsType<SanctionDecided>(change.Events[0]).ObservationReceivedAt);
+    }
+
+    [Fact]
+    public void Approve_InsideTheWindow_WithoutAnObservation_IsRefused_WithTheEndOfTheWindow()
+    {
+        var (proposed, proposal) = Proposed(Notified);
+        var refusal = Refused(proposal.Approve(proposed, Supervisor, "r", null, WindowEnd.AddSeconds(-1), Signed));
+        Assert.Equal(RefusalCode.ObservationWindowOpen, refusal.Code);
+        Assert.Equal(WindowEnd, refusal.AnswerBy);
+    }
+
+    [Fact]
+    public void Approve_ByTheProposer_IsRefused_EvenAfterTheWindow()
+    {
+        var (proposed, proposal) = Proposed(Notified);
+        Assert.Equal(RefusalCode.SelfApproval, Refused(proposal.Approve(proposed, Counsellor, "r", null, WindowEnd.AddDays(1), Signed)).Code);
+    }
+
+    [Theory]
+    [InlineData(ProposalState.Approved)]
+    [InlineData(ProposalState.Rejected)]
+    [InlineData(ProposalState.Withdrawn)]
+    [InlineData(ProposalState.Expired)]
+    public void Approve_OrReject_AProposalNoLongerPending_IsRefused(string state)
+    {
+        var (proposed, proposal) = Proposed(Notified);
+        var decided = proposal with { State = state };
+        Assert.Equal(RefusalCode.ProposalNotPending, Refused(decided.Approve(proposed, Supervisor, "r", null, WindowEnd, Signed)).Code);
+        Assert.Equal(RefusalCode.ProposalNotPending, Refused(decided.Reject(proposed, Supervisor, "r", WindowEnd)).Code);
+    }
+
+    [Fact]
+    public void Reject_BySecondPerson_InsideTheWindow_IsAllowed_ForItOnlyFavoursTheRecipient()
+    {
+        var (proposed, proposal) = Proposed(Notified);
+        var change = Allowed(proposal.Reject(proposed, Supervisor, "Pas de manquement.", Notified.AddHours(1)));
+        Assert.Equal(CaseState.Rejected, change.Case.State);
+        Assert.Equal((ProposalState.Rejected, (Guid?)null), (change.Proposal!.State, change.Proposal.DecisionId));
+        Assert.Equal(CaseHistoryAction.SanctionRejected, Assert.Single(change.History).Action);
+        Assert.Equal(Supervisor, Assert.IsType<SanctionRejected>(Assert.Single(change.Events)).RejectedBy);
+    }
+
+    [Fact]
+    public void Reject_ByTheProposer_IsRefused()
+    {
+        var (proposed, proposal) = Proposed(Notified);
+        Assert.Equal(RefusalCode.SelfApproval, Refused(proposal.Reject(proposed, Counsellor, "r", WindowEnd)).Code);
+    }
+}
