@@ -44,6 +44,8 @@ public static class BrokerUsers
             })).EnsureSuccessStatusCode();
             settings[$"{service}:RabbitMq__Username"] = users[service];
             settings[$"{service}:RabbitMq__Password"] = service;
+            // The audit log knows each producer by its broker user (Audit:Publishers maps a user to the producer it may be).
+            settings[$"audit:Audit__Publishers__{users[service]}"] = service;
         }
 
         // The allocations service acts only on decisions whose validated publisher is the review service's user.
