@@ -153,12 +153,19 @@ public sealed class AuditFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Declarations.DisposeAsync();
-        await Audit.DisposeAsync();
-        await Events.DisposeAsync();
-        DecisionKey.Dispose();
-        CheckpointKey.Dispose();
-        await Servers.DeleteVirtualHostAsync(VirtualHost);
-        await Servers.DeleteUserAsync(PublisherUser);
+        await (Declarations?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (Audit?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (Events?.DisposeAsync() ?? ValueTask.CompletedTask);
+        DecisionKey?.Dispose();
+        CheckpointKey?.Dispose();
+        if (VirtualHost is not null)
+        {
+            await Servers.DeleteVirtualHostAsync(VirtualHost);
+        }
+
+        if (PublisherUser is not null)
+        {
+            await Servers.DeleteUserAsync(PublisherUser);
+        }
     }
 }

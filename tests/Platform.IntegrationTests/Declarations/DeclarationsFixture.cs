@@ -45,8 +45,11 @@ public sealed class DeclarationsFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Service.DisposeAsync();
-        await Events.DisposeAsync();
-        await Servers.DeleteVirtualHostAsync(VirtualHost);
+        await (Service?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (Events?.DisposeAsync() ?? ValueTask.CompletedTask);
+        if (VirtualHost is not null)
+        {
+            await Servers.DeleteVirtualHostAsync(VirtualHost);
+        }
     }
 }

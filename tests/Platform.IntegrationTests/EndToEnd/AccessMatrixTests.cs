@@ -50,6 +50,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["allocations GET /api/recipients/{recipientId}/allocation"] = ["own", "counsellor"],
         ["audit GET /api/audit/events"] = ["auditor"],
         ["audit GET /api/audit/verification"] = ["auditor"],
+        ["audit GET /api/audit/checkpoints"] = ["auditor"],
         ["audit GET /api/audit/replay"] = ["auditor"],
     };
 

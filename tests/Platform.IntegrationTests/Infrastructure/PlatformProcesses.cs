@@ -169,7 +169,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
     private async Task WaitUntilReadyAsync(string service)
     {
         using var http = new HttpClient { BaseAddress = UrlOf(service), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (DateTime.UtcNow < deadline)
         {
             if (running[service].HasExited)
@@ -196,7 +196,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"{service} was not ready within 90 s; see artifacts/e2e-logs.");
+        throw new TimeoutException($"{service} was not ready within 180 s; see artifacts/e2e-logs.");
     }
 
     public static int FreePort()

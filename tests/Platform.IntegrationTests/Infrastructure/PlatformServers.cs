@@ -61,7 +61,38 @@ public sealed class PlatformServers
         var user = Uri.UnescapeDataString(Amqp.UserInfo.Split(':')[0]);
         var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
         (await http.PutAsync($"api/permissions/{name}/{user}", permissions)).EnsureSuccessStatusCode();
+        await WaitUntilRunningAsync(http, name);
         return name;
+    }
+
+    /// <summary>
+    /// RabbitMQ answers the creation of a virtual host before the host's processes have started; on a loaded machine a
+    /// connection made in between is refused with "vhost … is down". Waits until every node reports it running.
+    /// </summary>
+    private static async Task WaitUntilRunningAsync(HttpClient http, string name)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var response = await http.GetAsync($"api/vhosts/{name}");
+            if (response.IsSuccessStatusCode)
+            {
+                using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                if (body.RootElement.TryGetProperty("cluster_state", out var nodes)
+                    && nodes.EnumerateObject().Any()
+                    && nodes.EnumerateObject().All(node => node.Value.GetString() == "running"))
+                {
+                    return;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"RabbitMQ virtual host {name} did not start within two minutes.");
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>A broker user (password = name) with every permission on <paramref name="virtualHost"/>: a publisher of the test's own.</summary>

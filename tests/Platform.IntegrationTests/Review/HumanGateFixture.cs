@@ -186,13 +186,17 @@ public sealed class HumanGateFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Review.DisposeAsync();
-        await Allocations.DisposeAsync();
-        await Events.DisposeAsync();
-        await Servers.DeleteVirtualHostAsync(VirtualHost);
-        GenuineSigner.Dispose();
-        GenuineEndingSigner.Dispose();
-        reviewKey.Dispose();
-        PublicKey.Dispose();
+        await (Review?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (Allocations?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (Events?.DisposeAsync() ?? ValueTask.CompletedTask);
+        if (VirtualHost is not null)
+        {
+            await Servers.DeleteVirtualHostAsync(VirtualHost);
+        }
+
+        GenuineSigner?.Dispose();
+        GenuineEndingSigner?.Dispose();
+        reviewKey?.Dispose();
+        PublicKey?.Dispose();
     }
 }

@@ -25,9 +25,7 @@ public sealed class StartupValidationTests
             settings["Signing:Keys:k1"] = key.ExportPkcs8PrivateKeyPem();
         }
 
-        await using var host = new ServiceHost<ReviewService>(database, servers.Amqp, vhost, new FakeTimeProvider(), settings);
-
-        Assert.Throws<OptionsValidationException>(() => host.Server);
+        AssertRefusesToStart(() => new ServiceHost<ReviewService>(database, servers.Amqp, vhost, new FakeTimeProvider(), settings));
         await servers.DeleteVirtualHostAsync(vhost);
     }
 
@@ -38,9 +36,29 @@ public sealed class StartupValidationTests
         var database = await servers.CreateDatabaseAsync("allocations_start");
         var vhost = await servers.CreateVirtualHostAsync("allocations-start");
 
-        await using var host = new ServiceHost<AllocationsService>(database, servers.Amqp, vhost, new FakeTimeProvider());
-
-        Assert.Throws<OptionsValidationException>(() => host.Server);
+        AssertRefusesToStart(() => new ServiceHost<AllocationsService>(database, servers.Amqp, vhost, new FakeTimeProvider()));
         await servers.DeleteVirtualHostAsync(vhost);
+    }
+
+    /// <summary>
+    /// The service's start-up throws its options' validation failure. The test host that runs Program on another thread
+    /// sometimes reports that failure as its own disposal instead (a race inside WebApplicationFactory, not the service):
+    /// then the start is tried again, at most three times, and only the validation failure counts.
+    /// </summary>
+    private static void AssertRefusesToStart<TService>(Func<ServiceHost<TService>> create)
+        where TService : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var host = create();
+            var failure = Record.Exception(() => host.Server);
+            if (failure is ObjectDisposedException && attempt < 3)
+            {
+                continue;
+            }
+
+            Assert.IsType<OptionsValidationException>(failure);
+            return;
+        }
     }
 }

@@ -148,9 +148,13 @@ public sealed class IdempotencyBurstTests(ITestOutputHelper output) : IAsyncLife
 
     public async Task DisposeAsync()
     {
-        await Review.DisposeAsync();
-        await events.DisposeAsync();
-        await servers.DeleteVirtualHostAsync(virtualHost);
-        SigningKey.Dispose();
+        await (Review?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (events?.DisposeAsync() ?? ValueTask.CompletedTask);
+        if (virtualHost is not null)
+        {
+            await servers.DeleteVirtualHostAsync(virtualHost);
+        }
+
+        SigningKey?.Dispose();
     }
 }

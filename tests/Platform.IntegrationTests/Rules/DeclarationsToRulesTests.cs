@@ -68,9 +68,12 @@ public sealed class DeclarationsToRulesTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await DeclarationsHost.DisposeAsync();
-        await RulesHost.DisposeAsync();
-        await events.DisposeAsync();
-        await servers.DeleteVirtualHostAsync(virtualHost);
+        await (DeclarationsHost?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (RulesHost?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (events?.DisposeAsync() ?? ValueTask.CompletedTask);
+        if (virtualHost is not null)
+        {
+            await servers.DeleteVirtualHostAsync(virtualHost);
+        }
     }
 }
