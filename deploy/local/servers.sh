@@ -4,7 +4,7 @@
 # Run as root on Debian 12.
 set -euo pipefail
 
-SERVICES=(declarations rules review allocations audit)
+SERVICES=(declarations rules review allocations audit identity)
 PG_VERSION=15
 
 log() { printf '[servers] %s\n' "$*"; }

@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
-# Prints a dev bearer token (HS256, 12 hours) for a role and subject, signed with the local development key.
+# Prints a bearer token from the local OpenID Connect provider (services/Identity, started by up.sh) for a role and
+# subject, through its development grant (which the provider refuses outside Development). Agents may be given
+# département codes.
 #   deploy/local/token.sh recipient R-0001
+#   deploy/local/token.sh counsellor agent-claire 75 93
 #   deploy/local/token.sh counsellor            (subject defaults to "<role>-1")
 #   deploy/local/token.sh payer caf-75          (the paying body, a machine client: states allocations)
-# Production trusts an OpenID Connect provider instead; this key is for local runs only.
+# The token is for every API (one audience each) and lives as long as the provider's Provider:AccessTokenLifetime.
 set -euo pipefail
 
 role=${1:-}
 case "$role" in
   recipient|counsellor|supervisor|auditor|payer) ;;
-  *) echo "usage: $0 recipient|counsellor|supervisor|auditor|payer [SUBJECT]" >&2; exit 64 ;;
+  *) echo "usage: $0 recipient|counsellor|supervisor|auditor|payer [SUBJECT [DEPARTEMENT...]]" >&2; exit 64 ;;
 esac
 subject=${2:-$role-1}
-key=${PLATFORM_DEV_SIGNING_KEY:-local-development-signing-key-never-used-in-production}
-issuer=${PLATFORM_TOKEN_ISSUER:-xp-rsa}
-audience=${PLATFORM_TOKEN_AUDIENCE:-xp-rsa}
+shift $(( $# < 2 ? $# : 2 ))
+provider=${PLATFORM_IDENTITY_URL:-http://127.0.0.1:5099}
 
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-now=$(date +%s)
-header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
-payload=$(printf '{"sub":"%s","role":"%s","iss":"%s","aud":"%s","iat":%d,"nbf":%d,"exp":%d}' \
-  "$subject" "$role" "$issuer" "$audience" "$now" "$now" $((now + 43200)) | b64url)
-signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -hmac "$key" -binary | b64url)
-printf '%s.%s.%s\n' "$header" "$payload" "$signature"
+answer=$(curl -sS -X POST "$provider/connect/token" \
+  --data-urlencode "grant_type=urn:xp-rsa:grant-type:development" \
+  --data-urlencode "client_id=local-tools" \
+  --data-urlencode "role=$role" \
+  --data-urlencode "subject=$subject" \
+  --data-urlencode "departements=$*") || { echo "the identity provider does not answer at $provider (deploy/local/up.sh starts it)" >&2; exit 69; }
+token=$(jq -r '.access_token // empty' <<<"$answer")
+if [ -z "$token" ]; then
+  echo "the identity provider refused: $answer" >&2
+  exit 1
+fi
+printf '%s\n' "$token"

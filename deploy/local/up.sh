@@ -22,8 +22,9 @@ root=$(pwd)
 state=$root/.local
 mkdir -p "$state/logs" "$state/pids"
 
-# name port project-folder assembly
+# name port project-folder assembly. The identity provider first: the others trust it (discovery, JWKS).
 SERVICES=(
+  "identity 5099 services/Identity/Platform.Identity Platform.Identity"
   "declarations 5101 services/Declarations/Platform.Declarations Platform.Declarations"
   "rules 5102 services/Rules/Platform.Rules.Service Platform.Rules.Service"
   "review 5103 services/Review/Platform.Review Platform.Review"
@@ -56,7 +57,7 @@ for k in $(seq 1 "$instances"); do
     read -r name port folder assembly <<<"$entry"
     if [ "$k" -eq 1 ]; then
       INSTANCES+=("$name $port $folder $assembly")
-    elif [ "$name" != web ] && [ "$name" != audit ]; then
+    elif [ "$name" != web ] && [ "$name" != audit ] && [ "$name" != identity ]; then
       INSTANCES+=("$name-$k $((port + 100 * (k - 1))) $folder $assembly")
     fi
   done
@@ -92,7 +93,7 @@ for k in $(seq 1 "$instances"); do
       tail -20 "$state/logs/$name.log" >&2
       exit 1
     fi
-    api=""; [ "$name" = web ] || api="API reference: http://127.0.0.1:$port/reference, OpenAPI: /openapi/v1.json, "
+    api=""; [ "$name" = web ] || [ "$name" = identity ] || api="API reference: http://127.0.0.1:$port/reference, OpenAPI: /openapi/v1.json, "
     printf '[up] %-12s http://127.0.0.1:%s  (%slog: .local/logs/%s.log)\n' "$name" "$port" "$api" "$name"
   done
 
@@ -102,7 +103,8 @@ if [ -n "$demo" ]; then
   bash deploy/local/demo.sh
 fi
 
-echo "[up] web pages: http://127.0.0.1:5100 (local sign-in at /sign-in: pick a role and an identifier)"
+echo "[up] identity provider (local only, plays FranceConnect and ProConnect): http://127.0.0.1:5099/.well-known/openid-configuration"
+echo "[up] web pages: http://127.0.0.1:5100 (sign in at /sign-in through the local provider: pick a role and an identifier)"
 if [ "$instances" -gt 1 ]; then
   echo "[up] $instances instances of each API service but audit, sharing one database per service: any of them answers"
   echo "[up]   (e.g. declarations on 5101 and 5201); the web pages call the first (Services:* in its appsettings)"

@@ -11,6 +11,8 @@ CREATE DATABASE allocations OWNER allocations;
 -- owns nothing and may only read the log and append to it through audit_append (its migration grants that).
 CREATE ROLE audit_owner LOGIN PASSWORD 'audit_owner';
 CREATE ROLE audit LOGIN PASSWORD 'audit';
+CREATE ROLE identity LOGIN PASSWORD 'identity';
+CREATE DATABASE identity OWNER identity;
 CREATE DATABASE audit OWNER audit_owner;
 \connect audit
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;

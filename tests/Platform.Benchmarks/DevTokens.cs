@@ -1,23 +1,32 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace Platform.Benchmarks;
 
-/// <summary>Dev tokens exactly as deploy/local/token.sh mints them (HS256, local development key).</summary>
+/// <summary>
+/// Tokens from the local OpenID Connect provider's development grant, as deploy/local/token.sh obtains them, kept per
+/// person for the run so the provider is asked once per person.
+/// </summary>
 internal static class DevTokens
 {
-    public static string For(string role, string subject, string signingKey)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var header = Base64Url("""{"alg":"HS256","typ":"JWT"}"""u8.ToArray());
-        var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            sub = subject, role, iss = "xp-rsa", aud = "xp-rsa", iat = now, nbf = now, exp = now + 43_200,
-        }));
-        var signature = Base64Url(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes($"{header}.{payload}")));
-        return $"{header}.{payload}.{signature}";
-    }
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private static readonly ConcurrentDictionary<(string, string), string> Cache = new();
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string For(string role, string subject, string identity) => Cache.GetOrAdd((role, subject), _ =>
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{identity.TrimEnd('/')}/connect/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "urn:xp-rsa:grant-type:development",
+                ["client_id"] = "local-tools",
+                ["role"] = role,
+                ["subject"] = subject,
+            }),
+        };
+        using var response = Http.Send(request);
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(response.Content.ReadAsStream());
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    });
 }

@@ -47,7 +47,7 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
         var sampled = recipients.Where((_, i) => i % sampleEvery == 0).ToHashSet();
 
         // Sampled recipients get an engagement, so their short week raises a flag whose arrival we can time.
-        var counsellor = DevTokens.For("counsellor", "bench-counsellor", settings.SigningKey);
+        var counsellor = DevTokens.For("counsellor", "bench-counsellor", settings.Identity);
         await Parallel.ForEachAsync(sampled, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (recipient, ct) =>
             await SendAsync(HttpMethod.Put, $"{settings.Declarations}/api/recipients/{recipient}/engagement", counsellor,
                 new { hoursPerWeek = 15, fromWeek = week.AddWeeks(-1).ToString() }, ct));
@@ -74,7 +74,7 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
                 await Task.Delay(wait);
             }
 
-            var token = DevTokens.For("recipient", recipient, settings.SigningKey);
+            var token = DevTokens.For("recipient", recipient, settings.Identity);
             var started = clock.Elapsed;
             var status = await SendAsync(HttpMethod.Put, $"{settings.Declarations}/api/recipients/{recipient}/declarations/{week}", token, body, default);
             latencies.Add((clock.Elapsed - started).TotalMilliseconds);
@@ -113,7 +113,7 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
     /// <summary>Polls until the review service shows the recipient's flag and the audit log holds the declaration.</summary>
     private async Task FollowAsync(string recipient, string token, TimeSpan submitted, Stopwatch clock, ConcurrentBag<double> flagTimes, ConcurrentBag<double> auditTimes)
     {
-        var auditor = DevTokens.For("auditor", "bench-auditor", settings.SigningKey);
+        var auditor = DevTokens.For("auditor", "bench-auditor", settings.Identity);
         var deadline = clock.Elapsed + TimeSpan.FromSeconds(60);
         bool flagSeen = false, auditSeen = false;
         var pause = TimeSpan.FromMilliseconds(50);

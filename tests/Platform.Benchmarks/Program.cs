@@ -85,7 +85,7 @@ internal sealed record BenchmarkSettings(
     string Audit,
     string Amqp,
     string Management,
-    string SigningKey)
+    string Identity)
 {
     public static BenchmarkSettings Parse(string[] args)
     {
@@ -108,6 +108,6 @@ internal sealed record BenchmarkSettings(
             Option("--audit", "http://127.0.0.1:5105"),
             Option("--amqp", "amqp://guest:guest@127.0.0.1:5672"),
             Option("--management", "http://guest:guest@127.0.0.1:15672"),
-            Environment.GetEnvironmentVariable("PLATFORM_DEV_SIGNING_KEY") ?? "local-development-signing-key-never-used-in-production");
+            Option("--identity", "http://127.0.0.1:5099"));
     }
 }

@@ -94,11 +94,24 @@ public sealed class Browser : IDisposable
         });
     }
 
-    public void SignIn(string role, string subject)
+    /// <summary>Signs in through the local provider: the web front's sign-in page, the provider's page, and back.</summary>
+    public void SignIn(string role, string subject, string? departements = null)
     {
         Open("/sign-in");
+        ClickAndWait("#provider-local");
+        SignInAtProvider(role, subject, departements);
+    }
+
+    /// <summary>On the provider's sign-in page: picks the role, types the identifier, and comes back to the web front.</summary>
+    public void SignInAtProvider(string role, string subject, string? departements = null)
+    {
         Find($"label[for=role-{role}]").Click();
         Type("#Subject", subject);
+        if (departements is not null)
+        {
+            Type("#Departements", departements);
+        }
+
         ClickAndWait("#sign-in");
     }
 

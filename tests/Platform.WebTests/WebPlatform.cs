@@ -3,8 +3,9 @@ using Platform.IntegrationTests.Infrastructure;
 namespace Platform.WebTests;
 
 /// <summary>
-/// The five services as separate processes on the real broker and databases, and the web front as a sixth process
-/// pointed at them (its dev sign-in signs with the same key the services trust). Shared by every browser test.
+/// The five services as separate processes on the real broker and databases, the web front as a sixth process
+/// pointed at them, and their own local OpenID Connect provider, which knows the web front's redirect addresses (its
+/// port is chosen first). People sign in through the provider's pages. Shared by every browser test.
 /// </summary>
 public sealed class WebPlatform : IAsyncLifetime
 {
@@ -14,12 +15,23 @@ public sealed class WebPlatform : IAsyncLifetime
 
     public PlatformProcesses Front { get; private set; } = null!;
 
+    public IdentityProvider Provider { get; private set; } = null!;
+
     public Uri WebUrl => Front.UrlOf("web");
 
     public async Task InitializeAsync()
     {
-        Services = await PlatformProcesses.StartAsync(null, Backends);
-        Front = await PlatformProcesses.StartAsync(
+        var webPort = PlatformProcesses.FreePort();
+        Provider = await IdentityProvider.StartAsync(new Dictionary<string, string>
+        {
+            ["Provider__Clients__web__RedirectUris__0"] = $"http://127.0.0.1:{webPort}/signin-oidc-local",
+            ["Provider__Clients__web__PostLogoutRedirectUris__0"] = $"http://127.0.0.1:{webPort}/signout-callback-oidc-local",
+        });
+        Services = await PlatformProcesses.StartWithAsync(Provider, new Dictionary<string, int>(), null, null, Backends);
+        Front = await PlatformProcesses.StartWithAsync(
+            Provider,
+            new Dictionary<string, int> { ["web"] = webPort },
+            null,
             new Dictionary<string, string>
             {
                 ["Services__Declarations"] = Services.UrlOf("declarations").ToString(),
@@ -33,6 +45,11 @@ public sealed class WebPlatform : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (Provider is not null)
+        {
+            await Provider.DisposeAsync();
+        }
+
         if (Front is not null)
         {
             await Front.DisposeAsync();

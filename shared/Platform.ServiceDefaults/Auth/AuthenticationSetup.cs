@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +7,14 @@ namespace Platform.ServiceDefaults.Auth;
 
 internal static class AuthenticationSetup
 {
+    /// <summary>Asymmetric signatures only: a shared secret (HS256) or no signature (<c>alg: none</c>) is refused.</summary>
+    private static readonly string[] SignatureAlgorithms =
+    [
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+    ];
+
     public static void AddPlatformAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -16,30 +23,33 @@ internal static class AuthenticationSetup
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
-            // Keep the token's own claim names ("sub", "role") instead of the legacy SOAP URIs.
+            // Production's way locally too: the provider's discovery document and JWKS, never a key in configuration.
+            jwt.Authority = options.Authority;
+            jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
+            jwt.RefreshInterval = options.KeyRefreshInterval;
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
-                ValidIssuer = options.Issuer,
+                ValidateIssuer = true,
+                ValidIssuer = string.IsNullOrWhiteSpace(options.Issuer) ? null : options.Issuer,
+                ValidateAudience = true,
                 ValidAudience = options.Audience,
-                NameClaimType = "sub",
-                RoleClaimType = "role",
-                ClockSkew = TimeSpan.FromSeconds(30),
+                ValidateLifetime = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ValidAlgorithms = SignatureAlgorithms,
+                ClockSkew = options.ClockSkew,
+                NameClaimType = PlatformClaims.Subject,
+                RoleClaimType = PlatformClaims.Role,
             };
-            if (!string.IsNullOrWhiteSpace(options.Authority))
+            jwt.Events = new JwtBearerEvents
             {
-                jwt.Authority = options.Authority;
-            }
-            else
-            {
-                var key = Encoding.UTF8.GetBytes(options.SigningKey ?? "");
-                if (key.Length < 32)
+                OnTokenValidated = context =>
                 {
-                    throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes when no Auth:Authority is set.");
-                }
-
-                jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(key);
-            }
+                    context.Principal = PlatformClaims.FromProvider(context.Principal!, options.Claims, JwtBearerDefaults.AuthenticationScheme);
+                    return Task.CompletedTask;
+                },
+            };
         });
         services.AddAuthorization();
     }

@@ -24,7 +24,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
     };
 
     public static readonly string RepositoryRoot = FindRepositoryRoot();
-    private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
+    public static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
 
     private readonly Dictionary<string, Process> running = [];
     private readonly Dictionary<string, int> ports = [];
@@ -32,9 +32,10 @@ public sealed class PlatformProcesses : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> extraSettings;
     private int generation;
 
-    private PlatformProcesses(PlatformServers servers, string virtualHost, IReadOnlyDictionary<string, string> extraSettings)
+    private PlatformProcesses(PlatformServers servers, IdentityProvider provider, string virtualHost, IReadOnlyDictionary<string, string> extraSettings)
     {
         Servers = servers;
+        Provider = provider;
         VirtualHost = virtualHost;
         this.extraSettings = extraSettings;
         // A test run that ends abruptly must not leave services running behind it.
@@ -42,6 +43,9 @@ public sealed class PlatformProcesses : IAsyncDisposable
     }
 
     public PlatformServers Servers { get; }
+
+    /// <summary>The OpenID Connect provider the services trust and <see cref="ClientFor"/> takes tokens from.</summary>
+    public IdentityProvider Provider { get; }
 
     public string VirtualHost { get; }
 
@@ -53,14 +57,20 @@ public sealed class PlatformProcesses : IAsyncDisposable
     }
 
     /// <summary>The same, on a virtual host the test prepared (its users and permissions).</summary>
-    public static async Task<PlatformProcesses> StartOnAsync(string virtualHost, IReadOnlyDictionary<string, string>? settings, params string[] services)
+    public static async Task<PlatformProcesses> StartOnAsync(string virtualHost, IReadOnlyDictionary<string, string>? settings, params string[] services) =>
+        await StartWithAsync(await IdentityProvider.GetSharedAsync(), new Dictionary<string, int>(), virtualHost, settings, services);
+
+    /// <summary>The same, trusting <paramref name="provider"/>, on ports chosen beforehand for some services (a provider's redirect URIs name them).</summary>
+    public static async Task<PlatformProcesses> StartWithAsync(
+        IdentityProvider provider, IReadOnlyDictionary<string, int> ports, string? virtualHost, IReadOnlyDictionary<string, string>? settings, params string[] services)
     {
         var servers = await PlatformServers.GetAsync();
-        var platform = new PlatformProcesses(servers, virtualHost, settings ?? new Dictionary<string, string>());
+        virtualHost ??= await servers.CreateVirtualHostAsync("e2e");
+        var platform = new PlatformProcesses(servers, provider, virtualHost, settings ?? new Dictionary<string, string>());
         foreach (var service in services)
         {
             platform.databases[service] = await servers.CreateDatabaseAsync("e2e_" + service);
-            platform.ports[service] = FreePort();
+            platform.ports[service] = ports.TryGetValue(service, out var port) ? port : FreePort();
         }
 
         // Started together (each waits for its own database and broker), then awaited until every one is ready.
@@ -80,7 +90,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
     public HttpClient ClientFor(string service, string role, string subject)
     {
         var client = new HttpClient { BaseAddress = UrlOf(service) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(role, subject));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Provider.Token(role, subject));
         return client;
     }
 
@@ -123,9 +133,9 @@ public sealed class PlatformProcesses : IAsyncDisposable
             ["RabbitMq__VirtualHost"] = VirtualHost,
             ["RabbitMq__Username"] = Uri.UnescapeDataString(user[0]),
             ["RabbitMq__Password"] = Uri.UnescapeDataString(user[1]),
-            ["Auth__Issuer"] = TestTokens.Issuer,
-            ["Auth__Audience"] = TestTokens.Audience,
-            ["Auth__SigningKey"] = TestTokens.SigningKey,
+            ["Auth__Authority"] = Provider.Authority.ToString(),
+            ["Auth__RequireHttpsMetadata"] = "false",
+            ["SignIn__OpenIdConnect__Local__Authority"] = Provider.Authority.ToString(),
             ["Outbox__PollInterval"] = "00:00:00.200",
         };
         if (service == "audit")
@@ -189,7 +199,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
         throw new TimeoutException($"{service} was not ready within 180 s; see artifacts/e2e-logs.");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

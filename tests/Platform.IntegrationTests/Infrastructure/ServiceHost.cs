@@ -26,7 +26,7 @@ public sealed class ServiceHost<TService>(
 
     public IServiceProvider ServiceProvider => Services;
 
-    /// <summary>A client whose requests carry a dev token for <paramref name="role"/> and <paramref name="subject"/>.</summary>
+    /// <summary>A client whose requests carry a provider-issued token for <paramref name="role"/> and <paramref name="subject"/>.</summary>
     public HttpClient ClientFor(string role, string subject)
     {
         var client = CreateClient();
@@ -44,9 +44,9 @@ public sealed class ServiceHost<TService>(
         builder.UseSetting("RabbitMq:VirtualHost", virtualHost);
         builder.UseSetting("RabbitMq:Username", Uri.UnescapeDataString(user[0]));
         builder.UseSetting("RabbitMq:Password", Uri.UnescapeDataString(user[1]));
-        builder.UseSetting("Auth:Issuer", TestTokens.Issuer);
-        builder.UseSetting("Auth:Audience", TestTokens.Audience);
-        builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
+        // The shared local provider; a test may name another in its settings (Auth:Authority).
+        builder.UseSetting("Auth:Authority", IdentityProvider.Shared.Authority.ToString());
+        builder.UseSetting("Auth:RequireHttpsMetadata", "false");
         builder.UseSetting("Outbox:PollInterval", "00:00:00.200");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.IdentityModel.Tokens;
 using Platform.ServiceDefaults.Auth;
@@ -20,20 +22,23 @@ public static class WebFrontSetup
 {
     public const string CultureCookie = ".Platform.Culture";
 
+    /// <summary>The session's item naming the provider that signed the person in (signing out ends that provider's session).</summary>
+    public const string ProviderItem = "provider";
+
     public static readonly CultureInfo[] Cultures = [new("fr-FR"), new("en-GB")];
 
     public static void AddWebFront(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<ServicesOptions>().BindConfiguration(ServicesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddDevelopmentKeysRefusal();
         services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddHttpClient(PlatformApi.ClientName, client => client.Timeout = TimeSpan.FromSeconds(20));
         services.AddScoped<PlatformApi>();
-        services.AddSingleton<DevTokenMinter>();
+        services.AddMemoryCache();
+        services.AddSingleton<ITicketStore, ServerSideTickets>();
+        services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, UseServerSideTickets>();
         services.AddHealthChecks();
         services.AddProblemDetails();
         // French pages: write accented letters as themselves rather than as numeric entities.
@@ -53,30 +58,49 @@ public static class WebFrontSetup
         var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
-                // The cookie carries the bearer token, encrypted by ASP.NET Core data protection; never readable by scripts.
+                // The cookie carries only the key of a session kept on the server (ServerSideTickets), never a token.
                 options.Cookie.Name = ".Platform.Auth";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.ExpireTimeSpan = DevTokenMinter.Lifetime;
                 options.SlidingExpiration = false;
                 options.LoginPath = "/sign-in";
                 options.AccessDeniedPath = "/access-denied";
             });
 
-        // Production: one OpenID Connect provider per child of SignIn:OpenIdConnect (e.g. FranceConnect for recipients,
-        // ProConnect for agents). Their tokens carry the "sub" and "role" claims the services trust (Auth:Authority).
+        // One OpenID Connect provider per child of SignIn:OpenIdConnect: FranceConnect for recipients and ProConnect for
+        // agents in production, the local provider (services/Identity) in development. Authorization code with PKCE;
+        // the tokens stay in the server-side session; the provider's claims become the platform's in PlatformClaims.
         foreach (var provider in builder.Configuration.GetSection(SignInOptions.Section).GetSection("OpenIdConnect").GetChildren())
         {
+            var claimNames = provider.GetSection("Claims").Get<ProviderClaimNames>() ?? new ProviderClaimNames();
+            var callback = provider.Key.ToLowerInvariant();
             authentication.AddOpenIdConnect(provider.Key, options =>
             {
                 provider.Bind(options);
                 options.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
                 options.ResponseType = "code";
+                options.UsePkce = true;
+                // The code comes back in the query of a top-level redirect: Lax cookies reach it, so the correlation
+                // and nonce cookies need no SameSite=None (which browsers refuse over plain HTTP, as locally).
+                options.ResponseMode = "query";
+                options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                options.NonceCookie.SameSite = SameSiteMode.Lax;
                 options.SaveTokens = true;
+                options.UseTokenLifetime = true;
                 options.MapInboundClaims = false;
-                options.CallbackPath = $"/signin-oidc-{provider.Key.ToLowerInvariant()}";
-                options.TokenValidationParameters = new TokenValidationParameters { NameClaimType = "sub", RoleClaimType = "role" };
+                options.CallbackPath = $"/signin-oidc-{callback}";
+                options.SignedOutCallbackPath = $"/signout-callback-oidc-{callback}";
+                options.TokenValidationParameters = new TokenValidationParameters { NameClaimType = PlatformClaims.Subject, RoleClaimType = PlatformClaims.Role };
+                options.Events = new OpenIdConnectEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        context.Principal = PlatformClaims.FromProvider(context.Principal!, claimNames, provider.Key);
+                        context.Properties!.Items[ProviderItem] = provider.Key;
+                        return Task.CompletedTask;
+                    },
+                };
             });
         }
 

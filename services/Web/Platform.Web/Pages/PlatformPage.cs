@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Platform.ServiceDefaults.Auth;
 using Platform.Web.Api;
 
 namespace Platform.Web.Pages;
@@ -11,7 +12,7 @@ public abstract class PlatformPage(PlatformApi api) : PageModel
 
     public ApiProblem? Problem { get; protected set; }
 
-    public string Subject => User.FindFirst("sub")?.Value ?? "";
+    public string Subject => User.FindFirst(PlatformClaims.Subject)?.Value ?? "";
 
     /// <summary>Post/redirect/get: the next page shows <paramref name="notice"/> once.</summary>
     protected RedirectResult Done(string notice, string url)

@@ -1,9 +1,9 @@
 namespace Platform.Web.SignIn;
 
 /// <summary>
-/// How people sign in. <see cref="LocalDevelopment"/> shows the local-only page that mints a token with the
-/// development signing key (never in production); providers under <c>SignIn:OpenIdConnect:{Name}</c> are offered
-/// as buttons.
+/// How people sign in: one OpenID Connect provider per child of <c>SignIn:OpenIdConnect</c> (FranceConnect for
+/// recipients and ProConnect for agents in production; locally one provider, services/Identity, plays both), each
+/// offered as a button. <see cref="LocalDevelopment"/> marks the page as local-only.
 /// </summary>
 public sealed class SignInOptions
 {
