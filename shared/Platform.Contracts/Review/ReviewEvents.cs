@@ -70,6 +70,10 @@ public sealed record SanctionRejected(
 /// </summary>
 /// <param name="KeyId">Which review-service key signed; lets keys rotate.</param>
 /// <param name="Signature">Base64 of the IEEE P1363 ECDSA P-256 / SHA-256 signature.</param>
+/// <param name="ReceivedAt">
+/// The first proof that the recipient received the notice (CASF L262-37: « par tout moyen conférant date certaine à la
+/// réception »); the answer window runs from it. Signed; a decision without it changes no allocation.
+/// </param>
 public sealed record SanctionDecided(
     Guid DecisionId,
     Guid ProposalId,
@@ -89,4 +93,5 @@ public sealed record SanctionDecided(
     DateTimeOffset? ObservationReceivedAt,
     DateTimeOffset DecidedAt,
     string KeyId,
-    string Signature) : PlatformEvent;
+    string Signature,
+    DateTimeOffset? ReceivedAt = null) : PlatformEvent;

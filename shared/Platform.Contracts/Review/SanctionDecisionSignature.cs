@@ -6,7 +6,9 @@ namespace Platform.Contracts.Review;
 /// <summary>
 /// The exact bytes the review service signs and the allocations and audit services verify. One definition, here,
 /// so signer and verifiers cannot drift. Every field of the decision but the signature, in a fixed order, one per
-/// line, invariant culture, instants as RFC 3339 UTC with seven fractional digits.
+/// line, invariant culture, instants as RFC 3339 UTC with seven fractional digits. A decision that carries the notice's
+/// receipt instant is signed as <c>sanction-decided/v2</c>, with that instant as its last line; one without it keeps
+/// the <c>v1</c> bytes, so decisions signed before the receipt existed still verify (and are refused by allocations).
 /// </summary>
 public static class SanctionDecisionSignature
 {
@@ -15,7 +17,7 @@ public static class SanctionDecisionSignature
         ArgumentNullException.ThrowIfNull(decision);
         string[] fields =
         [
-            "sanction-decided/v1",
+            decision.ReceivedAt is null ? "sanction-decided/v1" : "sanction-decided/v2",
             decision.DecisionId.ToString("D"),
             decision.ProposalId.ToString("D"),
             decision.CaseId.ToString("D"),
@@ -35,6 +37,11 @@ public static class SanctionDecisionSignature
             Instant(decision.DecidedAt),
             decision.KeyId,
         ];
+        if (decision.ReceivedAt is { } received)
+        {
+            fields = [.. fields, Instant(received)];
+        }
+
         return Encoding.UTF8.GetBytes(string.Join('\n', fields));
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Platform.Review.Domain;
+using Platform.Review.Notices;
 using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
@@ -66,6 +67,7 @@ public static class CaseEndpoints
         ClaimsPrincipal user,
         IOptions<ReviewOptions> options,
         ServiceDatabase database,
+        NoticeMailSignal mail,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -87,7 +89,14 @@ public static class CaseEndpoints
         }
 
         await ReviewChanges.SaveAsync(work, outcome.Change!);
+        // The notice is produced with the proposal, in its transaction: no proposal exists without its notice.
+        var emailed = await NoticeDelivery.IssueAsync(work, outcome.Change!.Proposal!, now);
         await work.CommitAsync(cancellationToken);
+        if (emailed)
+        {
+            mail.Wake();
+        }
+
         var proposalId = outcome.Change!.Proposal!.ProposalId;
         var saved = await ReviewReads.ProposalAsync(database, proposalId, cancellationToken);
         return TypedResults.Created($"/api/review/sanction-proposals/{proposalId}", saved!);

@@ -54,7 +54,8 @@ public sealed record ProposalView(
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
     string? DecisionReason,
-    Guid? DecisionId)
+    Guid? DecisionId,
+    DateTimeOffset? ReceivedAt)
 {
     public static ProposalView Of(Domain.Proposal proposal)
     {
@@ -62,6 +63,6 @@ public sealed record ProposalView(
         return new(
             proposal.ProposalId, proposal.CaseId, proposal.FlagId, proposal.Percent, proposal.Months, proposal.StartMonth, proposal.RepeatedBreach,
             proposal.ProposedBy, proposal.Reason, proposal.NotificationId, proposal.NotifiedAt, proposal.AnswerBy, proposal.State, proposal.DecidedBy,
-            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId);
+            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId, proposal.ReceivedAt);
     }
 }

@@ -4,7 +4,9 @@ namespace Platform.Review.Domain;
 
 /// <summary>
 /// A sanction proposal: proposed by one person, notified to the recipient with time to answer, then approved (and
-/// signed) or rejected by a second person. Only a pending proposal can be decided, withdrawn or expire.
+/// signed) or rejected by a second person. Only a pending proposal can be decided, withdrawn or expire. Its window runs
+/// from <see cref="ReceivedAt"/>, the first proof that the recipient received the notice; until then
+/// <see cref="AnswerBy"/> is only what the deadline would be if the notice were received when it was sent.
 /// </summary>
 public sealed record Proposal(
     Guid ProposalId,
@@ -25,7 +27,8 @@ public sealed record Proposal(
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
     string? DecisionReason,
-    Guid? DecisionId)
+    Guid? DecisionId,
+    DateTimeOffset? ReceivedAt = null)
 {
     public bool IsPending => State == ProposalState.Pending;
 
@@ -34,6 +37,14 @@ public sealed record Proposal(
         DateTimeOffset answerBy) =>
         new(proposalId, proposedOn.CaseId, proposedOn.FlagId, proposedOn.RecipientId, proposedOn.RuleId, terms.Percent, terms.Months,
             terms.StartMonth, repeatedBreach, me, terms.Reason, notificationId, now, answerBy, ProposalState.Pending, null, null, null, null);
+
+    /// <summary>
+    /// The recipient received the notice at <paramref name="at"/>: the first proof of receipt starts the window of
+    /// <paramref name="window"/>; a later proof changes nothing, an earlier one (a letter received before the e-mail's link
+    /// was followed) moves the start back. A decided proposal keeps the window it was decided on.
+    /// </summary>
+    public Proposal Received(DateTimeOffset at, TimeSpan window) =>
+        IsPending && (ReceivedAt is null || at < ReceivedAt) ? this with { ReceivedAt = at, AnswerBy = at + window } : this;
 
     /// <summary>
     /// Approves the proposal: a second person, once the recipient was heard (<see cref="ApprovalGate"/>). The decision is
@@ -51,7 +62,7 @@ public sealed record Proposal(
 
         var decision = sign(new SanctionDecided(
             Guid.CreateVersion7(now), ProposalId, CaseId, FlagId, RecipientId, RuleId, Percent, Months, StartMonth, RepeatedBreach, ProposedBy,
-            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "") { OccurredAt = now });
+            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "", ReceivedAt) { OccurredAt = now });
         return Decide(decidedCase, ProposalState.Approved, CaseState.Sanctioned, CaseHistoryAction.SanctionApproved, me, reason, now, decision.DecisionId, decision);
     }
 
@@ -73,8 +84,9 @@ public sealed record Proposal(
 
     /// <summary>Why <paramref name="me"/> may not decide now; null when they may. Only an approval waits for the recipient.</summary>
     private Refusal? RefuseUnlessDecidableBy(string me, DateTimeOffset? observedAt, DateTimeOffset now, bool mustHaveHeard) =>
-        ApprovalGate.Evaluate(me, ProposedBy, IsPending, NotifiedAt, AnswerBy, observedAt, now) switch
+        ApprovalGate.Evaluate(me, ProposedBy, IsPending, NotifiedAt, ReceivedAt, AnswerBy, observedAt, now) switch
         {
+            ApprovalOutcome.NotReceived when mustHaveHeard => new Refusal(RefusalCode.NoticeNotReceived),
             ApprovalOutcome.SelfApproval => new Refusal(RefusalCode.SelfApproval),
             ApprovalOutcome.NotPending => new Refusal(RefusalCode.ProposalNotPending),
             ApprovalOutcome.WindowOpen when mustHaveHeard => new Refusal(RefusalCode.ObservationWindowOpen) { AnswerBy = AnswerBy },

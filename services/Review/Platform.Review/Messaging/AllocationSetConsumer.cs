@@ -20,6 +20,7 @@ public sealed class AllocationSetConsumer(ServiceDatabase database, TimeProvider
         }
 
         await HouseholdStore.SetAsync(work, set.RecipientId, new Household(set.HouseholdSize, set.LoneParentIncrease), time.GetUtcNow());
+        await HouseholdStore.SetBaseAmountAsync(work, set.RecipientId, set.MonthlyBaseAmount);
         await work.CommitAsync(context.CancellationToken);
     }
 }

@@ -10,7 +10,7 @@ internal static class ProposalStore
     public const string Select =
         """
         SELECT proposal_id, case_id, flag_id, recipient_id, rule_id, percent, months, start_month, repeated_breach, proposed_by, reason,
-               notification_id, notified_at, answer_by, state, decided_by, decided_at, decision_reason, decision_id
+               notification_id, notified_at, answer_by, state, decided_by, decided_at, decision_reason, decision_id, received_at
         FROM proposals
         """;
 
@@ -23,7 +23,8 @@ internal static class ProposalStore
             VALUES (@ProposalId, @CaseId, @FlagId, @RecipientId, @RuleId, @Percent, @Months, @StartMonth, @RepeatedBreach,
                     @ProposedBy, @Reason, @NotificationId, @NotifiedAt, @AnswerBy, @State)
             ON CONFLICT (proposal_id) DO UPDATE
-            SET state = excluded.state, decided_by = @DecidedBy, decided_at = @DecidedAt, decision_reason = @DecisionReason, decision_id = @DecisionId
+            SET state = excluded.state, decided_by = @DecidedBy, decided_at = @DecidedAt, decision_reason = @DecisionReason, decision_id = @DecisionId,
+                received_at = @ReceivedAt, answer_by = excluded.answer_by
             """,
             proposal,
             work.Transaction);
