@@ -35,7 +35,7 @@ public sealed record Notice(
     {
         ArgumentNullException.ThrowIfNull(of);
         ArgumentNullException.ThrowIfNull(proposal);
-        var receivedAt = at < CreatedAt ? CreatedAt : at;
+        var receivedAt = (at < CreatedAt ? CreatedAt : at).ToUniversalTime();
         var updated = proposal.Received(receivedAt, window);
         var first = updated.ReceivedAt ?? receivedAt;
         return new NoticeReceipt(
@@ -70,7 +70,7 @@ public sealed record Notice(
         }
 
         var midnight = receivedOn.ToDateTime(TimeOnly.MinValue);
-        var startOfDay = new DateTimeOffset(midnight, WeekCalendar.Paris.GetUtcOffset(midnight));
+        var startOfDay = new DateTimeOffset(midnight, WeekCalendar.Paris.GetUtcOffset(midnight)).ToUniversalTime();
         var posted = this with { TrackingReference = trackingReference, PostalReceivedOn = receivedOn };
         var receipt = posted.Receive(of, proposal, ReceiptChannel.Post, startOfDay, recordedBy, window, now);
         return (receipt with { History = receipt.History with { Action = CaseHistoryAction.PostalReceiptRecorded } }, null);
