@@ -26,6 +26,8 @@ mkdir -p "$results"
 
 dotnet build Platform.sln -c Release -nologo --disable-build-servers -v quiet
 status=0
+# The committed OpenAPI documents: Spectral (spectral:oas + the project's ruleset) must report nothing.
+bash deploy/openapi/lint.sh || status=$?
 # A test that hangs for 20 minutes stops its test project (counted as failed) instead of the whole run.
 dotnet test Platform.sln -c Release --no-build -nologo --disable-build-servers \
   --blame-hang-timeout 20m --blame-hang-dump-type none \

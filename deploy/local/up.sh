@@ -64,7 +64,7 @@ for entry in "${SERVICES[@]}"; do
     tail -20 "$state/logs/$name.log" >&2
     exit 1
   fi
-  api=""; [ "$name" = web ] || api="OpenAPI: /openapi/v1.json, "
+  api=""; [ "$name" = web ] || api="API reference: http://127.0.0.1:$port/reference, OpenAPI: /openapi/v1.json, "
   printf '[up] %-12s http://127.0.0.1:%s  (%slog: .local/logs/%s.log)\n' "$name" "$port" "$api" "$name"
 done
 

@@ -18,6 +18,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Hosting;
 using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.RateLimiting;
 using Platform.ServiceDefaults.Resilience;
@@ -42,6 +43,8 @@ public static class PlatformDefaults
             ? entry
             : Assembly.Load(builder.Environment.ApplicationName);
 
+        // First: while the documents are generated at build time, it puts placeholders in the settings read below.
+        builder.AddPlatformOpenApi();
         services.AddSingleton(new ServiceIdentity(serviceName));
         services.AddSingleton(TimeProvider.System);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
@@ -60,7 +63,6 @@ public static class PlatformDefaults
         services.AddPlatformRateLimits();
         services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
-        services.AddOpenApi();
 
         AddDatabase(builder, serviceAssembly);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
@@ -87,7 +89,7 @@ public static class PlatformDefaults
         app.UsePlatformRateLimits();
         app.UseOutboxBackPressure();
         app.MapPlatformHealth();
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapPlatformOpenApi();
         return app;
     }
 

@@ -3,9 +3,14 @@ using Platform.Allocations.Decisions;
 using Platform.Allocations.Messaging;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("allocations");
+builder.DescribeApi(
+    "Allocations",
+    "Each household's monthly allocation and the adjustments that signed sanction decisions of the review service made to it.",
+    "http://127.0.0.1:5104");
 builder.Services.AddOptions<DecisionKeysOptions>()
     .Configure<IConfiguration>((options, configuration) =>
     {

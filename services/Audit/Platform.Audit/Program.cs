@@ -6,9 +6,14 @@ using Platform.Audit.Messaging;
 using Platform.Audit.Queries;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("audit");
+builder.DescribeApi(
+    "Audit",
+    "The append-only, hash-chained log of every event, for auditors: read it, verify it, replay a recipient's case at an instant.",
+    "http://127.0.0.1:5105");
 builder.Services.AddPlatformBus(bus =>
 {
     bus.AddConsumer<AuditLogConsumer, AuditLogConsumerDefinition>();

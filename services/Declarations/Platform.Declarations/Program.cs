@@ -2,9 +2,14 @@ using Platform.Declarations.Declarations;
 using Platform.Declarations.Engagements;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("declarations");
+builder.DescribeApi(
+    "Declarations",
+    "Recipients declare their activities week by week, each change a new version; counsellors set the weekly hours each recipient's engagement requires.",
+    "http://127.0.0.1:5101");
 builder.Services.AddPlatformBus();
 
 var app = builder.Build();

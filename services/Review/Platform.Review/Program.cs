@@ -8,9 +8,14 @@ using Platform.Review.Sanctions;
 using Platform.Review.Suspensions;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("review");
+builder.DescribeApi(
+    "Review",
+    "Counsellors review every flag; a sanction is proposed by one person, told to the recipient, answered or left unanswered for the legal window, approved by a second person and signed. Recipients read their flags, the explanation the law requires, and answer.",
+    "http://127.0.0.1:5103");
 builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section)
     .Validate(ReviewOptions.IsValid, "Review:ObservationWindow must be at least 10 days (CASF L262-37), Review:CaseExpiry longer than it, Review:ExpirySweepInterval positive.")
     .ValidateOnStart();

@@ -4,9 +4,14 @@ using Platform.Rules.Service.Messaging;
 using Platform.Rules.Service.Simulations;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("rules");
+builder.DescribeApi(
+    "Rules",
+    "The rule catalogue as published law-as-code, how humans judged each rule's flags, and simulations of candidate parameters. Flags themselves are raised from events, not through this API.",
+    "http://127.0.0.1:5102");
 builder.Services.AddPlatformBus(bus =>
 {
     bus.AddConsumer<EngagementSetConsumer>();

@@ -19,16 +19,12 @@ internal sealed class MigrationRunner(NpgsqlDataSource dataSource, MigrationSour
 {
     private const long LockKey = 0x504C_4154_464F_524D; // "PLATFORM"
 
+    /// <summary>How long a starting service waits for its database: in a deployment the database may start after it.</summary>
+    private static readonly TimeSpan DatabaseWait = TimeSpan.FromMinutes(2);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var connection = owner.ConnectionString is { } ownerConnection
-            ? new NpgsqlConnection(ownerConnection)
-            : await dataSource.OpenConnectionAsync(cancellationToken);
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await connection.OpenAsync(cancellationToken);
-        }
-
+        await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync("SELECT set_config('platform.runtime_role', @role, false)", new { role = owner.RuntimeRole });
         await connection.ExecuteAsync("SELECT pg_advisory_lock(@LockKey)", new { LockKey });
         try
@@ -57,6 +53,29 @@ internal sealed class MigrationRunner(NpgsqlDataSource dataSource, MigrationSour
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Opens the migrations' connection, trying again while the database is unreachable or too slow to answer.</summary>
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var giveUpAt = DateTime.UtcNow + DatabaseWait;
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = owner.ConnectionString is { } ownerConnection
+                ? new NpgsqlConnection(ownerConnection)
+                : dataSource.CreateConnection();
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                return connection;
+            }
+            catch (NpgsqlException exception) when (exception.IsTransient && DateTime.UtcNow < giveUpAt)
+            {
+                await connection.DisposeAsync();
+                logger.LogWarning("The database did not answer (attempt {Attempt}); trying again", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt * 2, 10)), cancellationToken);
+            }
+        }
+    }
 }
 
 /// <summary>The role migrations run as when it is not the service's own (null: the same), and the service's runtime role.</summary>

@@ -44,7 +44,7 @@ public static class IdempotencyKeys
         });
 
     public static RouteHandlerBuilder WithIdempotencyKey(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter(FilterAsync);
+        builder.AddEndpointFilter(FilterAsync).WithMetadata(new OpenApi.IdempotencyKeyMetadata());
 
     private static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -52,13 +52,17 @@ public sealed class IdempotencyBurstTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
-    public async Task FourHundredConcurrentKeyedPosts_AnswerCreatedOrTooManyRequests_AndEachKeyHasOneEffect()
+    public async Task FourHundredConcurrentKeyedPosts_AnswerCreatedOrRetryLater_AndEachKeyHasOneEffect()
     {
         var (recipient, flagId) = await RaiseFlagAsync();
         var client = Review.ClientFor("recipient", recipient);
         var answers = await BurstAsync(client, recipient, flagId, Enumerable.Range(0, Requests).Select(i => ($"key-{i}", $"Observation {i}")));
 
-        Assert.All(answers, answer => Assert.True(answer.Status is HttpStatusCode.Created or HttpStatusCode.TooManyRequests, $"{answer.Key}: {(int)answer.Status}"));
+        // Created, or "retry later" (429 from the limiter, 503 when the saturated database did not answer in time):
+        // never another error, and a refused request wrote nothing (the count below).
+        Assert.All(answers, answer => Assert.True(
+            answer.Status is HttpStatusCode.Created or HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable,
+            $"{answer.Key}: {(int)answer.Status}"));
         var created = answers.Where(answer => answer.Status == HttpStatusCode.Created).ToList();
         Assert.NotEmpty(created);
         var stored = (await QueryAsync<(Guid ObservationId, string Text)>("SELECT observation_id, text FROM observations WHERE flag_id = @flagId", new { flagId }))

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts.Allocations;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 
 namespace Platform.Allocations.Allocation;
@@ -16,8 +17,25 @@ public static class AllocationEndpoints
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/allocation").WithTags("Allocations");
         // The amounts and household facts are the paying body's (CAF or MSA) to state, not a counsellor's.
-        group.MapPut("", Set).RequireAuthorization(Policies.Payer);
-        group.MapGet("", Get).RequireAuthorization(Policies.RecipientOrCounsellor);
+        group.MapPut("", Set).RequireAuthorization(Policies.Payer)
+            .WithName("SetAllocation")
+            .WithSummary("Set a household's monthly allocation from a month on")
+            .WithDescription("""
+                The paying body (CAF or MSA) states the monthly base amount, the household's size and the lone-parent increase,
+                in force from a month (YYYY-MM). Sending what is in force again changes nothing; a statement about a month
+                already begun is a correction kept beside what it corrects. Publishes `AllocationSet`. Only a signed sanction
+                decision from the review service can reduce what is due; this route cannot.
+                """)
+            .WithRequestExample("""{"monthlyBaseAmount":646.52,"householdSize":1,"loneParentIncrease":false,"fromMonth":"2026-11"}""");
+        group.MapGet("", Get).RequireAuthorization(Policies.RecipientOrCounsellor)
+            .WithName("GetAllocation")
+            .WithSummary("Read the amount due for a month, with each adjustment")
+            .WithDescription("""
+                The amount due for `month` (YYYY-MM, this month by default): the base amount, minus each suspension in force
+                naming the signed decision and the key that signed it, plus repayments of suspensions lifted. A recipient reads
+                their own; a counsellor any recipient's. Changes nothing.
+                """)
+            .ProducesNotFound("No allocation is recorded for this recipient for that month.");
         return endpoints;
     }
 

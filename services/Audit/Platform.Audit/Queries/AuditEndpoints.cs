@@ -23,10 +23,40 @@ public static class AuditEndpoints
     {
         var group = endpoints.MapGroup("/api/audit").WithTags("Audit")
             .RequireAuthorization(Policies.Auditor);
-        group.MapGet("/events", Events);
-        group.MapGet("/verification", Verification).RequireRateLimiting(RateLimits.Costly);
-        group.MapGet("/checkpoints", Checkpoints);
-        group.MapGet("/replay", Replay);
+        group.MapGet("/events", Events)
+            .WithName("ListAuditEvents")
+            .WithSummary("Page through the audit log")
+            .WithDescription($"""
+                The log's entries in log order, filtered by `recipient`, occurred-at (`from` inclusive, `to` exclusive, RFC 3339)
+                and event `type`, at most `limit` per page (1 to {MaxPageSize}, {DefaultPageSize} by default); pass a page's
+                `next` as `cursor` for the following page. Auditors only; each read is itself recorded in the access log.
+                Changes nothing else.
+                """);
+        group.MapGet("/verification", Verification).RequireRateLimiting(RateLimits.Costly)
+            .WithName("VerifyAuditLog")
+            .WithSummary("Verify the whole audit log")
+            .WithDescription("""
+                Checks the hash chain entry by entry, that no producer's sequence has a gap, that every sanction decision
+                carries a valid signature of the review service, and that every flag is what the rule catalogue computes
+                from the declarations logged before it. Answers whether the log is intact and each violation found.
+                Auditors only; the read is recorded in the access log.
+                """);
+        group.MapGet("/checkpoints", Checkpoints)
+            .WithName("ListAuditCheckpoints")
+            .WithSummary("The latest signed checkpoints of the audit log")
+            .WithDescription($"""
+                The latest `limit` checkpoints (1 to {MaxPageSize}, {DefaultPageSize} by default), oldest first, each signing the
+                log's head at a point, with the id and public key (PEM) of the key that signed them: an auditor keeps them
+                outside the platform and later checks that the log still extends them. Auditors only; the read is recorded
+                in the access log. Changes nothing else.
+                """);
+        group.MapGet("/replay", Replay)
+            .WithName("ReplayRecipient")
+            .WithSummary("Rebuild a recipient's case from the log as it stood at an instant")
+            .WithDescription("""
+                From the log alone: the recipient's declarations, engagements, flags, review cases and allocation as they stood
+                at `at` (RFC 3339). Auditors only; the read is recorded in the access log.
+                """);
         return endpoints;
     }
 

@@ -8,6 +8,7 @@ using Platform.Contracts.Declarations;
 using Platform.Rules.Calendar;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 
 namespace Platform.Declarations.Declarations;
@@ -20,9 +21,37 @@ public static class DeclarationEndpoints
     public static IEndpointRouteBuilder MapDeclarationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/declarations").WithTags("Declarations");
-        group.MapPut("/{week}", Submit).RequireAuthorization(Policies.Recipient);
-        group.MapGet("/{week}", GetOne).RequireAuthorization(Policies.RecipientOrCounsellor);
-        group.MapGet("", List).RequireAuthorization(Policies.RecipientOrCounsellor);
+        group.MapPut("/{week}", Submit).RequireAuthorization(Policies.Recipient)
+            .WithName("SubmitDeclaration")
+            .WithSummary("Declare or amend a week's activities")
+            .WithDescription("""
+                The recipient declares what they did in an ISO week: each activity's category, day, hours and an optional note.
+                The first declaration of a week answers 201 (version 1); a different content answers 200 with the next
+                version; sending the version in force again answers 200 with it and creates nothing, so a retry is safe.
+                After the deadline (the Monday after the week, midnight in Paris) it is accepted and marked late. Only the
+                recipient themself may declare (`sub` = recipientId). With `If-Match`, a stale version is refused (412).
+                Publishes `DeclarationSubmitted` (each new version), which the rules service evaluates.
+                """)
+            .WithRequestExample("""{"activities":[{"category":"job-search","date":"2026-11-23","hours":5,"note":"3 candidatures"}]}""")
+            .AcceptsIfMatch()
+            .ReturnsETag();
+        group.MapGet("/{week}", GetOne).RequireAuthorization(Policies.RecipientOrCounsellor)
+            .WithName("GetDeclaration")
+            .WithSummary("Read a week's declaration with every version")
+            .WithDescription("""
+                The version in force, its deadline and every earlier version, oldest first. A recipient reads their own weeks;
+                a counsellor reads any recipient's. Changes nothing.
+                """)
+            .ProducesNotFound("Nothing was declared for this week.")
+            .ReturnsETag();
+        group.MapGet("", List).RequireAuthorization(Policies.RecipientOrCounsellor)
+            .WithName("ListDeclarations")
+            .WithSummary("List a range of weeks, each with its latest version")
+            .WithDescription($"""
+                The weeks from `from` to `to` inclusive (ISO weeks such as 2026-W48; by default the twelve weeks up to next week,
+                at most {MaxWeeksPerList}), each week that has a declaration with its latest version. A recipient lists their
+                own weeks; a counsellor any recipient's. Changes nothing; a malformed week or range answers 422.
+                """);
         return endpoints;
     }
 

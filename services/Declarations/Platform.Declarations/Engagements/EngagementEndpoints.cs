@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts.Declarations;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 
 namespace Platform.Declarations.Engagements;
@@ -14,8 +15,23 @@ public static class EngagementEndpoints
     public static IEndpointRouteBuilder MapEngagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/engagement").WithTags("Engagements");
-        group.MapPut("", SetEngagement).RequireAuthorization(Policies.Counsellor);
-        group.MapGet("", GetEngagement).RequireAuthorization(Policies.RecipientOrCounsellor);
+        group.MapPut("", SetEngagement).RequireAuthorization(Policies.Counsellor)
+            .WithName("SetEngagement")
+            .WithSummary("Set a recipient's weekly hours from a week on")
+            .WithDescription("""
+                A counsellor records the hours a week the recipient's contrat d'engagement sets (15 by default), in force from
+                an ISO week. Sending the engagement in force again changes nothing. Publishes `EngagementSet`, which the rules
+                and allocations services keep.
+                """)
+            .WithRequestExample("""{"hoursPerWeek":15,"fromWeek":"2026-W45"}""");
+        group.MapGet("", GetEngagement).RequireAuthorization(Policies.RecipientOrCounsellor)
+            .WithName("GetEngagement")
+            .WithSummary("Read a recipient's engagement and its history")
+            .WithDescription("""
+                The engagement in force, then every one set before, newest first. A recipient reads their own; a counsellor any
+                recipient's. Changes nothing.
+                """)
+            .ProducesNotFound("No engagement has been recorded for this recipient yet.");
         return endpoints;
     }
 

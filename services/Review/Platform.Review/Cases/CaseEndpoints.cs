@@ -7,6 +7,7 @@ using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Idempotency;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Review.Cases;
@@ -14,17 +15,72 @@ namespace Platform.Review.Cases;
 /// <summary>The counsellors' queue and their work on a case: load, ask the <see cref="Case"/>, save, answer.</summary>
 public static class CaseEndpoints
 {
+    /// <summary>What <see cref="Case"/> may refuse, for the actions on a claimed case.</summary>
+    private static RouteHandlerBuilder ProducesCaseConflicts(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesNotFound("This case does not exist.")
+        .ProducesProblemType(StatusCodes.Status403Forbidden, ReviewProblems.NotYourCase, "Another counsellor claimed this case.")
+        .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.CaseNotClaimed, "The case must be claimed first.")
+        .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ProposalNotPending, "A sanction proposal awaits a decision.")
+        .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.CaseClosed, "The case is closed.");
+
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var read = endpoints.MapGroup("/api/review/cases").WithTags("Review cases").RequireAuthorization(Policies.CaseWorker);
-        read.MapGet("", Queue).ValidateRequest<CaseQuery>();
-        read.MapGet("/{caseId:guid}", GetOne);
+        read.MapGet("", Queue).ValidateRequest<CaseQuery>()
+            .WithName("ListReviewCases")
+            .WithSummary("The review queue, oldest first")
+            .WithDescription("""
+                Cases in a state (`status`, open by default), optionally for one rule or one recipient, oldest first and never
+                ranked or scored: every flag is a question of equal weight. Paged (`page` from 1, `pageSize`). Changes nothing.
+                """);
+        read.MapGet("/{caseId:guid}", GetOne)
+            .WithName("GetReviewCase")
+            .WithSummary("Read a case")
+            .WithDescription("""
+                The flag with its declared facts, rule and explanation, the case's state and history, its proposals and the
+                recipient's observations. Changes nothing.
+                """)
+            .ProducesNotFound("This case does not exist.");
 
         var work = endpoints.MapGroup("/api/review/cases/{caseId:guid}").WithTags("Review cases").RequireAuthorization(Policies.Counsellor);
-        work.MapPost("/claim", Claim);
-        work.MapPost("/dismiss", Dismiss).ValidateRequest<ReasonRequest>();
-        work.MapPost("/resolve", Resolve).ValidateRequest<ResolveRequest>();
-        work.MapPost("/sanction-proposals", Propose).ValidateRequest<SanctionProposalRequest>().WithIdempotencyKey();
+        work.MapPost("/claim", Claim)
+            .WithName("ClaimReviewCase")
+            .WithSummary("Take an open case")
+            .WithDescription("""
+                The counsellor takes the case: only they may then dismiss, resolve or propose a sanction. Claiming one's own
+                claimed case again answers it unchanged. Publishes `CaseClaimed`.
+                """)
+            .ProducesNotFound("This case does not exist.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.CaseNotOpen, "Someone else claimed the case, or it is closed.");
+        work.MapPost("/dismiss", Dismiss).ValidateRequest<ReasonRequest>()
+            .WithName("DismissReviewCase")
+            .WithSummary("Dismiss a claimed case: the flag was not a breach")
+            .WithDescription("""
+                The counsellor who claimed the case closes it with a written reason; nothing happens to the recipient.
+                Publishes `FlagDismissed`.
+                """)
+            .WithRequestExample("""{"reason":"Arrêt maladie justifié pour ces semaines."}""")
+            .ProducesCaseConflicts();
+        work.MapPost("/resolve", Resolve).ValidateRequest<ResolveRequest>()
+            .WithName("ResolveReviewCase")
+            .WithSummary("Resolve a claimed case with a support action")
+            .WithDescription("""
+                The counsellor who claimed the case closes it with the support action agreed with the recipient and a reason;
+                no sanction follows. Publishes `FlagResolved`.
+                """)
+            .WithRequestExample("""{"supportAction":"Rendez-vous avec la conseillère emploi","reason":"Difficultés de garde d'enfant."}""")
+            .ProducesCaseConflicts();
+        work.MapPost("/sanction-proposals", Propose).ValidateRequest<SanctionProposalRequest>().WithIdempotencyKey()
+            .WithName("ProposeSanction")
+            .WithSummary("Propose a sanction on a claimed case")
+            .WithDescription("""
+                The counsellor who claimed the case proposes a suspension (percent, months, start month, reason) within the
+                legal bounds; the recipient is notified at once and may answer during the observation window. Nothing changes
+                for the allocation until a second person approves. Publishes `SanctionProposed` and `RecipientNotified`.
+                """)
+            .WithRequestExample("""{"percent":30,"months":1,"startMonth":"2026-12","reason":"Trois semaines sous l'engagement."}""")
+            .ProducesCaseConflicts()
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.SanctionNotAllowed, "The flag's rule does not allow a sanction.");
         return endpoints;
     }
 

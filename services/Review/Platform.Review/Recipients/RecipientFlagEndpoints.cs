@@ -7,6 +7,7 @@ using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Idempotency;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 
 namespace Platform.Review.Recipients;
@@ -17,9 +18,33 @@ public static class RecipientFlagEndpoints
     public static IEndpointRouteBuilder MapRecipientFlagEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/flags").WithTags("Recipient flags").RequireAuthorization(Policies.Recipient);
-        group.MapGet("", List);
-        group.MapGet("/{flagId:guid}/explanation", Explain);
-        group.MapPost("/{flagId:guid}/observations", Observe).WithIdempotencyKey();
+        group.MapGet("", List)
+            .WithName("ListRecipientFlags")
+            .WithSummary("A recipient's flags, in plain words")
+            .WithDescription("""
+                Every flag raised on the recipient's declarations: the week, the rule, its explanation in French and English,
+                its state, any sanction proposed and the observations the recipient sent. Only the recipient themself
+                (`sub` = recipientId). Changes nothing.
+                """);
+        group.MapGet("/{flagId:guid}/explanation", Explain)
+            .WithName("ExplainRecipientFlag")
+            .WithSummary("The explanation the law requires for a flag (CRPA R311-3-1-2)")
+            .WithDescription("""
+                The four items CRPA R311-3-1-2 gives the recipient of an algorithmic treatment: the degree and mode of its
+                contribution to the decision, the data and their sources, the parameters as applied to them, and the
+                operations performed. Only the recipient themself. Changes nothing.
+                """)
+            .ProducesNotFound("This flag does not exist, or is not this recipient's.");
+        group.MapPost("/{flagId:guid}/observations", Observe).WithIdempotencyKey()
+            .WithName("SendObservation")
+            .WithSummary("Answer a flag in one's own words")
+            .WithDescription("""
+                The recipient sends their observations on a flag (CRPA L122-1: the right to be heard before a sanction);
+                the counsellor and the second person see them before deciding. Only the recipient themself. Publishes
+                `ObservationReceived`.
+                """)
+            .WithRequestExample("""{"text":"J'étais malade deux de ces semaines."}""")
+            .ProducesNotFound("This flag does not exist, or is not this recipient's.");
         return endpoints;
     }
 

@@ -5,6 +5,7 @@ using Platform.Review.Domain;
 using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Review.Sanctions;
@@ -12,15 +13,45 @@ namespace Platform.Review.Sanctions;
 /// <summary>The second person's decision on a sanction proposal: load, ask the <see cref="Proposal"/>, save, answer.</summary>
 public static class ProposalEndpoints
 {
+    private static RouteHandlerBuilder ProducesDecisionProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesNotFound("This proposal does not exist.")
+        .ProducesProblemType(StatusCodes.Status403Forbidden, ReviewProblems.ForbiddenSelfApproval, "The proposer cannot decide their own proposal.")
+        .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ProposalNotPending, "The proposal was already decided.");
+
     public static IEndpointRouteBuilder MapProposalEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var read = endpoints.MapGroup("/api/review/sanction-proposals").WithTags("Sanction proposals").RequireAuthorization(Policies.CaseWorker);
-        read.MapGet("/{proposalId:guid}", GetOne);
+        read.MapGet("/{proposalId:guid}", GetOne)
+            .WithName("GetSanctionProposal")
+            .WithSummary("Read a sanction proposal")
+            .WithDescription("""
+                The proposal's terms, who proposed it, when the recipient was notified and may answer until, and, once
+                decided, who decided, when, why and the signed decision's id. Changes nothing.
+                """)
+            .ProducesNotFound("This proposal does not exist.");
 
         var decide = endpoints.MapGroup("/api/review/sanction-proposals/{proposalId:guid}").WithTags("Sanction proposals")
             .RequireAuthorization(Policies.Supervisor);
-        decide.MapPost("/approve", Approve).ValidateRequest<ReasonRequest>();
-        decide.MapPost("/reject", Reject).ValidateRequest<ReasonRequest>();
+        decide.MapPost("/approve", Approve).ValidateRequest<ReasonRequest>()
+            .WithName("ApproveSanctionProposal")
+            .WithSummary("Approve a sanction: the second person's decision")
+            .WithDescription("""
+                A supervisor other than the proposer approves, with a reason, once the recipient has answered or the
+                observation window has closed. The review service signs the decision. Publishes `SanctionDecided` (signed),
+                which the allocations service verifies before changing anything.
+                """)
+            .WithRequestExample("""{"reason":"Observation lue ; manquement confirmé en entretien."}""")
+            .ProducesDecisionProblems()
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ObservationWindowOpen, "The recipient may still answer and has not yet.");
+        decide.MapPost("/reject", Reject).ValidateRequest<ReasonRequest>()
+            .WithName("RejectSanctionProposal")
+            .WithSummary("Reject a sanction proposal")
+            .WithDescription("""
+                A supervisor other than the proposer rejects, with a reason, at any time: a rejection only favours the
+                recipient. The case closes without a sanction. Publishes `SanctionRejected`.
+                """)
+            .WithRequestExample("""{"reason":"Le manquement n'est pas établi."}""")
+            .ProducesDecisionProblems();
         return endpoints;
     }
 

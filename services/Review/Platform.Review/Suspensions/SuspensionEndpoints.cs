@@ -5,6 +5,7 @@ using Platform.Contracts.Review;
 using Platform.Rules.Calendar;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.Validation;
 
@@ -25,11 +26,34 @@ public static class SuspensionEndpoints
     public static IEndpointRouteBuilder MapSuspensionEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var recipients = endpoints.MapGroup("/api/recipients/{recipientId}").WithTags("Suspensions");
-        recipients.MapPost("/obligations-met", State).RequireAuthorization(Policies.RecipientOrCounsellor);
-        recipients.MapGet("/suspensions", List).RequireAuthorization(Policies.RecipientOrCaseWorker);
+        recipients.MapPost("/obligations-met", State).RequireAuthorization(Policies.RecipientOrCounsellor)
+            .WithName("StateObligationsMet")
+            .WithSummary("Say the recipient meets their obligations again")
+            .WithDescription("""
+                The recipient (or a counsellor for them) says they meet their obligations again (CASF L262-37 I). It asks
+                for a decision to end a suspension; it moves no money. Publishes `ObligationsMetStated`.
+                """)
+            .WithRequestExample("""{"text":"J'ai repris mes démarches de recherche d'emploi."}""");
+        recipients.MapGet("/suspensions", List).RequireAuthorization(Policies.RecipientOrCaseWorker)
+            .WithName("ListSuspensions")
+            .WithSummary("A recipient's suspensions and their endings")
+            .WithDescription("""
+                The suspensions signed for the recipient, the statements that they meet their obligations again, and each
+                ending decided. A recipient reads their own. Changes nothing.
+                """);
         endpoints.MapGroup("/api/review/suspensions").WithTags("Suspensions")
             .MapPost("/{decisionId:guid}/end", End).RequireAuthorization(Policies.CaseWorker)
-            .ValidateRequest<EndSuspensionRequest>();
+            .ValidateRequest<EndSuspensionRequest>()
+            .WithName("EndSuspension")
+            .WithSummary("End a suspension before its term")
+            .WithDescription("""
+                A person decides, with a reason, from which month a signed suspension ends; one person suffices, the decision
+                being in the recipient's favour. The review service signs it. Publishes `SuspensionEnded` (signed), the only
+                thing that makes the allocations service lift the suspension and pay back what it withheld.
+                """)
+            .WithRequestExample("""{"fromMonth":"2027-01","reason":"Démarches reprises, vérifiées en entretien.","statementId":null}""")
+            .ProducesProblemType(StatusCodes.Status404NotFound, SuspensionNotFound, "No signed suspension has this decision id.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, SuspensionAlreadyEnded, "The suspension has already been ended.");
         return endpoints;
     }
 

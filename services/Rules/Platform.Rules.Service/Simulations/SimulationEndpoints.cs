@@ -7,6 +7,7 @@ using Platform.Rules.Catalogue;
 using Platform.Rules.Service.Flags;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.RateLimiting;
 using Platform.ServiceDefaults.Validation;
@@ -28,7 +29,16 @@ public static class SimulationEndpoints
             .WithTags("Rules")
             .ValidateRequest<SimulationRequest>()
             .RequireAuthorization(Policies.Supervisor)
-            .RequireRateLimiting(RateLimits.Costly);
+            .RequireRateLimiting(RateLimits.Costly)
+            .WithName("SimulateRules")
+            .WithSummary("Compare candidate rule parameters with those in force over past weeks")
+            .WithDescription("""
+                A supervisor tries candidate parameters (per rule id, per parameter name, within each parameter's bounds)
+                over the stored weeks from `fromWeek` to `toWeek` whose deadline has passed: for each week and rule, which
+                recipients would be flagged in addition and which would no longer be. Reads only: changes nothing and
+                publishes nothing.
+                """)
+            .WithRequestExample("""{"fromWeek":"2026-W36","toWeek":"2026-W47","parameters":{"repeated-shortfall":{"toleranceHours":1}}}""");
         return endpoints;
     }
 

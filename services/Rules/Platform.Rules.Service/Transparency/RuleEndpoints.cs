@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.RateLimiting;
 
@@ -10,9 +11,30 @@ public static class RuleEndpoints
     public static IEndpointRouteBuilder MapRuleEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/rules").WithTags("Rules").AllowAnonymous();
-        group.MapGet("", GetCatalogue);
-        group.MapGet("/statistics", GetStatistics).RequireRateLimiting(RateLimits.Costly);
-        group.MapGet("/{ruleId}/versions/{version:int}", GetVersion);
+        group.MapGet("", GetCatalogue)
+            .WithName("GetRuleCatalogue")
+            .WithSummary("Read the rule catalogue")
+            .WithDescription("""
+                Every rule the platform applies, each version with its legal basis, its parameters and their bounds, its
+                explanation in French and English and whether a sanction may follow. Public: anyone may read it, without a
+                token (CRPA L312-1-3: the rules of an algorithmic treatment are published). Changes nothing.
+                """);
+        group.MapGet("/statistics", GetStatistics).RequireRateLimiting(RateLimits.Costly)
+            .WithName("GetRuleStatistics")
+            .WithSummary("Read how humans judged each rule's flags, month by month")
+            .WithDescription("""
+                Per rule and month (Paris time): the flags raised and withdrawn, and how many people dismissed, resolved,
+                let expire or upheld, so a rule that humans mostly dismiss stands out. Counts only, no personal data. Public,
+                without a token. Changes nothing.
+                """);
+        group.MapGet("/{ruleId}/versions/{version:int}", GetVersion)
+            .WithName("GetRuleVersion")
+            .WithSummary("Read one version of a rule")
+            .WithDescription("""
+                A rule as it was at a version: what a flag raised under that version applied. Public, without a token.
+                Changes nothing.
+                """)
+            .ProducesNotFound("The catalogue holds no such rule at that version.");
         return endpoints;
     }
 
