@@ -75,8 +75,9 @@ public static class CaseEndpoints
             .WithSummary("Propose a sanction on a claimed case")
             .WithDescription("""
                 The counsellor who claimed the case proposes a suspension (percent, months, start month, reason) within the
-                legal bounds; the recipient is notified at once and may answer during the observation window. Nothing changes
-                for the allocation until a second person approves. Publishes `SanctionProposed` and `RecipientNotified`.
+                legal bounds. A notice is produced at once (API, PDF letter, and e-mail when the recipient gave an address);
+                the observation window runs from its first proof of receipt. Nothing changes for the allocation until a
+                second person approves. Publishes `SanctionProposed` and `RecipientNotified`.
                 """)
             .WithRequestExample("""{"percent":30,"months":1,"startMonth":"2026-12","reason":"Trois semaines sous l'engagement."}""")
             .ProducesCaseConflicts()

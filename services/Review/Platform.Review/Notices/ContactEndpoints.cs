@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 
 namespace Platform.Review.Notices;
@@ -17,8 +18,19 @@ public static class ContactEndpoints
     public static IEndpointRouteBuilder MapContactEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/contact").WithTags("Notices").RequireAuthorization(Policies.RecipientOrCounsellor);
-        group.MapGet("", Get);
-        group.MapPut("", Put);
+        group.MapGet("", Get)
+            .WithName("GetRecipientContact")
+            .WithSummary("The e-mail address notices are sent to")
+            .WithDescription("The recipient's e-mail address for notices, if they gave one. The recipient themself and counsellors. Changes nothing.")
+            .ProducesNotFound("No e-mail address is recorded.");
+        group.MapPut("", Put)
+            .WithName("SetRecipientContact")
+            .WithSummary("Give the e-mail address notices are sent to")
+            .WithDescription("""
+                The recipient (or a counsellor for them) gives an e-mail address; each later notice is also sent there, with
+                its PDF letter and a single-use acknowledgement link. Optional. Publishes nothing.
+                """)
+            .WithRequestExample("""{"email":"prenom.nom@exemple.fr"}""");
         return endpoints;
     }
 

@@ -10,6 +10,7 @@ using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Idempotency;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.Validation;
 
@@ -25,19 +26,73 @@ public static class NoticeEndpoints
     public static IEndpointRouteBuilder MapNoticeEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var read = endpoints.MapGroup("/api/recipients/{recipientId}/notices").WithTags("Notices").RequireAuthorization(Policies.RecipientOrCaseWorker);
-        read.MapGet("", List);
-        read.MapGet("/{noticeId:guid}", GetOne);
-        read.MapGet("/{noticeId:guid}.pdf", Pdf);
-        read.MapGet("/{noticeId:guid}/pdf", Pdf);
-        read.MapPost("/{noticeId:guid}/acknowledgement", Acknowledge).RequireAuthorization(Policies.Recipient).WithIdempotencyKey();
+        read.MapGet("", List)
+            .WithName("ListNotices")
+            .WithSummary("A recipient's notices of envisaged sanctions")
+            .WithDescription("""
+                Every notice produced for the recipient, newest first, each with its letter (facts week by week, rule,
+                envisaged sanction and its amount, deadline, how to answer or be heard, contact, legal basis), its proofs of
+                receipt and its deadline once received. French, or English with `language=en` or `Accept-Language: en`.
+                The recipient themself, counsellors and supervisors. Changes nothing.
+                """);
+        read.MapGet("/{noticeId:guid}", GetOne)
+            .WithName("GetNotice")
+            .WithSummary("Read a notice of an envisaged sanction")
+            .WithDescription("""
+                One notice as in the list: its letter in French (or English on request), its receipts and its deadline
+                (null until a first proof of receipt). The recipient themself, counsellors and supervisors. Changes nothing.
+                """)
+            .ProducesNotFound("This notice does not exist, or is not this recipient's.");
+        read.MapGet("/{noticeId:guid}.pdf", Pdf)
+            .WithName("GetNoticePdf")
+            .WithSummary("The notice as a PDF letter")
+            .WithDescription("""
+                The letter for the post (fonts embedded), in French or English on request, with the registered letter's
+                tracking number and date of receipt once a counsellor recorded them. Changes nothing.
+                """)
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/pdf")
+            .ProducesNotFound("This notice does not exist, or is not this recipient's.");
+        read.MapGet("/{noticeId:guid}/pdf", Pdf)
+            .WithName("GetNoticePdfByPath")
+            .WithSummary("The notice as a PDF letter (same as `.pdf`)")
+            .WithDescription("The same letter as `GET …/notices/{noticeId}.pdf`, for clients that cannot end a path with an extension.")
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/pdf")
+            .ProducesNotFound("This notice does not exist, or is not this recipient's.");
+        read.MapPost("/{noticeId:guid}/acknowledgement", Acknowledge).RequireAuthorization(Policies.Recipient).WithIdempotencyKey()
+            .WithName("AcknowledgeNotice")
+            .WithSummary("Acknowledge receipt of a notice in the application")
+            .WithDescription("""
+                The recipient says they received the notice: a proof of receipt with a certain date (CASF L262-37). The
+                first proof of receipt, whatever its channel, starts the answer window; acknowledging again changes nothing.
+                Only the recipient themself. Publishes `NoticeReceived` the first time.
+                """)
+            .ProducesNotFound("This notice does not exist, or is not this recipient's.");
 
-        endpoints.MapGet("/api/notices/acknowledge", FollowLink).WithTags("Notices").AllowAnonymous();
+        endpoints.MapGet("/api/notices/acknowledge", FollowLink).WithTags("Notices").AllowAnonymous()
+            .WithName("FollowNoticeLink")
+            .WithSummary("The e-mail's acknowledgement link")
+            .WithDescription("""
+                The single-use link of the notice's e-mail: following it proves the e-mail was received and read (a
+                256-bit random token, only its hash stored). Anyone holding the link; it works once (410 afterwards).
+                Publishes `NoticeReceived`.
+                """)
+            .ProducesNotFound("This link matches no notice.")
+            .ProducesProblemType(StatusCodes.Status410Gone, ReviewProblems.AcknowledgementLinkUsed, "The link was already followed.");
 
         endpoints.MapPost("/api/review/notices/{noticeId:guid}/postal-receipt", RecordPostalReceipt)
             .WithTags("Notices")
             .RequireAuthorization(Policies.CaseWorker)
             .ValidateRequest<PostalReceiptRequest>()
-            .WithIdempotencyKey();
+            .WithIdempotencyKey()
+            .WithName("RecordPostalReceipt")
+            .WithSummary("Record the registered letter's tracking number and date of receipt")
+            .WithDescription("""
+                A counsellor or supervisor records the La Poste tracking number (`RR123456789FR` or `1A01234567890`) and
+                the date the letter was received (Paris; not before the notice, not in the future). A proof of receipt: the
+                window runs from the start of that day if it is the first. Publishes `NoticeReceived`.
+                """)
+            .WithRequestExample("""{"trackingReference":"1A01234567890","receivedOn":"2026-12-02"}""")
+            .ProducesNotFound("This notice does not exist.");
         return endpoints;
     }
 

@@ -36,13 +36,14 @@ public static class ProposalEndpoints
             .WithName("ApproveSanctionProposal")
             .WithSummary("Approve a sanction: the second person's decision")
             .WithDescription("""
-                A supervisor other than the proposer approves, with a reason, once the recipient has answered or the
-                observation window has closed. The review service signs the decision. Publishes `SanctionDecided` (signed),
+                A supervisor other than the proposer approves, with a reason, once the recipient received the notice (a
+                first proof of receipt) and has answered or the observation window, counted from that receipt, has closed. The review service signs the decision. Publishes `SanctionDecided` (signed),
                 which the allocations service verifies before changing anything.
                 """)
             .WithRequestExample("""{"reason":"Observation lue ; manquement confirmé en entretien."}""")
             .ProducesDecisionProblems()
-            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ObservationWindowOpen, "The recipient may still answer and has not yet.");
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ObservationWindowOpen, "The recipient may still answer and has not yet.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.NoticeNotReceived, "Nothing proves yet that the recipient received the notice.");
         decide.MapPost("/reject", Reject).ValidateRequest<ReasonRequest>()
             .WithName("RejectSanctionProposal")
             .WithSummary("Reject a sanction proposal")
