@@ -27,7 +27,15 @@ public sealed class DecisionPagesTests(WebPlatform platform)
         {
             Assert.Equal(HttpStatusCode.OK, (await review.PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
             var proposed = await review.PostAsJsonAsync($"/api/review/cases/{caseId}/sanction-proposals",
-                new { percent = 30, months = 1, startMonth = nextMonth, reason = "Trois semaines sous l'engagement sans explication." });
+                new
+                {
+                    percent = 30, months = 1, startMonth = nextMonth, reason = "Trois semaines sous l'engagement sans explication.",
+                    assessment = new
+                    {
+                        vulnerability = "Aucune vulnérabilité connue.", dependants = "Personne seule.",
+                        natureAndFrequency = "Trois semaines sous l'engagement.", consequences = "Loyer couvert par l'aide au logement.",
+                    },
+                });
             Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
             // The recipient acknowledges the notice (the window runs from that receipt).
             var noticeId = (await proposed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("notificationId").GetGuid();

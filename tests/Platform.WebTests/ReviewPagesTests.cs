@@ -75,6 +75,10 @@ public sealed class ReviewPagesTests(WebPlatform platform)
         browser.Check("counsellor-6-case-sanction-form");
 
         // Out of bounds first: the review service's message is shown beside the form.
+        browser.Type("#assessment-vulnerability", "Aucune vulnérabilité connue.");
+        browser.Type("#assessment-dependants", "Personne seule.");
+        browser.Type("#assessment-nature", "Trois semaines sous l'engagement.");
+        browser.Type("#assessment-consequences", "Loyer couvert par l'aide au logement.");
         browser.Type("#percent", "20");
         browser.Type("#propose-reason", "Trois semaines insuffisantes sans explication.");
         browser.ClickAndWait("#propose");

@@ -17,6 +17,10 @@ internal static class ReviewProblems
     public const string ProposalNotPending = ProblemTypes.Base + "proposal-not-pending";
     public const string NoticeNotReceived = ProblemTypes.Base + "notice-not-received";
     public const string AcknowledgementLinkUsed = ProblemTypes.Base + "acknowledgement-link-used";
+    public const string StartMonthRetroactive = ProblemTypes.Base + RefusalCode.StartMonthRetroactive;
+    public const string BreachAlreadySanctioned = ProblemTypes.Base + RefusalCode.BreachAlreadySanctioned;
+    public const string HouseholdCapExceeded = ProblemTypes.Base + RefusalCode.HouseholdCapExceeded;
+    public const string RepeatNotEstablished = ProblemTypes.Base + RefusalCode.RepeatNotEstablished;
 
     public static ProblemHttpResult CaseNotFound() => Problems.NotFound("Ce dossier n'existe pas.", "This case does not exist.");
 
@@ -54,8 +58,15 @@ internal static class ReviewProblems
             RefusalCode.StartMonthPast => Problems.Validation(new Dictionary<string, string[]>
             {
                 ["startMonth"] = [Localized.Text(
-                    "Une sanction ne peut pas commencer dans un mois déjà passé.", "A sanction cannot start in a month already past.")],
+                    $"Une sanction ne s'applique qu'aux mois qui suivent sa décision : elle commence au plus tôt en {refusal.EarliestStartMonth:yyyy-MM}.",
+                    $"A sanction applies only to the months after its decision: it starts in {refusal.EarliestStartMonth:yyyy-MM} at the earliest.")],
             }),
+            RefusalCode.StartMonthRetroactive => Problems.Conflict(
+                StartMonthRetroactive, refusal.Conflict!.Fr + " Rejetez cette proposition ; une nouvelle pourra être faite.",
+                refusal.Conflict.En + " Reject this proposal; a new one can be made."),
+            RefusalCode.BreachAlreadySanctioned => Problems.Conflict(BreachAlreadySanctioned, refusal.Conflict!.Fr, refusal.Conflict.En),
+            RefusalCode.HouseholdCapExceeded => Problems.Conflict(HouseholdCapExceeded, refusal.Conflict!.Fr, refusal.Conflict.En),
+            RefusalCode.RepeatNotEstablished => Problems.Conflict(RepeatNotEstablished, refusal.Conflict!.Fr, refusal.Conflict.En),
             RefusalCode.OutOfBounds => Problems.Validation(refusal.Violations
                 .GroupBy(violation => violation.Field)
                 .ToDictionary(group => group.Key, group => group.Select(violation => Localized.Text(violation.Fr, violation.En)).ToArray())),

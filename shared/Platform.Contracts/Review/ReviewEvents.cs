@@ -70,6 +70,9 @@ public sealed record SanctionRejected(
 /// </summary>
 /// <param name="KeyId">Which review-service key signed; lets keys rotate.</param>
 /// <param name="Signature">Base64 of the IEEE P1363 ECDSA P-256 / SHA-256 signature.</param>
+/// <param name="BreachFirstWeek">First ISO week of the breach sanctioned (e.g. <c>2026-W44</c>): one breach, one sanction.</param>
+/// <param name="BreachLastWeek">Last ISO week of the breach sanctioned (the flag's week).</param>
+/// <param name="Assessment">The proportionality assessment of CASF R262-68-5 the decision rests on.</param>
 /// <param name="ReceivedAt">
 /// The first proof that the recipient received the notice (CASF L262-37: « par tout moyen conférant date certaine à la
 /// réception »); the answer window runs from it. Signed; a decision without it changes no allocation.
@@ -94,4 +97,7 @@ public sealed record SanctionDecided(
     DateTimeOffset DecidedAt,
     string KeyId,
     string Signature,
+    string? BreachFirstWeek = null,
+    string? BreachLastWeek = null,
+    SanctionAssessment? Assessment = null,
     DateTimeOffset? ReceivedAt = null) : PlatformEvent;

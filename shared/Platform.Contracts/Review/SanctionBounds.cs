@@ -1,10 +1,11 @@
 namespace Platform.Contracts.Review;
 
 /// <summary>
-/// The bounds of CASF R262-68 (décret 2025-478), in one place so that the review service that proposes and the
-/// allocations service that applies cannot disagree: a first breach suspends at least 30 % for 1 to 2 months, a
-/// repeated breach 30 % to 100 % for 1 to 4 months, and never more than 50 % when the household has more than one
-/// person or receives the lone-parent increase.
+/// The bounds of one sanction (CASF R262-68 et suivants, décret 2025-478), in one place so that the review service that
+/// proposes and the allocations service that applies cannot disagree: a first breach suspends at least 30 % for 1 to 2
+/// months, a repeated breach 30 % to 100 % for 1 to 4 months, and never more than 50 % when the household has more than
+/// one person or receives the lone-parent increase (CASF R262-68-6). The same cap on the total of every suspension in a
+/// month, and the bounds in time, are <c>Platform.Rules.Sanctions.SanctionSchedule</c>'s.
 /// </summary>
 public static class SanctionBounds
 {
@@ -17,7 +18,7 @@ public static class SanctionBounds
 
     public static int MaximumMonths(bool repeatedBreach) => repeatedBreach ? MaximumMonthsRepeatedBreach : MaximumMonthsFirstBreach;
 
-    /// <summary>The 50 % cap applies to a household of more than one person or one with the lone-parent increase.</summary>
+    /// <summary>The 50 % cap (CASF R262-68-6) applies to a household of more than one person or one with the lone-parent increase (L262-9).</summary>
     public static bool IsCapped(int householdSize, bool loneParentIncrease) => householdSize > 1 || loneParentIncrease;
 
     public static int PercentCeiling(int householdSize, bool loneParentIncrease) =>
@@ -43,8 +44,8 @@ public static class SanctionBounds
         else if (percent > HouseholdCapPercent && IsCapped(householdSize, loneParentIncrease))
         {
             violations.Add(new("percent", "percent-above-household-cap",
-                $"Le foyer compte plus d'une personne ou perçoit la majoration pour isolement : la suspension est plafonnée à {HouseholdCapPercent} % (CASF R262-68) ; reçu : {percent} %.",
-                $"The household has more than one person or receives the lone-parent increase: the suspension is capped at {HouseholdCapPercent} % (CASF R262-68); got {percent} %."));
+                $"Le foyer compte plus d'une personne ou perçoit la majoration pour isolement : la suspension est plafonnée à {HouseholdCapPercent} % (CASF R262-68-6) ; reçu : {percent} %.",
+                $"The household has more than one person or receives the lone-parent increase: the suspension is capped at {HouseholdCapPercent} % (CASF R262-68-6); got {percent} %."));
         }
 
         var maximumMonths = MaximumMonths(repeatedBreach);

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace Platform.Contracts.Review;
 
 /// <summary>
 /// The exact bytes the review service signs and the allocations and audit services verify. One definition, here,
 /// so signer and verifiers cannot drift. Every field of the decision but the signature, in a fixed order, one per
-/// line, invariant culture, instants as RFC 3339 UTC with seven fractional digits. A decision that carries the notice's
-/// receipt instant is signed as <c>sanction-decided/v2</c>, with that instant as its last line; one without it keeps
-/// the <c>v1</c> bytes, so decisions signed before the receipt existed still verify (and are refused by allocations).
+/// line, invariant culture, instants as RFC 3339 UTC with seven fractional digits; later optional fields follow, labelled. The notice's receipt instant, when
+/// present, is the last line, labelled <c>received:</c>.
 /// </summary>
 public static class SanctionDecisionSignature
 {
@@ -17,7 +17,7 @@ public static class SanctionDecisionSignature
         ArgumentNullException.ThrowIfNull(decision);
         string[] fields =
         [
-            decision.ReceivedAt is null ? "sanction-decided/v1" : "sanction-decided/v2",
+            "sanction-decided/v1",
             decision.DecisionId.ToString("D"),
             decision.ProposalId.ToString("D"),
             decision.CaseId.ToString("D"),
@@ -37,9 +37,29 @@ public static class SanctionDecisionSignature
             Instant(decision.DecidedAt),
             decision.KeyId,
         ];
+        // Fields added after v1 are appended only when present, so decisions signed before them still verify; a line
+        // removed or added after signing changes the bytes and breaks the signature.
+        if (decision.BreachFirstWeek is not null || decision.BreachLastWeek is not null)
+        {
+            fields = [.. fields, $"breach:{decision.BreachFirstWeek}..{decision.BreachLastWeek}"];
+        }
+
+        if (decision.Assessment is { } assessment)
+        {
+            // Free text, so JSON-escaped: a newline inside an answer cannot pass for the next line.
+            fields =
+            [
+                .. fields,
+                "assessment-vulnerability:" + JsonSerializer.Serialize(assessment.Vulnerability),
+                "assessment-dependants:" + JsonSerializer.Serialize(assessment.Dependants),
+                "assessment-nature-and-frequency:" + JsonSerializer.Serialize(assessment.NatureAndFrequency),
+                "assessment-consequences:" + JsonSerializer.Serialize(assessment.Consequences),
+            ];
+        }
+
         if (decision.ReceivedAt is { } received)
         {
-            fields = [.. fields, Instant(received)];
+            fields = [.. fields, "received:" + Instant(received)];
         }
 
         return Encoding.UTF8.GetBytes(string.Join('\n', fields));

@@ -359,6 +359,9 @@ internal static partial class AsyncApiDocument
             _ when underlying == typeof(decimal) => 10m + variant,
             _ when underlying == typeof(bool) => variant == 1,
             _ when underlying == typeof(DateTimeOffset) => new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(seed + variant),
+            // A record nested in a contract (e.g. an assessment) is sampled like the contract, so its change counts.
+            _ when underlying.Namespace?.StartsWith("Platform.Contracts", StringComparison.Ordinal) == true && underlying.IsClass
+                && underlying != typeof(string) && underlying.GetConstructors().Length > 0 => Sample(underlying, variant),
             _ => type.IsValueType ? Activator.CreateInstance(type) : null,
         };
     }

@@ -97,6 +97,13 @@ public sealed class StoryTests
             months = 1,
             startMonth = nextMonth,
             reason = "Trois semaines sous l'engagement sans explication lors de l'entretien.",
+            assessment = new
+            {
+                vulnerability = "Aucune vulnérabilité connue ; santé non évoquée.",
+                dependants = "Personne seule, sans enfant à charge.",
+                natureAndFrequency = "Trois semaines consécutives sous l'engagement.",
+                consequences = "30 % pendant un mois ; le loyer reste couvert par l'aide au logement.",
+            },
         });
         Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
         var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();

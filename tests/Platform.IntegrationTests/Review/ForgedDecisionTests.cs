@@ -19,7 +19,7 @@ public sealed class ForgedDecisionTests(HumanGateFixture fixture) : IClassFixtur
         var notifiedAt = fixture.Clock.GetUtcNow().AddDays(-20);
         return fixture.GenuineSigner.Sign(new SanctionDecided(
             Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), recipient, "repeated-shortfall", 30, 1, fixture.MonthFromNow(1), false,
-            "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, fixture.Clock.GetUtcNow(), "", "", ReceivedAt: notifiedAt)
+            "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, fixture.Clock.GetUtcNow(), "", "", "2026-W44", "2026-W47", ReceivedAt: notifiedAt)
         {
             EventId = Guid.NewGuid(),
             Producer = "review",

@@ -98,6 +98,15 @@ public sealed class HumanGateFixture : IAsyncLifetime
 
     public const string Payer = "caf-75";
 
+    /// <summary>A proportionality assessment (CASF R262-68-5) with every item answered, as a proposal body carries it.</summary>
+    public static readonly object Assessment = new
+    {
+        vulnerability = "Aucune vulnérabilité connue ; la santé a été évoquée en entretien, sans suite.",
+        dependants = "Personne seule, sans enfant à charge.",
+        natureAndFrequency = "Trois semaines sur quatre sous l'engagement.",
+        consequences = "Le loyer reste couvert par l'aide au logement.",
+    };
+
     /// <summary>The payer states the recipient's allocation; waits until the review service has learnt the household.</summary>
     public async Task SetAllocationAsync(string recipient, decimal monthly = 646.52m, int householdSize = 1, bool loneParent = false)
     {
@@ -110,13 +119,14 @@ public sealed class HumanGateFixture : IAsyncLifetime
     }
 
     /// <summary>Publishes a FlagRaised as the rules service would and waits for its case; returns (flag id, case id).</summary>
-    public async Task<(Guid FlagId, Guid CaseId)> RaiseFlagAsync(string recipient, bool sanctionEligible = true)
+    /// <param name="week">The flag's week: its breach is that week and the three before.</param>
+    public async Task<(Guid FlagId, Guid CaseId)> RaiseFlagAsync(string recipient, bool sanctionEligible = true, string week = "2026-W47")
     {
         var flagId = Guid.NewGuid();
         var flag = new FlagRaised(
             flagId,
             recipient,
-            "2026-W47",
+            week,
             "repeated-shortfall",
             1,
             JsonDocument.Parse("""{"weeks":["2026-W44","2026-W45","2026-W47"],"declaredHours":[4,6,3],"engagementHours":15}""").RootElement,
@@ -133,15 +143,15 @@ public sealed class HumanGateFixture : IAsyncLifetime
     /// runs from that receipt) unless <paramref name="acknowledge"/> is false. Returns the proposal as answered.
     /// </summary>
     public async Task<(Guid FlagId, Guid CaseId, JsonElement Proposal)> ProposeAsync(
-        string recipient, int percent = 50, int months = 2, string? startMonth = null, bool acknowledge = true)
+        string recipient, int percent = 50, int months = 2, string? startMonth = null, string week = "2026-W47", bool acknowledge = true)
     {
         startMonth ??= MonthFromNow(1);
-        var (flagId, caseId) = await RaiseFlagAsync(recipient);
+        var (flagId, caseId) = await RaiseFlagAsync(recipient, week: week);
         var counsellor = CounsellorClient();
         Assert.Equal(HttpStatusCode.OK, (await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
         var proposed = await counsellor.PostAsJsonAsync(
             $"/api/review/cases/{caseId}/sanction-proposals",
-            new { percent, months, startMonth, reason = "Trois semaines sur quatre sans les heures prévues, sans explication." });
+            new { percent, months, startMonth, reason = "Trois semaines sur quatre sans les heures prévues, sans explication.", assessment = Assessment });
         Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
         var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();
         if (acknowledge)
@@ -167,6 +177,9 @@ public sealed class HumanGateFixture : IAsyncLifetime
         return new DateOnly(today.Year, today.Month, 1).AddMonths(offset).ToString("yyyy-MM", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The ISO week the clock is in, in Paris, as <c>2026-W48</c>.</summary>
+    public string CurrentWeek() => WeekCalendar.WeekOf(Clock.GetUtcNow()).ToString();
+
     /// <summary>Moves the clock to the 15th of next month, 10:00 in Paris.</summary>
     public void AdvanceToMidNextMonth()
     {
@@ -188,6 +201,13 @@ public sealed class HumanGateFixture : IAsyncLifetime
 
             await Task.Delay(100);
         }
+    }
+
+    public static async Task<IReadOnlyList<T>> QueryAsync<T>(string connectionString, string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return (await connection.QueryAsync<T>(sql, parameters)).ToList();
     }
 
     public static async Task<T> ScalarAsync<T>(string connectionString, string sql, object? parameters = null)

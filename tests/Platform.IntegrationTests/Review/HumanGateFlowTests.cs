@@ -34,7 +34,7 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
 
         var proposed = await counsellor.PostAsJsonAsync(
             $"/api/review/cases/{caseId}/sanction-proposals",
-            new { percent = 50, months = 2, startMonth = fixture.MonthFromNow(1), reason = "Trois semaines sur quatre sans les heures prévues." });
+            new { percent = 50, months = 2, startMonth = fixture.MonthFromNow(1), reason = "Trois semaines sur quatre sans les heures prévues.", assessment = HumanGateFixture.Assessment });
         Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
         var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();
         var proposalId = proposal.GetProperty("proposalId").GetGuid();
@@ -160,7 +160,7 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null);
 
         var capped = await counsellor.PostAsJsonAsync(
-            $"/api/review/cases/{caseId}/sanction-proposals", new { percent = 60, months = 3, startMonth = fixture.MonthFromNow(1), reason = "Motif." });
+            $"/api/review/cases/{caseId}/sanction-proposals", new { percent = 60, months = 3, startMonth = fixture.MonthFromNow(1), reason = "Motif.", assessment = HumanGateFixture.Assessment });
 
         Assert.Equal((HttpStatusCode)422, capped.StatusCode);
         var problem = await capped.Content.ReadFromJsonAsync<JsonElement>();
@@ -171,7 +171,7 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         var (_, otherCase) = await fixture.RaiseFlagAsync(recipient, sanctionEligible: false);
         await counsellor.PostAsync($"/api/review/cases/{otherCase}/claim", null);
         var notAllowed = await counsellor.PostAsJsonAsync(
-            $"/api/review/cases/{otherCase}/sanction-proposals", new { percent = 30, months = 1, startMonth = fixture.MonthFromNow(1), reason = "Motif." });
+            $"/api/review/cases/{otherCase}/sanction-proposals", new { percent = 30, months = 1, startMonth = fixture.MonthFromNow(1), reason = "Motif.", assessment = HumanGateFixture.Assessment });
         Assert.Equal(HttpStatusCode.Conflict, notAllowed.StatusCode);
         Assert.Equal(ProblemBase + "sanction-not-allowed", (await notAllowed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
     }
@@ -292,7 +292,9 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         var firstDecision = await fixture.Events.WaitForAsync<SanctionDecided>(e => e.RecipientId == recipient);
         await fixture.Events.WaitForAsync<AllocationAdjusted>(e => e.DecisionId == firstDecision.DecisionId);
 
-        var (_, _, second) = await fixture.ProposeAsync(recipient, percent: 100, months: 4, startMonth: fixture.MonthFromNow(3));
+        // A new breach: short weeks that began after the first decision (a breach is repeated only then).
+        fixture.Clock.Advance(TimeSpan.FromDays(35));
+        var (_, _, second) = await fixture.ProposeAsync(recipient, percent: 100, months: 4, startMonth: fixture.MonthFromNow(3), week: fixture.CurrentWeek());
 
         Assert.True(second.GetProperty("repeatedBreach").GetBoolean());
         var proposalId = second.GetProperty("proposalId").GetGuid();
@@ -313,7 +315,7 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         var (_, caseId) = await fixture.RaiseFlagAsync(recipient);
         var counsellor = fixture.CounsellorClient();
         await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null);
-        var body = new { percent = 30, months = 1, startMonth = fixture.MonthFromNow(1), reason = "Manquement répété." };
+        var body = new { percent = 30, months = 1, startMonth = fixture.MonthFromNow(1), reason = "Manquement répété.", assessment = HumanGateFixture.Assessment };
 
         async Task<HttpResponseMessage> Send()
         {

@@ -92,7 +92,7 @@ public sealed partial class NoticeTests(HumanGateFixture fixture) : IClassFixtur
     {
         var recipient = HumanGateFixture.NewRecipient();
         await fixture.SetAllocationAsync(recipient, monthly: 646.52m, householdSize: 1);
-        var (_, _, proposal) = await fixture.ProposeAsync(recipient, percent: 30, months: 1, acknowledge: false);
+        var (_, _, proposal) = await fixture.ProposeAsync(recipient, percent: 30, months: 1, startMonth: fixture.MonthFromNow(2), acknowledge: false);
         var proposalId = proposal.GetProperty("proposalId").GetGuid();
         var noticeId = proposal.GetProperty("notificationId").GetGuid();
         var proposedOn = Platform.Rules.Calendar.WeekCalendar.TodayIn(fixture.Clock.GetUtcNow());

@@ -18,11 +18,14 @@ namespace Platform.IntegrationTests.Review;
 /// </summary>
 public sealed class SuspensionEndingTests(HumanGateFixture fixture) : IClassFixture<HumanGateFixture>
 {
-    /// <summary>A 2-month, 30 % suspension of a 600 € allocation starting this month, applied; returns its decision.</summary>
+    /// <summary>
+    /// A 2-month, 30 % suspension of a 600 € allocation, decided this month to start next month (never retroactive) and
+    /// applied; the clock then moves to mid next month, so the suspension runs this month and next. Returns its decision.
+    /// </summary>
     private async Task<SanctionDecided> SuspendAsync(string recipient)
     {
         await fixture.SetAllocationAsync(recipient, monthly: 600m);
-        var (flagId, _, proposal) = await fixture.ProposeAsync(recipient, percent: 30, months: 2, startMonth: fixture.MonthFromNow(0));
+        var (flagId, _, proposal) = await fixture.ProposeAsync(recipient, percent: 30, months: 2, startMonth: fixture.MonthFromNow(1));
         await fixture.Review.ClientFor("recipient", recipient)
             .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je conteste." });
         fixture.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -31,6 +34,7 @@ public sealed class SuspensionEndingTests(HumanGateFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         var decision = await fixture.Events.WaitForAsync<SanctionDecided>(e => e.RecipientId == recipient);
         await fixture.Events.WaitForAsync<AllocationAdjusted>(e => e.DecisionId == decision.DecisionId);
+        fixture.AdvanceToMidNextMonth();
         return decision;
     }
 

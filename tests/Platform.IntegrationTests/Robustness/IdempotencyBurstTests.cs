@@ -35,9 +35,10 @@ public sealed class IdempotencyBurstTests(ITestOutputHelper output) : IAsyncLife
         database = await servers.CreateDatabaseAsync("burst");
         virtualHost = await servers.CreateVirtualHostAsync("burst");
         events = await EventProbe.StartAsync(servers.Amqp, virtualHost);
-        // 400 requests share the pool's connections: on a loaded test machine a request may wait for one longer than
-        // the default 15 s, and would then (correctly) be answered 503. The test is about idempotency, not speed.
-        var patient = new NpgsqlConnectionStringBuilder(database) { Timeout = 300 }.ConnectionString;
+        // 400 requests share the pool's connections and queue on one case's lock: on a loaded test machine a request
+        // may wait for a connection longer than the default 15 s, or for the lock longer than the default 30 s command
+        // timeout, and would then (correctly) be answered 503. The test is about idempotency, not speed.
+        var patient = new NpgsqlConnectionStringBuilder(database) { Timeout = 300, CommandTimeout = 300 }.ConnectionString;
         Review = new ServiceHost<ReviewService>(patient, servers.Amqp, virtualHost, new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)), new Dictionary<string, string?>
         {
             ["Signing:ActiveKeyId"] = "burst-1",
@@ -52,17 +53,13 @@ public sealed class IdempotencyBurstTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
-    public async Task FourHundredConcurrentKeyedPosts_AnswerCreatedOrRetryLater_AndEachKeyHasOneEffect()
+    public async Task FourHundredConcurrentKeyedPosts_AnswerCreatedOrTooManyRequests_AndEachKeyHasOneEffect()
     {
         var (recipient, flagId) = await RaiseFlagAsync();
         var client = Review.ClientFor("recipient", recipient);
         var answers = await BurstAsync(client, recipient, flagId, Enumerable.Range(0, Requests).Select(i => ($"key-{i}", $"Observation {i}")));
 
-        // Created, or "retry later" (429 from the limiter, 503 when the saturated database did not answer in time):
-        // never another error, and a refused request wrote nothing (the count below).
-        Assert.All(answers, answer => Assert.True(
-            answer.Status is HttpStatusCode.Created or HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable,
-            $"{answer.Key}: {(int)answer.Status}"));
+        Assert.All(answers, answer => Assert.True(answer.Status is HttpStatusCode.Created or HttpStatusCode.TooManyRequests, $"{answer.Key}: {(int)answer.Status}"));
         var created = answers.Where(answer => answer.Status == HttpStatusCode.Created).ToList();
         Assert.NotEmpty(created);
         var stored = (await QueryAsync<(Guid ObservationId, string Text)>("SELECT observation_id, text FROM observations WHERE flag_id = @flagId", new { flagId }))

@@ -1,6 +1,8 @@
 using Platform.Contracts.Review;
 using Platform.Contracts.Rules;
 using Platform.Review.Domain;
+using Platform.Rules.Calendar;
+using Platform.Rules.Sanctions;
 using static Platform.Review.Tests.Domain.Cases;
 
 namespace Platform.Review.Tests.Domain;
@@ -119,7 +121,7 @@ public sealed class CaseTests
     public void Propose_AfterAnApprovedSanction_IsARepeatedBreach_AllowingFourMonths()
     {
         var change = Allowed(Claimed().Propose(
-            Counsellor, Terms with { Months = 4 }, new RecipientStanding(true, new Household(1, false)), Window, Guid.NewGuid(), Guid.NewGuid(), Now));
+            Counsellor, Terms with { Months = 4 }, SanctionedBefore(DecidedBeforeThisBreach), Window, Guid.NewGuid(), Guid.NewGuid(), Now));
         Assert.True(change.Proposal!.RepeatedBreach);
         Assert.True(Assert.IsType<SanctionProposed>(change.Events[0]).RepeatedBreach);
     }
@@ -136,7 +138,7 @@ public sealed class CaseTests
     public void Propose_AboveFiftyPercent_WhenTheHouseholdIsUnknown_IsRefused_AsForATwoPersonHousehold()
     {
         var refusal = Refused(Claimed().Propose(
-            Counsellor, Terms with { Percent = 60 }, new RecipientStanding(false, null), Window, Guid.NewGuid(), Guid.NewGuid(), Now));
+            Counsellor, Terms with { Percent = 60 }, new RecipientStanding([], [], null), Window, Guid.NewGuid(), Guid.NewGuid(), Now));
         Assert.Equal(RefusalCode.OutOfBounds, refusal.Code);
         Assert.Equal("percent-above-household-cap", Assert.Single(refusal.Violations).Code);
     }
@@ -157,9 +159,57 @@ public sealed class CaseTests
             RefusalCode.StartMonthPast,
             Refused(Claimed().Propose(Counsellor, Terms with { StartMonth = "2026-11" }, FirstBreachSinglePerson, Window, Guid.NewGuid(), Guid.NewGuid(), Now)).Code);
 
+    /// <summary>Was "starting this month is allowed": a decision applies only to the months after it (never retroactive).</summary>
     [Fact]
-    public void Propose_StartingThisMonth_IsAllowed() =>
-        Allowed(Claimed().Propose(Counsellor, Terms with { StartMonth = "2026-12" }, FirstBreachSinglePerson, Window, Guid.NewGuid(), Guid.NewGuid(), Now));
+    public void Propose_StartingThisMonth_IsRefused_NamingNextMonthAsTheEarliest()
+    {
+        var refusal = Refused(Claimed().Propose(Counsellor, Terms with { StartMonth = "2026-12" }, FirstBreachSinglePerson, Window, Guid.NewGuid(), Guid.NewGuid(), Now));
+        Assert.Equal(RefusalCode.StartMonthPast, refusal.Code);
+        Assert.Equal(new DateOnly(2027, 1, 1), refusal.EarliestStartMonth);
+    }
+
+    [Fact]
+    public void Propose_StartingNextMonth_IsAllowed() =>
+        Allowed(Claimed().Propose(Counsellor, Terms with { StartMonth = "2027-01" }, FirstBreachSinglePerson, Window, Guid.NewGuid(), Guid.NewGuid(), Now));
+
+    [Fact]
+    public void Propose_AfterADecisionTakenDuringThisBreach_IsAFirstBreach_NotARepeatedOne()
+    {
+        var duringTheBreach = DecidedBeforeThisBreach with { DecidedAt = new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero), Breach = null };
+        var change = Allowed(Claimed().Propose(Counsellor, Terms, SanctionedBefore(duringTheBreach), Window, Guid.NewGuid(), Guid.NewGuid(), Now));
+        Assert.False(change.Proposal!.RepeatedBreach);
+        Assert.Equal(("2026-W45", "2026-W48"), (change.Proposal.BreachFirstWeek, change.Proposal.BreachLastWeek));
+    }
+
+    [Fact]
+    public void Propose_OnWeeksAlreadySanctioned_IsRefused()
+    {
+        var sameWeeks = DecidedBeforeThisBreach with { Breach = new BreachPeriod(IsoWeek.Parse("2026-W43"), IsoWeek.Parse("2026-W46")) };
+        var refusal = Refused(Claimed().Propose(Counsellor, Terms, SanctionedBefore(sameWeeks), Window, Guid.NewGuid(), Guid.NewGuid(), Now));
+        Assert.Equal(RefusalCode.BreachAlreadySanctioned, refusal.Code);
+        Assert.Contains("2026-W45..2026-W48", refusal.Conflict!.Fr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Propose_OnWeeksUnderAnotherPendingProposal_IsRefused()
+    {
+        var pending = new Suspension(30, new DateOnly(2027, 2, 1), 1, Now.AddDays(-1), BreachPeriod.BehindFlag(IsoWeek.Parse("2026-W47")));
+        var standing = FirstBreachSinglePerson with { Pending = [pending] };
+        Assert.Equal(
+            RefusalCode.BreachAlreadySanctioned,
+            Refused(Claimed().Propose(Counsellor, Terms, standing, Window, Guid.NewGuid(), Guid.NewGuid(), Now)).Code);
+    }
+
+    [Fact]
+    public void Propose_TwoOverlappingFiftyPercentSuspensions_ForAFamily_AreRefused_TheTotalIsCapped()
+    {
+        var running = DecidedBeforeThisBreach with { Percent = 50, FirstMonth = new DateOnly(2026, 12, 1), Months = 2 };
+        var family = SanctionedBefore(running) with { Household = new Household(3, false) };
+        var refusal = Refused(Claimed().Propose(Counsellor, Terms with { Percent = 50 }, family, Window, Guid.NewGuid(), Guid.NewGuid(), Now));
+        Assert.Equal(RefusalCode.HouseholdCapExceeded, refusal.Code);
+        Assert.Contains("R262-68-6", refusal.Conflict!.Fr, StringComparison.Ordinal);
+        Allowed(Claimed().Propose(Counsellor, Terms with { Percent = 50, StartMonth = "2027-02" }, family, Window, Guid.NewGuid(), Guid.NewGuid(), Now));
+    }
 
     [Theory]
     [MemberData(nameof(UndecidedStates))]

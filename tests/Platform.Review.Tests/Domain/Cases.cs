@@ -2,6 +2,8 @@ using System.Text.Json;
 using Platform.Contracts.Review;
 using Platform.Contracts.Rules;
 using Platform.Review.Domain;
+using Platform.Rules.Calendar;
+using Platform.Rules.Sanctions;
 
 namespace Platform.Review.Tests.Domain;
 
@@ -15,8 +17,18 @@ internal static class Cases
     public const string Supervisor = "agent-samir";
     public const string Recipient = "R-1001";
 
-    public static readonly SanctionTerms Terms = new(30, 1, "2027-01", "Trois semaines sous l'engagement.");
-    public static readonly RecipientStanding FirstBreachSinglePerson = new(false, new Household(1, false));
+    public static readonly SanctionAssessment Assessment = new(
+        "Aucune vulnérabilité connue.", "Personne seule.", "Trois semaines sur quatre, premier manquement.", "Loyer couvert par l'aide au logement.");
+
+    public static readonly SanctionTerms Terms = new(30, 1, "2027-01", "Trois semaines sous l'engagement.", Assessment);
+    public static readonly RecipientStanding FirstBreachSinglePerson = new([], [], new Household(1, false));
+
+    /// <summary>A 30 % suspension decided on 2026-10-01 for weeks 2026-W36..W39, before this case's breach (W45..W48) began.</summary>
+    public static readonly Suspension DecidedBeforeThisBreach = new(
+        30, new DateOnly(2026, 11, 1), 1, new DateTimeOffset(2026, 10, 1, 9, 0, 0, TimeSpan.Zero),
+        new BreachPeriod(IsoWeek.Parse("2026-W36"), IsoWeek.Parse("2026-W39")));
+
+    public static RecipientStanding SanctionedBefore(Suspension decided) => FirstBreachSinglePerson with { Decided = [decided] };
 
     public static Case InState(string state, string? claimedBy = null, bool sanctionEligible = true) =>
         new(

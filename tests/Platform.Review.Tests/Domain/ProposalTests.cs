@@ -15,12 +15,12 @@ public sealed class ProposalTests
         var proposed = Claimed().Propose(Counsellor, Terms, FirstBreachSinglePerson, Window, Guid.CreateVersion7(Notified), Guid.CreateVersion7(Notified), Notified)
             .Change!;
         var unreceived = proposed.Proposal!;
-        Assert.Equal(RefusalCode.NoticeNotReceived, Refused(unreceived.Approve(proposed.Case, Supervisor, "r", null, WindowEnd.AddDays(30), Signed)).Code);
+        Assert.Equal(RefusalCode.NoticeNotReceived, Refused(unreceived.Approve(proposed.Case, Supervisor, "r", null, FirstBreachSinglePerson, WindowEnd.AddDays(30), Signed)).Code);
 
         var received = unreceived.Received(Notified.AddDays(4), Window);
         Assert.Equal((Notified.AddDays(4), Notified.AddDays(4) + Window), (received.ReceivedAt!.Value, received.AnswerBy));
-        Assert.Equal(RefusalCode.ObservationWindowOpen, Refused(received.Approve(proposed.Case, Supervisor, "r", null, WindowEnd, Signed)).Code);
-        var decision = Assert.IsType<SanctionDecided>(Assert.Single(Allowed(received.Approve(proposed.Case, Supervisor, "r", null, received.AnswerBy, Signed)).Events));
+        Assert.Equal(RefusalCode.ObservationWindowOpen, Refused(received.Approve(proposed.Case, Supervisor, "r", null, FirstBreachSinglePerson, WindowEnd, Signed)).Code);
+        var decision = Assert.IsType<SanctionDecided>(Assert.Single(Allowed(received.Approve(proposed.Case, Supervisor, "r", null, FirstBreachSinglePerson, received.AnswerBy, Signed)).Events));
         Assert.Equal(Notified.AddDays(4), decision.ReceivedAt);
 
         // A later proof changes nothing; an earlier one (the letter arrived before the link was followed) moves the start back.
@@ -32,7 +32,7 @@ public sealed class ProposalTests
     public void Approve_BySecondPerson_AfterTheWindow_SignsTheDecision_AndClosesTheCase()
     {
         var (proposed, proposal) = Proposed(Notified);
-        var change = Allowed(proposal.Approve(proposed, Supervisor, "Manquement confirmé.", null, WindowEnd, Signed));
+        var change = Allowed(proposal.Approve(proposed, Supervisor, "Manquement confirmé.", null, FirstBreachSinglePerson, WindowEnd, Signed));
         Assert.Equal((CaseState.Sanctioned, (DateTimeOffset?)WindowEnd), (change.Case.State, change.Case.ClosedAt));
         var decided = change.Proposal!;
         Assert.Equal((ProposalState.Approved, Supervisor, "Manquement confirmé."), (decided.State, decided.DecidedBy, decided.DecisionReason));
@@ -47,7 +47,7 @@ public sealed class ProposalTests
     public void Approve_InsideTheWindow_AfterAnObservation_IsAllowed_AndNamesWhenTheRecipientAnswered()
     {
         var (proposed, proposal) = Proposed(Notified);
-        var change = Allowed(proposal.Approve(proposed, Supervisor, "r", Notified.AddDays(2), Notified.AddDays(3), Signed));
+        var change = Allowed(proposal.Approve(proposed, Supervisor, "r", Notified.AddDays(2), FirstBreachSinglePerson, Notified.AddDays(3), Signed));
         Assert.Equal(Notified.AddDays(2), Assert.IsType<SanctionDecided>(change.Events[0]).ObservationReceivedAt);
     }
 
@@ -55,7 +55,7 @@ public sealed class ProposalTests
     public void Approve_InsideTheWindow_WithoutAnObservation_IsRefused_WithTheEndOfTheWindow()
     {
         var (proposed, proposal) = Proposed(Notified);
-        var refusal = Refused(proposal.Approve(proposed, Supervisor, "r", null, WindowEnd.AddSeconds(-1), Signed));
+        var refusal = Refused(proposal.Approve(proposed, Supervisor, "r", null, FirstBreachSinglePerson, WindowEnd.AddSeconds(-1), Signed));
         Assert.Equal(RefusalCode.ObservationWindowOpen, refusal.Code);
         Assert.Equal(WindowEnd, refusal.AnswerBy);
     }
@@ -64,7 +64,7 @@ public sealed class ProposalTests
     public void Approve_ByTheProposer_IsRefused_EvenAfterTheWindow()
     {
         var (proposed, proposal) = Proposed(Notified);
-        Assert.Equal(RefusalCode.SelfApproval, Refused(proposal.Approve(proposed, Counsellor, "r", null, WindowEnd.AddDays(1), Signed)).Code);
+        Assert.Equal(RefusalCode.SelfApproval, Refused(proposal.Approve(proposed, Counsellor, "r", null, FirstBreachSinglePerson, WindowEnd.AddDays(1), Signed)).Code);
     }
 
     [Theory]
@@ -76,7 +76,7 @@ public sealed class ProposalTests
     {
         var (proposed, proposal) = Proposed(Notified);
         var decided = proposal with { State = state };
-        Assert.Equal(RefusalCode.ProposalNotPending, Refused(decided.Approve(proposed, Supervisor, "r", null, WindowEnd, Signed)).Code);
+        Assert.Equal(RefusalCode.ProposalNotPending, Refused(decided.Approve(proposed, Supervisor, "r", null, FirstBreachSinglePerson, WindowEnd, Signed)).Code);
         Assert.Equal(RefusalCode.ProposalNotPending, Refused(decided.Reject(proposed, Supervisor, "r", WindowEnd)).Code);
     }
 

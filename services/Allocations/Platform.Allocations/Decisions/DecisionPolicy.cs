@@ -1,5 +1,6 @@
 using Platform.Rules.Calendar;
 using Platform.Contracts.Review;
+using Platform.Rules.Sanctions;
 
 namespace Platform.Allocations.Decisions;
 
@@ -30,6 +31,40 @@ public static class DecisionPolicy
     public const string WindowTooShort = "window-too-short";
     public const string DecidedTooEarly = "decided-before-window";
     public const string UnknownPublisher = "unknown-publisher";
+    public const string BreachMissing = "breach-period-missing";
+    public const string Retroactive = SanctionSchedule.Retroactive;
+    public const string BreachAlreadySanctioned = SanctionSchedule.BreachAlreadySanctioned;
+    public const string HouseholdCapExceeded = SanctionSchedule.HouseholdCapExceeded;
+
+    /// <summary>
+    /// The bounds in time and against the recipient's other applied suspensions, checked again here so that a bug in the
+    /// review service cannot break them (<see cref="SanctionSchedule"/>): a breach named, never sanctioned twice; a start
+    /// month after the decision's month; "repeated" only when the breach began after an applied decision; and the
+    /// total withheld in each month within the cap of CASF R262-68-6 for the household in force that month.
+    /// Run after <see cref="Evaluate"/> found the decision genuine and lawful on its own.
+    /// </summary>
+    /// <param name="applied">The recipient's suspensions already applied (as lifted, if lifted).</param>
+    /// <param name="ceilingPercent">The cap for a month, from the allocation in force that month.</param>
+    /// <returns>Null when the decision is to be applied.</returns>
+    public static DecisionRefusal? CheckSchedule(
+        SanctionDecided decision, IReadOnlyCollection<Suspension> applied, Func<DateOnly, int> ceilingPercent, TimeSpan repeatDelay)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (!BreachPeriod.TryParse(decision.BreachFirstWeek, decision.BreachLastWeek, out var breach))
+        {
+            return new(BreachMissing, "The decision names no breach period (first and last ISO week): one breach may be sanctioned only once.");
+        }
+
+        if (!Months.TryParse(decision.StartMonth, out var startMonth))
+        {
+            return new(BadMonth, "The start month is not a month (YYYY-MM).");
+        }
+
+        var candidate = new Suspension(decision.Percent, startMonth, decision.Months, decision.DecidedAt, breach);
+        return SanctionSchedule.Check(candidate, decision.RepeatedBreach, applied, ceilingPercent, repeatDelay) is { } conflict
+            ? new(conflict.Code, conflict.En)
+            : null;
+    }
 
     /// <summary>Null when the message was published by the review service's broker user, as RabbitMQ validated it.</summary>
     public static DecisionRefusal? CheckPublisher(string? validatedUserId, string reviewUserId) =>

@@ -6,6 +6,7 @@ using Platform.Allocations.Allocation;
 using Platform.Allocations.Decisions;
 using Platform.Contracts.Allocations;
 using Platform.Contracts.Review;
+using Platform.Rules.Sanctions;
 using Platform.ServiceDefaults.Data;
 
 namespace Platform.Allocations.Messaging;
@@ -48,8 +49,21 @@ public sealed class SanctionDecidedConsumer(
         var household = inForce is null ? null : new HouseholdFacts(inForce.MonthlyBaseAmount, inForce.HouseholdSize, inForce.LoneParentIncrease);
 
         var now = time.GetUtcNow();
+        var applied = (await work.Connection.QueryAsync<AppliedRow>(
+            """
+            SELECT percent, from_month, months, decided_at, breach_first_week, breach_last_week, lifted_from_month
+            FROM adjustments WHERE recipient_id = @recipientId AND decision_id <> @DecisionId
+            """,
+            new { recipientId, decision.DecisionId },
+            work.Transaction)).Select(row => row.ToSuspension()).ToList();
+        int Ceiling(DateOnly month) =>
+            (AllocationLedger.InForce(history, month) ?? inForce) is { } allocation
+                ? SanctionBounds.PercentCeiling(allocation.HouseholdSize, allocation.LoneParentIncrease)
+                : SanctionBounds.HouseholdCapPercent;
+
         var refusal = DecisionPolicy.CheckPublisher(Publisher.ValidatedUserId(context), publisher.Value.UserId)
-            ?? DecisionPolicy.Evaluate(decision, verifier, household, earlier, alreadyApplied);
+            ?? DecisionPolicy.Evaluate(decision, verifier, household, earlier, alreadyApplied)
+            ?? DecisionPolicy.CheckSchedule(decision, applied, Ceiling, SanctionSchedule.DefaultRepeatDelay);
         if (refusal is not null)
         {
             await work.Connection.ExecuteAsync(
@@ -70,14 +84,15 @@ public sealed class SanctionDecidedConsumer(
         await work.Connection.ExecuteAsync(
             """
             INSERT INTO adjustments (adjustment_id, decision_id, proposal_id, recipient_id, percent, months, from_month, monthly_amount_withheld,
-                                     key_id, proposed_by, approved_by, decided_at, applied_at)
+                                     key_id, proposed_by, approved_by, decided_at, applied_at, breach_first_week, breach_last_week)
             VALUES (@adjustmentId, @DecisionId, @ProposalId, @RecipientId, @Percent, @Months, @StartMonth, @withheld,
-                    @KeyId, @ProposedBy, @ApprovedBy, @DecidedAt, @now)
+                    @KeyId, @ProposedBy, @ApprovedBy, @DecidedAt, @now, @BreachFirstWeek, @BreachLastWeek)
             """,
             new
             {
                 adjustmentId, decision.DecisionId, decision.ProposalId, decision.RecipientId, decision.Percent, decision.Months, decision.StartMonth,
-                withheld, decision.KeyId, decision.ProposedBy, decision.ApprovedBy, decision.DecidedAt, now,
+                withheld, decision.KeyId, decision.ProposedBy, decision.ApprovedBy, decision.DecidedAt, now, decision.BreachFirstWeek,
+                decision.BreachLastWeek,
             },
             work.Transaction);
         work.Publish(new AllocationAdjusted(
@@ -88,4 +103,17 @@ public sealed class SanctionDecidedConsumer(
         await work.CommitAsync(context.CancellationToken);
         logger.LogInformation("Applied sanction decision {DecisionId} signed with key {KeyId}", decision.DecisionId, decision.KeyId);
     }
+}
+
+/// <summary>An applied suspension as the bounds of the next decision need it.</summary>
+internal sealed record AppliedRow(
+    int Percent, string FromMonth, int Months, DateTimeOffset DecidedAt, string? BreachFirstWeek, string? BreachLastWeek, string? LiftedFromMonth)
+{
+    public Suspension ToSuspension() => new(
+        Percent,
+        Platform.Rules.Calendar.Months.TryParse(FromMonth, out var first) ? first : default,
+        Months,
+        DecidedAt,
+        BreachPeriod.TryParse(BreachFirstWeek, BreachLastWeek, out var breach) ? breach : null,
+        Platform.Rules.Calendar.Months.TryParse(LiftedFromMonth, out var lifted) ? lifted : null);
 }

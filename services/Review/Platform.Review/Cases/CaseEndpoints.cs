@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Review;
 using Platform.Review.Domain;
 using Platform.Review.Notices;
 using Platform.Review.Stores;
@@ -75,13 +76,24 @@ public static class CaseEndpoints
             .WithSummary("Propose a sanction on a claimed case")
             .WithDescription("""
                 The counsellor who claimed the case proposes a suspension (percent, months, start month, reason) within the
-                legal bounds. A notice is produced at once (API, PDF letter, and e-mail when the recipient gave an address);
-                the observation window runs from its first proof of receipt. Nothing changes for the allocation until a
-                second person approves. Publishes `SanctionProposed` and `RecipientNotified`.
+                legal bounds, with the proportionality assessment of CASF R262-68-5 (every item answered, or 422 naming
+                the item): starting at the earliest the month after today, for a breach (the flag's week and the three
+                before) not already sanctioned or proposed, and keeping the household's total withheld in every month within
+                the cap of CASF R262-68-6. A notice is produced at once (API, PDF letter, and e-mail when the recipient gave an address); the observation window runs from its first proof of receipt.
+                Nothing changes for the allocation until a second person approves. Publishes `SanctionProposed` and
+                `RecipientNotified`.
                 """)
-            .WithRequestExample("""{"percent":30,"months":1,"startMonth":"2026-12","reason":"Trois semaines sous l'engagement."}""")
+            .WithRequestExample("""
+                {"percent":30,"months":1,"startMonth":"2027-01","reason":"Trois semaines sous l'engagement.",
+                 "assessment":{"vulnerability":"Aucune vulnérabilité connue ; santé évoquée en entretien, sans suite.",
+                   "dependants":"Personne seule, sans enfant à charge.","natureAndFrequency":"Trois semaines sur quatre sous l'engagement, premier manquement.",
+                   "consequences":"30 % pendant un mois : le loyer reste couvert par l'aide au logement."}}
+                """)
             .ProducesCaseConflicts()
-            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.SanctionNotAllowed, "The flag's rule does not allow a sanction.");
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.SanctionNotAllowed, "The flag's rule does not allow a sanction.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.BreachAlreadySanctioned, "These weeks were already sanctioned or proposed.")
+            .ProducesProblemType(
+                StatusCodes.Status409Conflict, ReviewProblems.HouseholdCapExceeded, "With the household's other suspensions, a month would exceed the cap.");
         return endpoints;
     }
 
@@ -135,9 +147,13 @@ public static class CaseEndpoints
             return ReviewProblems.CaseNotFound();
         }
 
-        var standing = new RecipientStanding(
-            await ProposalStore.HasApprovedAsync(work, found.RecipientId), await HouseholdStore.FindAsync(work, found.RecipientId));
-        var terms = new SanctionTerms(request.Percent!.Value, request.Months!.Value, request.StartMonth!, request.Reason!.Trim());
+        await ReviewLocks.RecipientAsync(work, found.RecipientId);
+        var standing = await ProposalStore.StandingAsync(work, found.RecipientId, excludingProposal: null);
+        var assessment = request.Assessment!;
+        var terms = new SanctionTerms(
+            request.Percent!.Value, request.Months!.Value, request.StartMonth!, request.Reason!.Trim(),
+            new SanctionAssessment(
+                assessment.Vulnerability!.Trim(), assessment.Dependants!.Trim(), assessment.NatureAndFrequency!.Trim(), assessment.Consequences!.Trim()));
         var outcome = found.Propose(
             user.SubjectId(), terms, standing, options.Value.ObservationWindow, Guid.CreateVersion7(now), Guid.CreateVersion7(now), now);
         if (outcome.Refusal is { } refusal)

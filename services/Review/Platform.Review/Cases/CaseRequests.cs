@@ -9,7 +9,10 @@ public sealed record ReasonRequest(string? Reason);
 
 public sealed record ResolveRequest(string? SupportAction, string? Reason);
 
-public sealed record SanctionProposalRequest(int? Percent, int? Months, string? StartMonth, string? Reason);
+public sealed record SanctionProposalRequest(int? Percent, int? Months, string? StartMonth, string? Reason, AssessmentRequest? Assessment = null);
+
+/// <summary>The proportionality assessment (CASF R262-68-5), one written answer per item.</summary>
+public sealed record AssessmentRequest(string? Vulnerability, string? Dependants, string? NatureAndFrequency, string? Consequences);
 
 internal static class WrittenText
 {
@@ -66,5 +69,25 @@ internal sealed class SanctionProposalRequestValidator : AbstractValidator<Sanct
                 "Le mois de début est obligatoire et s'écrit AAAA-MM, par exemple 2027-01.",
                 "The start month is required and is written YYYY-MM, e.g. 2027-01."));
         RuleFor(request => request.Reason).WrittenReason();
+        Answered(request => request.Assessment == null ? null : request.Assessment.Vulnerability, "Vulnerability",
+            "la situation de la personne (vulnérabilités, santé, handicap) prise en compte", "the person's situation considered (vulnerabilities, health, disability)");
+        Answered(request => request.Assessment == null ? null : request.Assessment.Dependants, "Dependants",
+            "les enfants et autres personnes à charge du foyer", "the children and other dependants in the household");
+        Answered(request => request.Assessment == null ? null : request.Assessment.NatureAndFrequency, "NatureAndFrequency",
+            "la nature et la fréquence des manquements", "the nature and frequency of the breaches");
+        Answered(request => request.Assessment == null ? null : request.Assessment.Consequences, "Consequences",
+            "les conséquences de la sanction pour le foyer", "the consequences of the sanction for the household");
     }
+
+    /// <summary>Each item of the assessment answered in writing: the 422 names the item left blank.</summary>
+    private void Answered(System.Linq.Expressions.Expression<Func<SanctionProposalRequest, string?>> item, string name, string french, string english) =>
+        RuleFor(item)
+            .Must(text => !string.IsNullOrWhiteSpace(text))
+            .WithMessage(_ => Localized.Text(
+                $"Évaluation (CASF R262-68-5) : décrivez {french}.", $"Assessment (CASF R262-68-5): describe {english}."))
+            .Must(text => text is null || text.Length <= WrittenText.MaxReasonLength)
+            .WithMessage(_ => Localized.Text(
+                $"Chaque réponse de l'évaluation fait au plus {WrittenText.MaxReasonLength} caractères.",
+                $"Each answer of the assessment is at most {WrittenText.MaxReasonLength} characters."))
+            .OverridePropertyName("Assessment." + name);
 }

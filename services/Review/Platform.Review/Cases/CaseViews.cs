@@ -55,6 +55,9 @@ public sealed record ProposalView(
     DateTimeOffset? DecidedAt,
     string? DecisionReason,
     Guid? DecisionId,
+    string? BreachFirstWeek,
+    string? BreachLastWeek,
+    Platform.Contracts.Review.SanctionAssessment? Assessment,
     DateTimeOffset? ReceivedAt)
 {
     public static ProposalView Of(Domain.Proposal proposal)
@@ -63,6 +66,7 @@ public sealed record ProposalView(
         return new(
             proposal.ProposalId, proposal.CaseId, proposal.FlagId, proposal.Percent, proposal.Months, proposal.StartMonth, proposal.RepeatedBreach,
             proposal.ProposedBy, proposal.Reason, proposal.NotificationId, proposal.NotifiedAt, proposal.AnswerBy, proposal.State, proposal.DecidedBy,
-            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId, proposal.ReceivedAt);
+            proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId, proposal.BreachFirstWeek, proposal.BreachLastWeek,
+            proposal.Assessment, proposal.ReceivedAt);
     }
 }

@@ -3,6 +3,7 @@ using Platform.Contracts;
 using Platform.Contracts.Review;
 using Platform.Contracts.Rules;
 using Platform.Rules.Calendar;
+using Platform.Rules.Sanctions;
 
 namespace Platform.Review.Domain;
 
@@ -87,17 +88,19 @@ public sealed record Case(
                 new FlagResolved(CaseId, FlagId, RecipientId, RuleId, me, supportAction, reason));
 
     /// <summary>
-    /// Proposes a sanction within CASF R262-68's bounds for this household and this recipient's history, and notifies
-    /// the recipient, who has <paramref name="observationWindow"/> to answer. Nothing is decided here.
+    /// Proposes a sanction within the bounds of CASF R262-68 et suivants for this household and this recipient's history
+    /// (<see cref="SanctionBounds"/>, <see cref="SanctionSchedule"/>: never retroactive, one per breach, the cap on the
+    /// household's total), and notifies the recipient, who has <paramref name="observationWindow"/> to answer. Nothing is
+    /// decided here; the same bounds are checked again at approval.
     /// </summary>
     public Outcome Propose(
         string me, SanctionTerms terms, RecipientStanding standing, TimeSpan observationWindow, Guid proposalId, Guid notificationId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(standing);
-        if (!Months.TryParse(terms.StartMonth, out var startMonth) || startMonth < Months.Of(now))
+        if (!Months.TryParse(terms.StartMonth, out var startMonth) || startMonth < SanctionSchedule.EarliestStartMonth(now))
         {
-            return Outcome.Refuse(RefusalCode.StartMonthPast);
+            return new Refusal(RefusalCode.StartMonthPast) { EarliestStartMonth = SanctionSchedule.EarliestStartMonth(now) };
         }
 
         if (RefuseUnlessClaimedBy(me) is { } refusal)
@@ -105,19 +108,28 @@ public sealed record Case(
             return refusal;
         }
 
-        if (!SanctionEligible)
+        if (!SanctionEligible || !IsoWeek.TryParse(Week, out var week))
         {
             return Outcome.Refuse(RefusalCode.SanctionNotAllowed);
         }
 
+        var breach = BreachPeriod.BehindFlag(week);
+        var repeated = standing.RepeatedBreachFor(breach);
         var household = standing.HouseholdForBounds;
-        var violations = SanctionBounds.Check(terms.Percent, terms.Months, standing.RepeatedBreach, household.Size, household.LoneParentIncrease);
+        var violations = SanctionBounds.Check(terms.Percent, terms.Months, repeated, household.Size, household.LoneParentIncrease);
         if (violations.Count > 0)
         {
             return new Refusal(RefusalCode.OutOfBounds) { Violations = violations };
         }
 
-        var proposal = Proposal.Notified(this, me, terms, standing.RepeatedBreach, proposalId, notificationId, now, now + observationWindow);
+        var candidate = new Suspension(terms.Percent, startMonth, terms.Months, now, breach);
+        if (SanctionSchedule.Check(candidate, repeated, [.. standing.Decided, .. standing.Pending], _ => standing.CeilingPercent, standing.RepeatDelay)
+            is { } conflict)
+        {
+            return Refusal.ForSchedule(conflict);
+        }
+
+        var proposal = Proposal.Notified(this, me, terms, repeated, breach, proposalId, notificationId, now, now + observationWindow);
         return new ReviewChange(this with { State = CaseState.Proposed, ClaimedBy = me, ClosedAt = null })
         {
             Proposal = proposal,
@@ -125,7 +137,7 @@ public sealed record Case(
             Events =
             [
                 new SanctionProposed(
-                    proposalId, CaseId, FlagId, RecipientId, RuleId, terms.Percent, terms.Months, terms.StartMonth, standing.RepeatedBreach, me,
+                    proposalId, CaseId, FlagId, RecipientId, RuleId, terms.Percent, terms.Months, terms.StartMonth, repeated, me,
                     terms.Reason) { OccurredAt = now },
                 new RecipientNotified(
                     notificationId, proposalId, CaseId, FlagId, RecipientId, terms.Percent, terms.Months, terms.StartMonth, now, proposal.AnswerBy,

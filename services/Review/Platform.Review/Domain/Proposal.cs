@@ -1,4 +1,5 @@
 using Platform.Contracts.Review;
+using Platform.Rules.Sanctions;
 
 namespace Platform.Review.Domain;
 
@@ -28,15 +29,36 @@ public sealed record Proposal(
     DateTimeOffset? DecidedAt,
     string? DecisionReason,
     Guid? DecisionId,
+    string? BreachFirstWeek,
+    string? BreachLastWeek,
+    string? AssessmentVulnerability,
+    string? AssessmentDependants,
+    string? AssessmentNatureAndFrequency,
+    string? AssessmentConsequences,
     DateTimeOffset? ReceivedAt = null)
 {
+    /// <summary>The proportionality assessment (CASF R262-68-5); null only for proposals made before it was asked.</summary>
+    public SanctionAssessment? Assessment =>
+        AssessmentVulnerability is null || AssessmentDependants is null || AssessmentNatureAndFrequency is null || AssessmentConsequences is null
+            ? null
+            : new(AssessmentVulnerability, AssessmentDependants, AssessmentNatureAndFrequency, AssessmentConsequences);
+
     public bool IsPending => State == ProposalState.Pending;
 
+    /// <summary>The breach this proposal sanctions; null only for proposals made before breaches were recorded.</summary>
+    public BreachPeriod? Breach => BreachPeriod.TryParse(BreachFirstWeek, BreachLastWeek, out var breach) ? breach : null;
+
+    /// <summary>This proposal as a suspension of the household, for the bounds of the others.</summary>
+    public Suspension AsSuspension(DateTimeOffset decidedAt) =>
+        new(Percent, Platform.Rules.Calendar.Months.TryParse(StartMonth, out var first) ? first : default, Months, decidedAt, Breach);
+
     internal static Proposal Notified(
-        Case proposedOn, string me, SanctionTerms terms, bool repeatedBreach, Guid proposalId, Guid notificationId, DateTimeOffset now,
-        DateTimeOffset answerBy) =>
+        Case proposedOn, string me, SanctionTerms terms, bool repeatedBreach, BreachPeriod breach, Guid proposalId, Guid notificationId,
+        DateTimeOffset now, DateTimeOffset answerBy) =>
         new(proposalId, proposedOn.CaseId, proposedOn.FlagId, proposedOn.RecipientId, proposedOn.RuleId, terms.Percent, terms.Months,
-            terms.StartMonth, repeatedBreach, me, terms.Reason, notificationId, now, answerBy, ProposalState.Pending, null, null, null, null);
+            terms.StartMonth, repeatedBreach, me, terms.Reason, notificationId, now, answerBy, ProposalState.Pending, null, null, null, null,
+            breach.First.ToString(), breach.Last.ToString(), terms.Assessment.Vulnerability, terms.Assessment.Dependants,
+            terms.Assessment.NatureAndFrequency, terms.Assessment.Consequences);
 
     /// <summary>
     /// The recipient received the notice at <paramref name="at"/>: the first proof of receipt starts the window of
@@ -47,22 +69,33 @@ public sealed record Proposal(
         IsPending && (ReceivedAt is null || at < ReceivedAt) ? this with { ReceivedAt = at, AnswerBy = at + window } : this;
 
     /// <summary>
-    /// Approves the proposal: a second person, once the recipient was heard (<see cref="ApprovalGate"/>). The decision is
-    /// signed by <paramref name="sign"/> and is the only event the allocations service acts on.
+    /// Approves the proposal: a second person, once the recipient was heard (<see cref="ApprovalGate"/>), and only while it
+    /// still keeps the bounds against the recipient's other approved sanctions and the decision's own date
+    /// (<see cref="SanctionSchedule"/>: a proposal approved after its start month began would be retroactive). The decision
+    /// is signed by <paramref name="sign"/> and is the only event the allocations service acts on.
     /// </summary>
     /// <param name="observedAt">When the recipient's first observation since the notification arrived; null if none.</param>
-    public Outcome Approve(Case decidedCase, string me, string reason, DateTimeOffset? observedAt, DateTimeOffset now, Func<SanctionDecided, SanctionDecided> sign)
+    /// <param name="standing">The recipient's other sanctions and household, as they stand now.</param>
+    public Outcome Approve(
+        Case decidedCase, string me, string reason, DateTimeOffset? observedAt, RecipientStanding standing, DateTimeOffset now,
+        Func<SanctionDecided, SanctionDecided> sign)
     {
         ArgumentNullException.ThrowIfNull(decidedCase);
+        ArgumentNullException.ThrowIfNull(standing);
         ArgumentNullException.ThrowIfNull(sign);
         if (RefuseUnlessDecidableBy(me, observedAt, now, mustHaveHeard: true) is { } refusal)
         {
             return refusal;
         }
 
+        if (SanctionSchedule.Check(AsSuspension(now), RepeatedBreach, standing.Decided, _ => standing.CeilingPercent, standing.RepeatDelay) is { } conflict)
+        {
+            return Refusal.ForSchedule(conflict);
+        }
+
         var decision = sign(new SanctionDecided(
             Guid.CreateVersion7(now), ProposalId, CaseId, FlagId, RecipientId, RuleId, Percent, Months, StartMonth, RepeatedBreach, ProposedBy,
-            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "", ReceivedAt) { OccurredAt = now });
+            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "", BreachFirstWeek, BreachLastWeek, Assessment, ReceivedAt) { OccurredAt = now });
         return Decide(decidedCase, ProposalState.Approved, CaseState.Sanctioned, CaseHistoryAction.SanctionApproved, me, reason, now, decision.DecisionId, decision);
     }
 

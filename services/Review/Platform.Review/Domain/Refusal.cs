@@ -1,4 +1,5 @@
 using Platform.Contracts.Review;
+using Platform.Rules.Sanctions;
 
 namespace Platform.Review.Domain;
 
@@ -23,10 +24,22 @@ public static class RefusalCode
     /// <summary>Proposing a sanction on a flag whose rule does not allow one.</summary>
     public const string SanctionNotAllowed = "sanction-not-allowed";
 
-    /// <summary>A sanction starting in a month already past.</summary>
+    /// <summary>A proposal whose sanction would start before the month after now: a decision never applies to the past.</summary>
     public const string StartMonthPast = "start-month-past";
 
-    /// <summary>A sanction outside CASF R262-68's bounds for this household and this recipient's history.</summary>
+    /// <summary>Approving, after its start month has come, a proposal that would then apply to a month already begun.</summary>
+    public const string StartMonthRetroactive = SanctionSchedule.Retroactive;
+
+    /// <summary>A second sanction for weeks already sanctioned or under a pending proposal: one breach, one sanction.</summary>
+    public const string BreachAlreadySanctioned = SanctionSchedule.BreachAlreadySanctioned;
+
+    /// <summary>The household's suspensions together would withhold more than the cap of CASF R262-68-6 in some month.</summary>
+    public const string HouseholdCapExceeded = SanctionSchedule.HouseholdCapExceeded;
+
+    /// <summary>A proposal claiming a repeated breach whose breach began before any earlier decision.</summary>
+    public const string RepeatNotEstablished = SanctionSchedule.RepeatNotEstablished;
+
+    /// <summary>A sanction outside the bounds of CASF R262-68 et suivants for this household and this recipient's history.</summary>
     public const string OutOfBounds = "sanction-out-of-bounds";
 
     /// <summary>Deciding, withdrawing or expiring a proposal that no longer waits for a decision.</summary>
@@ -59,6 +72,18 @@ public sealed record Refusal(string Code)
 
     /// <summary>Every bound broken, for <see cref="RefusalCode.OutOfBounds"/>.</summary>
     public IReadOnlyList<SanctionBoundsViolation> Violations { get; init; } = [];
+
+    /// <summary>The first month a sanction decided now may withhold, for <see cref="RefusalCode.StartMonthPast"/>.</summary>
+    public DateOnly? EarliestStartMonth { get; init; }
+
+    /// <summary>The schedule conflict behind the refusal, with its sentence in French and English.</summary>
+    public ScheduleConflict? Conflict { get; init; }
+
+    public static Refusal ForSchedule(ScheduleConflict conflict)
+    {
+        ArgumentNullException.ThrowIfNull(conflict);
+        return new Refusal(conflict.Code) { Conflict = conflict };
+    }
 }
 
 /// <summary>What an aggregate method returns: the change to save, or why nothing changes.</summary>

@@ -36,13 +36,19 @@ public static class ProposalEndpoints
             .WithName("ApproveSanctionProposal")
             .WithSummary("Approve a sanction: the second person's decision")
             .WithDescription("""
-                A supervisor other than the proposer approves, with a reason, once the recipient received the notice (a
-                first proof of receipt) and has answered or the observation window, counted from that receipt, has closed. The review service signs the decision. Publishes `SanctionDecided` (signed),
-                which the allocations service verifies before changing anything.
+                A supervisor other than the proposer approves, with a reason, once the recipient received the notice (a first proof of
+                receipt) and has answered or the observation window, counted from that receipt, has closed, and only while the sanction still keeps its bounds: its start month after
+                today's, its breach not sanctioned since, the household's total within the cap. The review service signs the
+                decision, breach period included. Publishes `SanctionDecided` (signed), which the allocations service
+                verifies, and checks against the same bounds, before changing anything.
                 """)
             .WithRequestExample("""{"reason":"Observation lue ; manquement confirmé en entretien."}""")
             .ProducesDecisionProblems()
             .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ObservationWindowOpen, "The recipient may still answer and has not yet.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.StartMonthRetroactive, "The start month has begun: the decision would apply to the past.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.BreachAlreadySanctioned, "These weeks were sanctioned since.")
+            .ProducesProblemType(
+                StatusCodes.Status409Conflict, ReviewProblems.HouseholdCapExceeded, "With the household's other suspensions, a month would exceed the cap.")
             .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.NoticeNotReceived, "Nothing proves yet that the recipient received the notice.");
         decide.MapPost("/reject", Reject).ValidateRequest<ReasonRequest>()
             .WithName("RejectSanctionProposal")
@@ -63,7 +69,8 @@ public static class ProposalEndpoints
             : ReviewProblems.ProposalNotFound();
 
     /// <summary>
-    /// Approves a proposal: a second person, after the recipient was heard. The decision is signed here, in the same
+    /// Approves a proposal: a second person, after the recipient was heard, while it keeps the bounds against the
+    /// recipient's other approved sanctions and today's date. The decision is signed here, in the same
     /// transaction that records it, and is the only event the allocations service will act on.
     /// </summary>
     private static Task<Results<Ok<ProposalView>, ProblemHttpResult>> Approve(
@@ -81,7 +88,9 @@ public static class ProposalEndpoints
             {
                 var now = time.GetUtcNow();
                 var observedAt = await ObservationStore.FirstSinceNotifiedAsync(work, proposal, now);
-                return proposal.Approve(found, user.SubjectId(), request.Reason!.Trim(), observedAt, now, signer.Sign);
+                await ReviewLocks.RecipientAsync(work, proposal.RecipientId);
+                var standing = await ProposalStore.StandingAsync(work, proposal.RecipientId, excludingProposal: proposal.ProposalId);
+                return proposal.Approve(found, user.SubjectId(), request.Reason!.Trim(), observedAt, standing, now, signer.Sign);
             },
             cancellationToken);
 

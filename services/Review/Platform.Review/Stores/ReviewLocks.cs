@@ -10,6 +10,14 @@ namespace Platform.Review.Stores;
 /// </summary>
 internal static class ReviewLocks
 {
+    /// <summary>
+    /// Serialises the decisions that weigh one recipient's sanctions against each other (propose, approve), so that two
+    /// counsellors at once cannot each stay under the cap and together exceed it. Taken after the case lock.
+    /// </summary>
+    public static Task RecipientAsync(ServiceTransaction work, string recipientId) =>
+        work.Connection.ExecuteAsync(
+            "SELECT pg_advisory_xact_lock(hashtextextended('review-sanctions:' || @recipientId, 0))", new { recipientId }, work.Transaction);
+
     public static async Task<Case?> CaseAsync(ServiceTransaction work, Guid caseId)
     {
         var row = await work.Connection.QuerySingleOrDefaultAsync<CaseRow>(

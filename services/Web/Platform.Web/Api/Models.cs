@@ -37,7 +37,11 @@ public sealed record HistoryEntry(DateTimeOffset At, string Action, string Actor
 
 public sealed record Proposal(
     Guid ProposalId, Guid CaseId, int Percent, int Months, string StartMonth, bool RepeatedBreach, string ProposedBy, string Reason,
-    DateTimeOffset NotifiedAt, DateTimeOffset AnswerBy, string State, string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionReason, Guid? DecisionId);
+    DateTimeOffset NotifiedAt, DateTimeOffset AnswerBy, string State, string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionReason, Guid? DecisionId,
+    ProposalAssessment? Assessment = null);
+
+/// <summary>The proportionality assessment (CASF R262-68-5) a proposal rests on.</summary>
+public sealed record ProposalAssessment(string Vulnerability, string Dependants, string NatureAndFrequency, string Consequences);
 
 public sealed record ReviewCase(
     Guid CaseId, Flag Flag, string State, DateTimeOffset OpenedAt, DateTimeOffset ExpiresAt, string? ClaimedBy, DateTimeOffset? ClosedAt,

@@ -29,6 +29,18 @@ public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage
     public string? StartMonth { get; set; }
 
     [BindProperty]
+    public string? AssessmentVulnerability { get; set; }
+
+    [BindProperty]
+    public string? AssessmentDependants { get; set; }
+
+    [BindProperty]
+    public string? AssessmentNature { get; set; }
+
+    [BindProperty]
+    public string? AssessmentConsequences { get; set; }
+
+    [BindProperty]
     public Guid? ProposalId { get; set; }
 
     /// <summary>Which form the last post came from, so its fields keep what was typed and the problem shows beside it.</summary>
@@ -61,7 +73,15 @@ public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage
 
     public Task<IActionResult> OnPostProposeAsync(CancellationToken cancellationToken) =>
         ActAsync("propose", $"{CasePath}/sanction-proposals",
-            new { percent = Number(Percent), months = Number(Months), startMonth = StartMonth, reason = Reason },
+            new
+            {
+                percent = Number(Percent), months = Number(Months), startMonth = StartMonth, reason = Reason,
+                assessment = new
+                {
+                    vulnerability = AssessmentVulnerability, dependants = AssessmentDependants, natureAndFrequency = AssessmentNature,
+                    consequences = AssessmentConsequences,
+                },
+            },
             Labels.T("Sanction proposée : l'allocataire est notifié et peut présenter ses observations ; une autre personne décidera.",
                      "Sanction proposed: the recipient is notified and may send observations; someone else will decide."),
             null, cancellationToken);
