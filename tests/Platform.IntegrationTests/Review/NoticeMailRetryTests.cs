@@ -50,7 +50,11 @@ public sealed class NoticeMailRetryTests
             var counsellor = review.ClientFor("counsellor", "agent-c1");
             Assert.Equal(HttpStatusCode.OK, (await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
             var proposed = await counsellor.PostAsJsonAsync($"/api/review/cases/{caseId}/sanction-proposals",
-                new { percent = 30, months = 1, startMonth = "2026-12", reason = "Trois semaines sous l'engagement." });
+                new
+                {
+                    percent = 30, months = 1, startMonth = "2026-12", reason = "Trois semaines sous l'engagement.",
+                    assessment = new { vulnerability = "Aucune connue.", dependants = "Personne seule.", natureAndFrequency = "Premier manquement.", consequences = "Loyer couvert." },
+                });
             Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
             var noticeId = (await proposed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("notificationId").GetGuid();
 
