@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (when absent) and starts RabbitMQ and PostgreSQL on loopback, without systemd, then creates one
-# database and one role per service. Idempotent: a second run only checks that both servers answer.
+# database and one role per service; and a development SMTP server (smtp4dev) that keeps the notices' e-mails. Idempotent: a second run only checks that both servers answer.
 # Run as root on Debian 12.
 set -euo pipefail
 
@@ -116,6 +116,32 @@ create_databases() {
   fi
 }
 
+# smtp4dev (the Rnwood.Smtp4dev dotnet tool, BSD-3-Clause): SMTP on 127.0.0.1:2525, its web page and REST API on
+# http://127.0.0.1:5025 (GET /api/messages). It keeps messages in memory: a restart empties it.
+SMTP4DEV_VERSION=3.15.0
+SMTP4DEV_DIR=/opt/smtp4dev
+start_smtp4dev() {
+  if curl -fsS http://127.0.0.1:5025/api/messages >/dev/null 2>&1; then
+    log "smtp4dev already running"
+    return
+  fi
+  if [ ! -x "$SMTP4DEV_DIR/smtp4dev" ]; then
+    log "installing smtp4dev $SMTP4DEV_VERSION"
+    dotnet tool install Rnwood.Smtp4dev --version "$SMTP4DEV_VERSION" --tool-path "$SMTP4DEV_DIR" >/dev/null
+  fi
+  log "starting smtp4dev"
+  mkdir -p /var/log/smtp4dev
+  (cd /var/log/smtp4dev && exec setsid nohup "$SMTP4DEV_DIR/smtp4dev" --smtpport=2525 --bindaddress=127.0.0.1 \
+    --urls=http://127.0.0.1:5025 --db="" --imapport="" --pop3port="" --nousersettings --messagestokeep=10000) \
+    > /var/log/smtp4dev/smtp4dev.log 2>&1 < /dev/null &
+  for _ in $(seq 1 120); do
+    if curl -fsS http://127.0.0.1:5025/api/messages >/dev/null 2>&1; then return; fi
+    sleep 0.5
+  done
+  echo "smtp4dev did not answer on http://127.0.0.1:5025" >&2
+  exit 1
+}
+
 need_root
 install_packages
 configure_rabbitmq
@@ -123,4 +149,5 @@ start_rabbitmq
 wait_rabbitmq_management
 start_postgresql
 create_databases
-log "RabbitMQ amqp://127.0.0.1:5672 (management http://127.0.0.1:15672), PostgreSQL 127.0.0.1:5432: ready"
+start_smtp4dev
+log "RabbitMQ amqp://127.0.0.1:5672 (management http://127.0.0.1:15672), PostgreSQL 127.0.0.1:5432, SMTP 127.0.0.1:2525 (smtp4dev http://127.0.0.1:5025): ready"

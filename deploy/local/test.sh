@@ -14,6 +14,9 @@ if [ -z "${PLATFORM_TEST_POSTGRES:-}" ]; then
   export PLATFORM_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:5672"
   export PLATFORM_TEST_RABBITMQ_MANAGEMENT="http://guest:guest@127.0.0.1:15672"
 fi
+# The notices' e-mails go to smtp4dev (started by servers.sh); the tests read its REST API to find them.
+export PLATFORM_TEST_SMTP="${PLATFORM_TEST_SMTP:-127.0.0.1:2525}"
+export PLATFORM_TEST_SMTP_API="${PLATFORM_TEST_SMTP_API:-http://127.0.0.1:5025}"
 [ "$(id -u)" -ne 0 ] || bash deploy/local/browser.sh  # Chromium and chromedriver for tests/Platform.WebTests
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

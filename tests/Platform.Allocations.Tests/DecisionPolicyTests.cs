@@ -95,6 +95,32 @@ public sealed class DecisionPolicyTests
     }
 
     [Fact]
+    public void Evaluate_WithoutAProofOfReceipt_OrOneOutsideNoticeToDecision_IsRefused()
+    {
+        var lawful = Keys.Lawful();
+        Assert.Equal(DecisionPolicy.NotReceived, Refusal(Keys.Signer.Sign(lawful with { ReceivedAt = null })));
+        Assert.Equal(DecisionPolicy.NotReceived, Refusal(Keys.Signer.Sign(lawful with { ReceivedAt = lawful.NotifiedAt.AddSeconds(-1) })));
+        Assert.Equal(DecisionPolicy.NotReceived, Refusal(Keys.Signer.Sign(lawful with { ReceivedAt = lawful.DecidedAt })));
+    }
+
+    [Fact]
+    public void Evaluate_AWindowOf10DaysFromSendingButNotFromReceipt_IsRefused()
+    {
+        // Sent on the 1st, received on the 4th: a deadline on the 11th leaves 7 days from receipt.
+        var lawful = Keys.Lawful();
+        var late = lawful with { ReceivedAt = lawful.NotifiedAt.AddDays(3), AnswerBy = lawful.NotifiedAt.AddDays(10), DecidedAt = lawful.NotifiedAt.AddDays(11) };
+        Assert.Equal(DecisionPolicy.WindowTooShort, Refusal(Keys.Signer.Sign(late)));
+        Assert.Null(Refusal(Keys.Signer.Sign(late with { AnswerBy = lawful.NotifiedAt.AddDays(13), DecidedAt = lawful.NotifiedAt.AddDays(14) })));
+    }
+
+    [Fact]
+    public void Evaluate_TheReceiptInstant_IsCoveredByTheSignature()
+    {
+        var lawful = Keys.Lawful();
+        Assert.Equal(DecisionPolicy.BadSignature, Refusal(lawful with { ReceivedAt = lawful.ReceivedAt!.Value.AddDays(-1) }));
+    }
+
+    [Fact]
     public void Evaluate_DecidedInsideTheWindow_IsRefusedUnlessAnObservationArrivedBefore()
     {
         var lawful = Keys.Lawful();

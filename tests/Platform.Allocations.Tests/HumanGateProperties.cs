@@ -64,7 +64,7 @@ public sealed class HumanGateProperties
                 case Approve approve when proposal is not null:
                     var observedAt = observations.Where(at => at >= proposal.NotifiedAt(now) && at <= now).Cast<DateTimeOffset?>().FirstOrDefault();
                     if (scenario.HonestReview && ApprovalGate.Evaluate(
-                            approve.By, proposal.Step.By, proposal.Pending, proposal.NotifiedAt(now), proposal.AnswerBy(now), observedAt, now)
+                            approve.By, proposal.Step.By, proposal.Pending, proposal.NotifiedAt(now), proposal.NotifiedAt(now), proposal.AnswerBy(now), observedAt, now)
                         != ApprovalOutcome.Allowed)
                     {
                         break;
@@ -74,7 +74,7 @@ public sealed class HumanGateProperties
                     var decision = Sign(scenario.Signing, new SanctionDecided(
                         Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "r-1", "repeated-shortfall", proposal.Step.Percent,
                         proposal.Step.Months, "2027-01", false, proposal.Step.By, approve.By, Guid.NewGuid(), proposal.NotifiedAt(now),
-                        proposal.AnswerBy(now), observedAt, now, "", ""));
+                        proposal.AnswerBy(now), observedAt, now, "", "", ReceivedAt: proposal.NotifiedAt(now)));
                     if (DecisionPolicy.Evaluate(decision, Keys.Verifier, household, earlierDecisionApplied: false, applied.Contains(decision.DecisionId)) is null)
                     {
                         applied.Add(decision.DecisionId);

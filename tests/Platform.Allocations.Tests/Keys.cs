@@ -23,7 +23,8 @@ internal static class Keys
 
     public static SanctionDecided Lawful() => Signer.Sign(new SanctionDecided(
         Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "r-1", "repeated-shortfall", 30, 2, "2027-01", false,
-        "agent-1", "boss-1", Guid.NewGuid(), NotifiedAt, NotifiedAt.AddDays(15), null, NotifiedAt.AddDays(16), "", ""));
+        "agent-1", "boss-1", Guid.NewGuid(), NotifiedAt, NotifiedAt.AddDays(15), null, NotifiedAt.AddDays(16), "", "",
+        ReceivedAt: NotifiedAt));
 
     public static DecisionSigner SignerFor(string keyId, ECDsa key) =>
         new(Options.Create(new SigningOptions { ActiveKeyId = keyId, Keys = { [keyId] = key.ExportPkcs8PrivateKeyPem() } }));

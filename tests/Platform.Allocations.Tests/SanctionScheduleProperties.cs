@@ -154,7 +154,8 @@ public sealed class SanctionScheduleProperties
                     "agent-c", new SanctionTerms(percent, months, startMonth, "r", new SanctionAssessment("v", "d", "n", "c")), Standing(null), Window, Guid.NewGuid(), Guid.NewGuid(), now);
                 if (outcome.Change is { Proposal: { } proposal } change)
                 {
-                    pending.Add((change.Case, proposal));
+                    // Received the moment it was sent: the window runs from the first proof of receipt.
+                    pending.Add((change.Case, proposal.Received(now, Window)));
                 }
             }
             else if (action < 7 && pending.Count > 0)
@@ -183,7 +184,7 @@ public sealed class SanctionScheduleProperties
                 Deliver(new SanctionDecided(
                     Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), recipient, "repeated-shortfall", percent, months, startMonth,
                     random.Next(2) == 0, "agent-c", "agent-s", Guid.NewGuid(), notified, notified.AddDays(15), null, now, "", "",
-                    breach.First.ToString(), breach.Last.ToString()));
+                    breach.First.ToString(), breach.Last.ToString(), ReceivedAt: notified));
             }
         }
 

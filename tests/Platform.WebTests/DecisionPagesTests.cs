@@ -37,6 +37,10 @@ public sealed class DecisionPagesTests(WebPlatform platform)
                     },
                 });
             Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+            // The recipient acknowledges the notice (the window runs from that receipt).
+            var noticeId = (await proposed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("notificationId").GetGuid();
+            using var recipientReview = platform.Services.ClientFor("review", "recipient", recipientId);
+            Assert.Equal(HttpStatusCode.OK, (await recipientReview.PostAsync($"/api/recipients/{recipientId}/notices/{noticeId}/acknowledgement", null)).StatusCode);
             flagId = (await review.GetFromJsonAsync<JsonElement>($"/api/review/cases/{caseId}")).GetProperty("flag").GetProperty("flagId").GetGuid();
         }
 

@@ -2,6 +2,7 @@ using Platform.Review;
 using Platform.Review.Cases;
 using Platform.Review.Expiry;
 using Platform.Review.Messaging;
+using Platform.Review.Notices;
 using Platform.Review.Recipients;
 using Platform.Review.Sanctions;
 using Platform.Review.Suspensions;
@@ -21,6 +22,11 @@ builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Sec
 builder.Services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.Section)
     .Validate(options => SigningOptions.Problem(options) is null, "Signing: ActiveKeyId must name a PEM ECDSA P-256 private key under Signing:Keys.")
     .ValidateOnStart();
+builder.Services.AddOptions<NoticeOptions>().BindConfiguration(NoticeOptions.Section)
+    .Validate(NoticeOptions.IsValid, "Notices: SmtpPort must be a port, PublicBaseUrl an absolute URL, From set, MailPollInterval and MaxRetryDelay positive.")
+    .ValidateOnStart();
+builder.Services.AddSingleton<NoticeMailSignal>();
+builder.Services.AddHostedService<NoticeMailer>();
 builder.Services.AddSingleton<DecisionSigner>();
 builder.Services.AddSingleton<SuspensionEndedSigner>();
 builder.Services.AddHostedService<CaseExpiryJob>();
@@ -37,4 +43,6 @@ app.MapCaseEndpoints();
 app.MapProposalEndpoints();
 app.MapRecipientFlagEndpoints();
 app.MapSuspensionEndpoints();
+app.MapNoticeEndpoints();
+app.MapContactEndpoints();
 app.Run();

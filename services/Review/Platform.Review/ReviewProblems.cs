@@ -15,6 +15,8 @@ internal static class ReviewProblems
     public const string NotYourCase = ProblemTypes.Base + "not-your-case";
     public const string SanctionNotAllowed = ProblemTypes.Base + "sanction-not-allowed";
     public const string ProposalNotPending = ProblemTypes.Base + "proposal-not-pending";
+    public const string NoticeNotReceived = ProblemTypes.Base + "notice-not-received";
+    public const string AcknowledgementLinkUsed = ProblemTypes.Base + "acknowledgement-link-used";
     public const string StartMonthRetroactive = ProblemTypes.Base + RefusalCode.StartMonthRetroactive;
     public const string BreachAlreadySanctioned = ProblemTypes.Base + RefusalCode.BreachAlreadySanctioned;
     public const string HouseholdCapExceeded = ProblemTypes.Base + RefusalCode.HouseholdCapExceeded;
@@ -25,6 +27,8 @@ internal static class ReviewProblems
     public static ProblemHttpResult FlagNotFound() => Problems.NotFound("Ce signalement n'existe pas.", "This flag does not exist.");
 
     public static ProblemHttpResult ProposalNotFound() => Problems.NotFound("Cette proposition n'existe pas.", "This proposal does not exist.");
+
+    public static ProblemHttpResult NoticeNotFound() => Problems.NotFound("Cet avis n'existe pas.", "This notice does not exist.");
 
     /// <summary>The answer to a refused transition, by its stable code.</summary>
     public static ProblemHttpResult For(Refusal refusal)
@@ -81,6 +85,19 @@ internal static class ReviewProblems
                 ObservationWindowOpen,
                 $"L'allocataire peut encore présenter ses observations jusqu'au {refusal.AnswerBy:yyyy-MM-dd HH:mm} UTC et n'a pas encore répondu : attendez sa réponse ou la fin du délai.",
                 $"The recipient may still send observations until {refusal.AnswerBy:yyyy-MM-dd HH:mm} UTC and has not answered yet: wait for the answer or the end of the window."),
+            RefusalCode.NoticeNotReceived => Problems.Conflict(
+                NoticeNotReceived,
+                "Rien ne prouve encore que l'allocataire a reçu l'avis de sanction envisagée : son délai de réponse n'a pas commencé (CASF L262-37). Attendez son accusé de réception (application ou lien du courriel) ou enregistrez la date de réception du recommandé.",
+                "Nothing proves yet that the recipient received the notice of the envisaged sanction: their answer window has not begun (CASF L262-37). Wait for their acknowledgement (application or e-mail link) or record the registered letter's date of receipt."),
+            RefusalCode.ReceiptBeforeNotice => Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["receivedOn"] = [Localized.Text(
+                    "La date de réception ne peut pas précéder la date de l'avis.", "The date of receipt cannot be before the notice's date.")],
+            }),
+            RefusalCode.ReceiptInFuture => Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["receivedOn"] = [Localized.Text("La date de réception ne peut pas être dans le futur.", "The date of receipt cannot be in the future.")],
+            }),
             RefusalCode.NotTheRecipientsFlag => FlagNotFound(),
             _ => throw new InvalidOperationException($"No answer is defined for the refusal '{refusal.Code}'."),
         };

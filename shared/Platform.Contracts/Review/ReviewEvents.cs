@@ -73,6 +73,10 @@ public sealed record SanctionRejected(
 /// <param name="BreachFirstWeek">First ISO week of the breach sanctioned (e.g. <c>2026-W44</c>): one breach, one sanction.</param>
 /// <param name="BreachLastWeek">Last ISO week of the breach sanctioned (the flag's week).</param>
 /// <param name="Assessment">The proportionality assessment of CASF R262-68-5 the decision rests on.</param>
+/// <param name="ReceivedAt">
+/// The first proof that the recipient received the notice (CASF L262-37: « par tout moyen conférant date certaine à la
+/// réception »); the answer window runs from it. Signed; a decision without it changes no allocation.
+/// </param>
 public sealed record SanctionDecided(
     Guid DecisionId,
     Guid ProposalId,
@@ -95,4 +99,5 @@ public sealed record SanctionDecided(
     string Signature,
     string? BreachFirstWeek = null,
     string? BreachLastWeek = null,
-    SanctionAssessment? Assessment = null) : PlatformEvent;
+    SanctionAssessment? Assessment = null,
+    DateTimeOffset? ReceivedAt = null) : PlatformEvent;

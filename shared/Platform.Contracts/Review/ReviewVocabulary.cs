@@ -50,9 +50,15 @@ public static class CaseHistoryAction
     public const string SanctionRejected = "sanction-rejected";
     public const string Withdrawn = "withdrawn";
     public const string Expired = "expired";
+    public const string NoticeEmailed = "notice-emailed";
+    public const string NoticeReceived = "notice-received";
+    public const string PostalReceiptRecorded = "postal-receipt-recorded";
 
     public static readonly IReadOnlyList<string> All =
-        [Opened, Claimed, Dismissed, Resolved, SanctionProposed, RecipientNotified, ObservationReceived, SanctionApproved, SanctionRejected, Withdrawn, Expired];
+    [
+        Opened, Claimed, Dismissed, Resolved, SanctionProposed, RecipientNotified, ObservationReceived, SanctionApproved, SanctionRejected, Withdrawn,
+        Expired, NoticeEmailed, NoticeReceived, PostalReceiptRecorded,
+    ];
 }
 
 /// <summary>Who a history step is attributed to when no person took it.</summary>

@@ -7,7 +7,8 @@ namespace Platform.Contracts.Review;
 /// <summary>
 /// The exact bytes the review service signs and the allocations and audit services verify. One definition, here,
 /// so signer and verifiers cannot drift. Every field of the decision but the signature, in a fixed order, one per
-/// line, invariant culture, instants as RFC 3339 UTC with seven fractional digits; later optional fields follow, labelled.
+/// line, invariant culture, instants as RFC 3339 UTC with seven fractional digits; later optional fields follow, labelled. The notice's receipt instant, when
+/// present, is the last line, labelled <c>received:</c>.
 /// </summary>
 public static class SanctionDecisionSignature
 {
@@ -54,6 +55,11 @@ public static class SanctionDecisionSignature
                 "assessment-nature-and-frequency:" + JsonSerializer.Serialize(assessment.NatureAndFrequency),
                 "assessment-consequences:" + JsonSerializer.Serialize(assessment.Consequences),
             ];
+        }
+
+        if (decision.ReceivedAt is { } received)
+        {
+            fields = [.. fields, "received:" + Instant(received)];
         }
 
         return Encoding.UTF8.GetBytes(string.Join('\n', fields));

@@ -46,6 +46,15 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["review POST /api/review/suspensions/{decisionId}/end"] = ["counsellor", "supervisor"],
         ["review GET /api/recipients/{recipientId}/flags/{flagId}/explanation"] = ["own"],
         ["review POST /api/recipients/{recipientId}/flags/{flagId}/observations"] = ["own"],
+        ["review GET /api/recipients/{recipientId}/notices"] = ["own", "counsellor", "supervisor"],
+        ["review GET /api/recipients/{recipientId}/notices/{noticeId}"] = ["own", "counsellor", "supervisor"],
+        ["review GET /api/recipients/{recipientId}/notices/{noticeId}.pdf"] = ["own", "counsellor", "supervisor"],
+        ["review GET /api/recipients/{recipientId}/notices/{noticeId}/pdf"] = ["own", "counsellor", "supervisor"],
+        ["review POST /api/recipients/{recipientId}/notices/{noticeId}/acknowledgement"] = ["own"],
+        ["review GET /api/notices/acknowledge"] = ["anyone"],
+        ["review POST /api/review/notices/{noticeId}/postal-receipt"] = ["counsellor", "supervisor"],
+        ["review GET /api/recipients/{recipientId}/contact"] = ["own", "counsellor"],
+        ["review PUT /api/recipients/{recipientId}/contact"] = ["own", "counsellor"],
         ["allocations PUT /api/recipients/{recipientId}/allocation"] = ["payer"],
         ["allocations GET /api/recipients/{recipientId}/allocation"] = ["own", "counsellor"],
         ["audit GET /api/audit/events"] = ["auditor"],
@@ -143,7 +152,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             .Replace("{week}", "2026-W48", StringComparison.Ordinal)
             .Replace("{ruleId}", "weekly-hours-below-engagement", StringComparison.Ordinal)
             .Replace("{version}", "1", StringComparison.Ordinal);
-        foreach (var id in new[] { "{caseId}", "{proposalId}", "{flagId}", "{decisionId}" })
+        foreach (var id in new[] { "{caseId}", "{proposalId}", "{flagId}", "{decisionId}", "{noticeId}" })
         {
             url = url.Replace(id, Guid.NewGuid().ToString(), StringComparison.Ordinal);
         }

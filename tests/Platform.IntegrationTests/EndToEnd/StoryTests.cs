@@ -106,7 +106,15 @@ public sealed class StoryTests
             },
         });
         Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
-        var proposalId = (await proposed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("proposalId").GetGuid();
+        var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();
+        var proposalId = proposal.GetProperty("proposalId").GetGuid();
+
+        // The recipient finds the notice (facts, sanction, deadline, right to be heard) and acknowledges it: their window
+        // runs from that receipt.
+        var noticeId = proposal.GetProperty("notificationId").GetGuid();
+        var notices = await recipientReview.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/notices");
+        Assert.Equal(noticeId, notices.GetProperty("notices")[0].GetProperty("noticeId").GetGuid());
+        Assert.Equal(HttpStatusCode.OK, (await recipientReview.PostAsync($"/api/recipients/{recipientId}/notices/{noticeId}/acknowledgement", null)).StatusCode);
 
         // Nothing has changed for the recipient yet: a proposal is not a decision.
         var before = await recipientAllocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/allocation?month={nextMonth}");

@@ -19,7 +19,7 @@ public sealed class ForgedDecisionTests(HumanGateFixture fixture) : IClassFixtur
         var notifiedAt = fixture.Clock.GetUtcNow().AddDays(-20);
         return fixture.GenuineSigner.Sign(new SanctionDecided(
             Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), recipient, "repeated-shortfall", 30, 1, fixture.MonthFromNow(1), false,
-            "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, fixture.Clock.GetUtcNow(), "", "", "2026-W44", "2026-W47")
+            "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, fixture.Clock.GetUtcNow(), "", "", "2026-W44", "2026-W47", ReceivedAt: notifiedAt)
         {
             EventId = Guid.NewGuid(),
             Producer = "review",
@@ -35,6 +35,8 @@ public sealed class ForgedDecisionTests(HumanGateFixture fixture) : IClassFixtur
         { "self-approval", "self-approval" },
         { "decided-inside-window", "decided-before-window" },
         { "no-signature", "bad-signature" },
+        { "not-received", "notice-not-received" },
+        { "window-from-sending-not-receipt", "window-too-short" },
     };
 
     [Theory]
@@ -61,6 +63,9 @@ public sealed class ForgedDecisionTests(HumanGateFixture fixture) : IClassFixtur
             "unknown-key-id" => unknown.Sign(lawful),
             "self-approval" => fixture.GenuineSigner.Sign(lawful with { ApprovedBy = lawful.ProposedBy }),
             "decided-inside-window" => fixture.GenuineSigner.Sign(lawful with { AnswerBy = lawful.DecidedAt.AddDays(3) }),
+            "not-received" => fixture.GenuineSigner.Sign(lawful with { ReceivedAt = null }),
+            // Fifteen days from sending, but the notice was received on the eighth: seven days to answer.
+            "window-from-sending-not-receipt" => fixture.GenuineSigner.Sign(lawful with { ReceivedAt = lawful.NotifiedAt.AddDays(8) }),
             _ => lawful with { Signature = "" },
         };
 

@@ -76,6 +76,11 @@ public sealed class HumanGateFixture : IAsyncLifetime
             ["Review:ObservationWindow"] = "15.00:00:00",
             ["Review:CaseExpiry"] = "60.00:00:00",
             ["Review:ExpirySweepInterval"] = "01:00:00",
+            // The notices' e-mails go to the real SMTP server the tests read (smtp4dev, started by servers.sh).
+            ["Notices:SmtpHost"] = Smtp.Host,
+            ["Notices:SmtpPort"] = Smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Notices:PublicBaseUrl"] = "http://review.test",
+            ["Notices:MailPollInterval"] = "00:00:01",
         });
         Allocations = new ServiceHost<AllocationsService>(AllocationsDatabase, Servers.Amqp, VirtualHost, Clock, new Dictionary<string, string?>
         {
@@ -133,9 +138,12 @@ public sealed class HumanGateFixture : IAsyncLifetime
         return (flagId, await ScalarAsync<Guid>(ReviewDatabase, "SELECT case_id FROM cases WHERE flag_id = @flagId", new { flagId }));
     }
 
-    /// <summary>Raises a flag, claims it as the counsellor and proposes; returns the proposal as answered.</summary>
+    /// <summary>
+    /// Raises a flag, claims it as the counsellor and proposes; the recipient acknowledges the notice at once (the window
+    /// runs from that receipt) unless <paramref name="acknowledge"/> is false. Returns the proposal as answered.
+    /// </summary>
     public async Task<(Guid FlagId, Guid CaseId, JsonElement Proposal)> ProposeAsync(
-        string recipient, int percent = 50, int months = 2, string? startMonth = null, string week = "2026-W47")
+        string recipient, int percent = 50, int months = 2, string? startMonth = null, string week = "2026-W47", bool acknowledge = true)
     {
         startMonth ??= MonthFromNow(1);
         var (flagId, caseId) = await RaiseFlagAsync(recipient, week: week);
@@ -145,7 +153,21 @@ public sealed class HumanGateFixture : IAsyncLifetime
             $"/api/review/cases/{caseId}/sanction-proposals",
             new { percent, months, startMonth, reason = "Trois semaines sur quatre sans les heures prévues, sans explication.", assessment = Assessment });
         Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
-        return (flagId, caseId, await proposed.Content.ReadFromJsonAsync<JsonElement>());
+        var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();
+        if (acknowledge)
+        {
+            await AcknowledgeAsync(recipient, proposal.GetProperty("notificationId").GetGuid());
+        }
+
+        return (flagId, caseId, proposal);
+    }
+
+    /// <summary>The recipient acknowledges the notice in the application; returns the notice as answered.</summary>
+    public async Task<JsonElement> AcknowledgeAsync(string recipient, Guid noticeId)
+    {
+        var acknowledged = await Review.ClientFor("recipient", recipient).PostAsync($"/api/recipients/{recipient}/notices/{noticeId}/acknowledgement", null);
+        Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+        return await acknowledged.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     /// <summary>The month <paramref name="offset"/> months from the clock's, in Paris, as <c>2027-01</c>.</summary>

@@ -44,6 +44,7 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         var notified = await fixture.Events.WaitForAsync<RecipientNotified>(e => e.ProposalId == proposalId);
         Assert.Equal(fixture.Clock.GetUtcNow().AddDays(15), notified.AnswerBy);
         Assert.Equal(15, notified.Facts!.Value.GetProperty("engagementHours").GetInt32());
+        await fixture.AcknowledgeAsync(recipient, notified.NotificationId);
 
         // The recipient sees the flag, the proposal and the CRPA explanation, and answers.
         var me = fixture.Review.ClientFor("recipient", recipient);

@@ -54,7 +54,8 @@ internal static class Cases
     public static (Case Case, Proposal Proposal) Proposed(DateTimeOffset at)
     {
         var change = Claimed().Propose(Counsellor, Terms, FirstBreachSinglePerson, Window, Guid.CreateVersion7(at), Guid.CreateVersion7(at), at).Change!;
-        return (change.Case, change.Proposal!);
+        // Received the moment it was sent: the window runs from the first proof of receipt.
+        return (change.Case, change.Proposal!.Received(at, Window));
     }
 
     public static Refusal Refused(Outcome outcome)

@@ -10,6 +10,25 @@ public sealed class ProposalTests
     private static readonly DateTimeOffset WindowEnd = Notified + Window;
 
     [Fact]
+    public void Approve_BeforeTheNoticeWasReceived_IsRefused_AndTheWindowRunsFromReceipt()
+    {
+        var proposed = Claimed().Propose(Counsellor, Terms, FirstBreachSinglePerson, Window, Guid.CreateVersion7(Notified), Guid.CreateVersion7(Notified), Notified)
+            .Change!;
+        var unreceived = proposed.Proposal!;
+        Assert.Equal(RefusalCode.NoticeNotReceived, Refused(unreceived.Approve(proposed.Case, Supervisor, "r", null, FirstBreachSinglePerson, WindowEnd.AddDays(30), Signed)).Code);
+
+        var received = unreceived.Received(Notified.AddDays(4), Window);
+        Assert.Equal((Notified.AddDays(4), Notified.AddDays(4) + Window), (received.ReceivedAt!.Value, received.AnswerBy));
+        Assert.Equal(RefusalCode.ObservationWindowOpen, Refused(received.Approve(proposed.Case, Supervisor, "r", null, FirstBreachSinglePerson, WindowEnd, Signed)).Code);
+        var decision = Assert.IsType<SanctionDecided>(Assert.Single(Allowed(received.Approve(proposed.Case, Supervisor, "r", null, FirstBreachSinglePerson, received.AnswerBy, Signed)).Events));
+        Assert.Equal(Notified.AddDays(4), decision.ReceivedAt);
+
+        // A later proof changes nothing; an earlier one (the letter arrived before the link was followed) moves the start back.
+        Assert.Equal(received, received.Received(Notified.AddDays(6), Window));
+        Assert.Equal(Notified.AddDays(2), received.Received(Notified.AddDays(2), Window).ReceivedAt);
+    }
+
+    [Fact]
     public void Approve_BySecondPerson_AfterTheWindow_SignsTheDecision_AndClosesTheCase()
     {
         var (proposed, proposal) = Proposed(Notified);

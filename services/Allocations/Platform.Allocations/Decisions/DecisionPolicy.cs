@@ -13,7 +13,8 @@ public sealed record DecisionRefusal(string ReasonCode, string Reason);
 /// <summary>
 /// The last gate before money moves: a decision is applied only when it is signed by a known review key, untouched,
 /// not seen before, decided by two distinct people, within CASF R262-68's bounds for the household this service
-/// knows, and taken after the recipient was notified and heard (the window closed, or an observation arrived).
+/// knows, and taken after the recipient received the notice and was heard: the answer window, at least 10 days from
+/// the first proof of receipt (CASF L262-37), closed, or an observation arrived.
 /// Whatever a buggy or hostile publisher sends, anything else is refused.
 /// </summary>
 public static class DecisionPolicy
@@ -26,6 +27,7 @@ public static class DecisionPolicy
     public const string BadMonth = "bad-month";
     public const string RepeatNotEstablished = "repeat-not-established";
     public const string NotNotified = "not-notified-before-decision";
+    public const string NotReceived = "notice-not-received";
     public const string WindowTooShort = "window-too-short";
     public const string DecidedTooEarly = "decided-before-window";
     public const string UnknownPublisher = "unknown-publisher";
@@ -129,9 +131,15 @@ public static class DecisionPolicy
             return new(NotNotified, "The recipient was not notified before the decision.");
         }
 
-        if (decision.AnswerBy - decision.NotifiedAt < ReviewDeadlines.MinimumObservationWindow)
+        // The window runs from the first proof that the person received the notice, never from its sending.
+        if (decision.ReceivedAt is not { } received || received < decision.NotifiedAt || received >= decision.DecidedAt)
         {
-            return new(WindowTooShort, "The recipient was given less than 10 days to answer.");
+            return new(NotReceived, "The decision names no proof that the recipient received the notice between its sending and the decision.");
+        }
+
+        if (decision.AnswerBy - received < ReviewDeadlines.MinimumObservationWindow)
+        {
+            return new(WindowTooShort, "The recipient was given less than 10 days from receiving the notice to answer.");
         }
 
         var heard = decision.DecidedAt >= decision.AnswerBy

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Review;
 using Platform.Review.Domain;
+using Platform.Review.Notices;
 using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
@@ -78,7 +79,7 @@ public static class CaseEndpoints
                 legal bounds, with the proportionality assessment of CASF R262-68-5 (every item answered, or 422 naming
                 the item): starting at the earliest the month after today, for a breach (the flag's week and the three
                 before) not already sanctioned or proposed, and keeping the household's total withheld in every month within
-                the cap of CASF R262-68-6. The recipient is notified at once and may answer during the observation window.
+                the cap of CASF R262-68-6. A notice is produced at once (API, PDF letter, and e-mail when the recipient gave an address); the observation window runs from its first proof of receipt.
                 Nothing changes for the allocation until a second person approves. Publishes `SanctionProposed` and
                 `RecipientNotified`.
                 """)
@@ -135,6 +136,7 @@ public static class CaseEndpoints
         ClaimsPrincipal user,
         IOptions<ReviewOptions> options,
         ServiceDatabase database,
+        NoticeMailSignal mail,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -160,7 +162,14 @@ public static class CaseEndpoints
         }
 
         await ReviewChanges.SaveAsync(work, outcome.Change!);
+        // The notice is produced with the proposal, in its transaction: no proposal exists without its notice.
+        var emailed = await NoticeDelivery.IssueAsync(work, outcome.Change!.Proposal!, now);
         await work.CommitAsync(cancellationToken);
+        if (emailed)
+        {
+            mail.Wake();
+        }
+
         var proposalId = outcome.Change!.Proposal!.ProposalId;
         var saved = await ReviewReads.ProposalAsync(database, proposalId, cancellationToken);
         return TypedResults.Created($"/api/review/sanction-proposals/{proposalId}", saved!);

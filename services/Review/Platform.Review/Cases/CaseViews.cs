@@ -57,7 +57,8 @@ public sealed record ProposalView(
     Guid? DecisionId,
     string? BreachFirstWeek,
     string? BreachLastWeek,
-    Platform.Contracts.Review.SanctionAssessment? Assessment)
+    Platform.Contracts.Review.SanctionAssessment? Assessment,
+    DateTimeOffset? ReceivedAt)
 {
     public static ProposalView Of(Domain.Proposal proposal)
     {
@@ -66,6 +67,6 @@ public sealed record ProposalView(
             proposal.ProposalId, proposal.CaseId, proposal.FlagId, proposal.Percent, proposal.Months, proposal.StartMonth, proposal.RepeatedBreach,
             proposal.ProposedBy, proposal.Reason, proposal.NotificationId, proposal.NotifiedAt, proposal.AnswerBy, proposal.State, proposal.DecidedBy,
             proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId, proposal.BreachFirstWeek, proposal.BreachLastWeek,
-            proposal.Assessment);
+            proposal.Assessment, proposal.ReceivedAt);
     }
 }

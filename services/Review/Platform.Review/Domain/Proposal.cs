@@ -5,7 +5,9 @@ namespace Platform.Review.Domain;
 
 /// <summary>
 /// A sanction proposal: proposed by one person, notified to the recipient with time to answer, then approved (and
-/// signed) or rejected by a second person. Only a pending proposal can be decided, withdrawn or expire.
+/// signed) or rejected by a second person. Only a pending proposal can be decided, withdrawn or expire. Its window runs
+/// from <see cref="ReceivedAt"/>, the first proof that the recipient received the notice; until then
+/// <see cref="AnswerBy"/> is only what the deadline would be if the notice were received when it was sent.
 /// </summary>
 public sealed record Proposal(
     Guid ProposalId,
@@ -32,7 +34,8 @@ public sealed record Proposal(
     string? AssessmentVulnerability,
     string? AssessmentDependants,
     string? AssessmentNatureAndFrequency,
-    string? AssessmentConsequences)
+    string? AssessmentConsequences,
+    DateTimeOffset? ReceivedAt = null)
 {
     /// <summary>The proportionality assessment (CASF R262-68-5); null only for proposals made before it was asked.</summary>
     public SanctionAssessment? Assessment =>
@@ -56,6 +59,14 @@ public sealed record Proposal(
             terms.StartMonth, repeatedBreach, me, terms.Reason, notificationId, now, answerBy, ProposalState.Pending, null, null, null, null,
             breach.First.ToString(), breach.Last.ToString(), terms.Assessment.Vulnerability, terms.Assessment.Dependants,
             terms.Assessment.NatureAndFrequency, terms.Assessment.Consequences);
+
+    /// <summary>
+    /// The recipient received the notice at <paramref name="at"/>: the first proof of receipt starts the window of
+    /// <paramref name="window"/>; a later proof changes nothing, an earlier one (a letter received before the e-mail's link
+    /// was followed) moves the start back. A decided proposal keeps the window it was decided on.
+    /// </summary>
+    public Proposal Received(DateTimeOffset at, TimeSpan window) =>
+        IsPending && (ReceivedAt is null || at < ReceivedAt) ? this with { ReceivedAt = at, AnswerBy = at + window } : this;
 
     /// <summary>
     /// Approves the proposal: a second person, once the recipient was heard (<see cref="ApprovalGate"/>), and only while it
@@ -84,7 +95,7 @@ public sealed record Proposal(
 
         var decision = sign(new SanctionDecided(
             Guid.CreateVersion7(now), ProposalId, CaseId, FlagId, RecipientId, RuleId, Percent, Months, StartMonth, RepeatedBreach, ProposedBy,
-            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "", BreachFirstWeek, BreachLastWeek, Assessment) { OccurredAt = now });
+            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "", BreachFirstWeek, BreachLastWeek, Assessment, ReceivedAt) { OccurredAt = now });
         return Decide(decidedCase, ProposalState.Approved, CaseState.Sanctioned, CaseHistoryAction.SanctionApproved, me, reason, now, decision.DecisionId, decision);
     }
 
@@ -106,8 +117,9 @@ public sealed record Proposal(
 
     /// <summary>Why <paramref name="me"/> may not decide now; null when they may. Only an approval waits for the recipient.</summary>
     private Refusal? RefuseUnlessDecidableBy(string me, DateTimeOffset? observedAt, DateTimeOffset now, bool mustHaveHeard) =>
-        ApprovalGate.Evaluate(me, ProposedBy, IsPending, NotifiedAt, AnswerBy, observedAt, now) switch
+        ApprovalGate.Evaluate(me, ProposedBy, IsPending, NotifiedAt, ReceivedAt, AnswerBy, observedAt, now) switch
         {
+            ApprovalOutcome.NotReceived when mustHaveHeard => new Refusal(RefusalCode.NoticeNotReceived),
             ApprovalOutcome.SelfApproval => new Refusal(RefusalCode.SelfApproval),
             ApprovalOutcome.NotPending => new Refusal(RefusalCode.ProposalNotPending),
             ApprovalOutcome.WindowOpen when mustHaveHeard => new Refusal(RefusalCode.ObservationWindowOpen) { AnswerBy = AnswerBy },

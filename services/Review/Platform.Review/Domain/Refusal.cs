@@ -51,6 +51,15 @@ public static class RefusalCode
     /// <summary>Approving before the recipient was heard: the window is open and they have not answered.</summary>
     public const string ObservationWindowOpen = "observation-window-open";
 
+    /// <summary>Approving before any proof that the recipient received the notice: their window has not begun.</summary>
+    public const string NoticeNotReceived = "notice-not-received";
+
+    /// <summary>A postal receipt dated before the notice was produced.</summary>
+    public const string ReceiptBeforeNotice = "receipt-before-notice";
+
+    /// <summary>A postal receipt dated in the future.</summary>
+    public const string ReceiptInFuture = "receipt-in-future";
+
     /// <summary>Answering a flag that is not the caller's.</summary>
     public const string NotTheRecipientsFlag = "not-the-recipients-flag";
 }

@@ -7,7 +7,7 @@ using Platform.ServiceDefaults.Data;
 namespace Platform.Review.Messaging;
 
 /// <summary>
-/// Learns the household facts the 50 % cap of CASF R262-68 depends on; the allocations service owns them. Statements
+/// Learns the household facts the 50 % cap of CASF R262-68-6 depends on; the allocations service owns them. Statements
 /// are ordered by the allocations service's producer sequence, not by arrival: an older one never overwrites a newer one.
 /// </summary>
 public sealed class AllocationSetConsumer(ServiceDatabase database, TimeProvider time) : IConsumer<AllocationSet>
@@ -22,7 +22,12 @@ public sealed class AllocationSetConsumer(ServiceDatabase database, TimeProvider
             return;
         }
 
-        await HouseholdStore.SetAsync(work, set.RecipientId, new Household(set.HouseholdSize, set.LoneParentIncrease), set.ProducerSequence, time.GetUtcNow());
+        // An older statement consumed after a newer one changes neither the household nor the amount.
+        if (await HouseholdStore.SetAsync(work, set.RecipientId, new Household(set.HouseholdSize, set.LoneParentIncrease), set.ProducerSequence, time.GetUtcNow()))
+        {
+            await HouseholdStore.SetBaseAmountAsync(work, set.RecipientId, set.MonthlyBaseAmount);
+        }
+
         await work.CommitAsync(context.CancellationToken);
     }
 }

@@ -36,8 +36,8 @@ public static class ProposalEndpoints
             .WithName("ApproveSanctionProposal")
             .WithSummary("Approve a sanction: the second person's decision")
             .WithDescription("""
-                A supervisor other than the proposer approves, with a reason, once the recipient has answered or the
-                observation window has closed, and only while the sanction still keeps its bounds: its start month after
+                A supervisor other than the proposer approves, with a reason, once the recipient received the notice (a first proof of
+                receipt) and has answered or the observation window, counted from that receipt, has closed, and only while the sanction still keeps its bounds: its start month after
                 today's, its breach not sanctioned since, the household's total within the cap. The review service signs the
                 decision, breach period included. Publishes `SanctionDecided` (signed), which the allocations service
                 verifies, and checks against the same bounds, before changing anything.
@@ -48,7 +48,8 @@ public static class ProposalEndpoints
             .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.StartMonthRetroactive, "The start month has begun: the decision would apply to the past.")
             .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.BreachAlreadySanctioned, "These weeks were sanctioned since.")
             .ProducesProblemType(
-                StatusCodes.Status409Conflict, ReviewProblems.HouseholdCapExceeded, "With the household's other suspensions, a month would exceed the cap.");
+                StatusCodes.Status409Conflict, ReviewProblems.HouseholdCapExceeded, "With the household's other suspensions, a month would exceed the cap.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.NoticeNotReceived, "Nothing proves yet that the recipient received the notice.");
         decide.MapPost("/reject", Reject).ValidateRequest<ReasonRequest>()
             .WithName("RejectSanctionProposal")
             .WithSummary("Reject a sanction proposal")

@@ -32,4 +32,15 @@ internal static class HouseholdStore
             work.Transaction);
         return row is { } found ? new Household(found.HouseholdSize, found.LoneParentIncrease) : null;
     }
+
+    /// <summary>The monthly base amount the paying body last stated: the notice gives the envisaged sanction in euros.</summary>
+    public static Task SetBaseAmountAsync(ServiceTransaction work, string recipientId, decimal monthlyBaseAmount) =>
+        work.Connection.ExecuteAsync(
+            "UPDATE households SET monthly_base_amount = @monthlyBaseAmount WHERE recipient_id = @recipientId",
+            new { recipientId, monthlyBaseAmount },
+            work.Transaction);
+
+    public static Task<decimal?> BaseAmountAsync(ServiceTransaction work, string recipientId) =>
+        work.Connection.ExecuteScalarAsync<decimal?>(
+            "SELECT monthly_base_amount FROM households WHERE recipient_id = @recipientId", new { recipientId }, work.Transaction);
 }

@@ -15,7 +15,7 @@ internal static class ProposalStore
         SELECT proposal_id, case_id, flag_id, recipient_id, rule_id, percent, months, start_month, repeated_breach, proposed_by, reason,
                notification_id, notified_at, answer_by, state, decided_by, decided_at, decision_reason, decision_id,
                breach_first_week, breach_last_week, assessment_vulnerability, assessment_dependants, assessment_nature_and_frequency,
-               assessment_consequences
+               assessment_consequences, received_at
         FROM proposals
         """;
 
@@ -30,7 +30,8 @@ internal static class ProposalStore
                     @ProposedBy, @Reason, @NotificationId, @NotifiedAt, @AnswerBy, @State, @BreachFirstWeek, @BreachLastWeek,
                     @AssessmentVulnerability, @AssessmentDependants, @AssessmentNatureAndFrequency, @AssessmentConsequences)
             ON CONFLICT (proposal_id) DO UPDATE
-            SET state = excluded.state, decided_by = @DecidedBy, decided_at = @DecidedAt, decision_reason = @DecisionReason, decision_id = @DecisionId
+            SET state = excluded.state, decided_by = @DecidedBy, decided_at = @DecidedAt, decision_reason = @DecisionReason, decision_id = @DecisionId,
+                received_at = @ReceivedAt, answer_by = excluded.answer_by
             """,
             proposal,
             work.Transaction);

@@ -1,0 +1,127 @@
+using System.Globalization;
+using PdfSharp;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using Platform.Review.Domain;
+
+namespace Platform.Review.Notices;
+
+/// <summary>
+/// The notice as a letter for the post (PDFsharp 6, fonts embedded): every section of the <see cref="NoticeLetter"/>,
+/// and the fields of the registered letter — its tracking reference and its date of receipt, filled in once a
+/// counsellor recorded them.
+/// </summary>
+internal static class NoticePdf
+{
+    private const double Margin = 56;
+    private const double BodySize = 10;
+
+    public static byte[] Render(NoticeLetter letter, Notice notice)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        ArgumentNullException.ThrowIfNull(notice);
+        NoticeFonts.Install();
+        var fr = letter.Language == "fr";
+        using var document = new PdfDocument();
+        document.Info.Title = letter.Title;
+        document.Info.Subject = fr ? "Avis préalable à une sanction" : "Notice before a sanction";
+        var writer = new Writer(document);
+
+        writer.Line(fr ? "Service RSA du département" : "Département RSA service", 9, bold: false);
+        writer.Line((fr ? "Allocataire : " : "Recipient: ") + notice.RecipientId, 9, bold: false);
+        writer.Line((fr ? "Référence de l'avis : " : "Notice reference: ") + notice.NoticeId.ToString("D"), 9, bold: false);
+        writer.Line((fr ? "Date : " : "Date: ") + notice.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 9, bold: false);
+        writer.Space(14);
+        writer.Paragraph(letter.Title, 15, bold: true);
+        writer.Space(8);
+        foreach (var section in letter.Sections)
+        {
+            writer.Paragraph(section.Heading, 11.5, bold: true);
+            writer.Space(2);
+            foreach (var paragraph in section.Text.Split('\n'))
+            {
+                writer.Paragraph(paragraph, BodySize, bold: false);
+            }
+
+            writer.Space(8);
+        }
+
+        writer.Space(6);
+        writer.Paragraph(fr ? "Envoi en recommandé avec avis de réception" : "Registered letter with acknowledgement of receipt", 11.5, bold: true);
+        writer.Paragraph(
+            (fr ? "Numéro de suivi La Poste : " : "La Poste tracking number: ") + (notice.TrackingReference ?? "______________________"),
+            BodySize, bold: false);
+        writer.Paragraph(
+            (fr ? "Date de réception : " : "Date of receipt: ")
+            + (notice.PostalReceivedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "____ / ____ / ________"),
+            BodySize, bold: false);
+        writer.Dispose();
+
+        using var output = new MemoryStream();
+        document.Save(output, false);
+        return output.ToArray();
+    }
+
+    /// <summary>Writes lines top to bottom, wrapping words to the page's width and starting a new page when one is full.</summary>
+    private sealed class Writer(PdfDocument document) : IDisposable
+    {
+        private readonly XPdfFontOptions fontOptions = new(PdfFontEncoding.Unicode);
+        private PdfPage? page;
+        private XGraphics? graphics;
+        private double y;
+
+        public void Space(double points) => y += points;
+
+        public void Line(string text, double size, bool bold)
+        {
+            var font = Font(size, bold);
+            EnsureRoom(size * 1.4);
+            graphics!.DrawString(text, font, XBrushes.Black, new XPoint(Margin, y), XStringFormats.TopLeft);
+            y += size * 1.4;
+        }
+
+        public void Paragraph(string text, double size, bool bold)
+        {
+            EnsureRoom(size * 1.4);
+            var font = Font(size, bold);
+            var width = page!.Width.Point - (2 * Margin);
+            var line = "";
+            foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var candidate = line.Length == 0 ? word : line + " " + word;
+                if (line.Length > 0 && graphics!.MeasureString(candidate, font).Width > width)
+                {
+                    Line(line, size, bold);
+                    line = word;
+                }
+                else
+                {
+                    line = candidate;
+                }
+            }
+
+            if (line.Length > 0)
+            {
+                Line(line, size, bold);
+            }
+        }
+
+        public void Dispose() => graphics?.Dispose();
+
+        private XFont Font(double size, bool bold) => new(NoticeFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, fontOptions);
+
+        private void EnsureRoom(double height)
+        {
+            if (page is not null && y + height <= page.Height.Point - Margin)
+            {
+                return;
+            }
+
+            graphics?.Dispose();
+            page = document.AddPage();
+            page.Size = PageSize.A4;
+            graphics = XGraphics.FromPdfPage(page);
+            y = Margin;
+        }
+    }
+}
