@@ -89,9 +89,8 @@ public sealed class DevelopmentKeysTests
         var servers = await PlatformServers.GetAsync();
         var database = await servers.CreateDatabaseAsync(name);
         var vhost = await servers.CreateVirtualHostAsync(name.Replace('_', '-'));
-        await using var host = new ServiceHost<TService>(database, servers.Amqp, vhost, new FakeTimeProvider(), settings);
-
-        var failure = Assert.Throws<OptionsValidationException>(() => host.Server);
+        var failure = Assert.IsType<OptionsValidationException>(ServiceStart.FailureToStart(
+            () => new ServiceHost<TService>(database, servers.Amqp, vhost, new FakeTimeProvider(), settings)));
         await servers.DeleteVirtualHostAsync(vhost);
         return failure;
     }

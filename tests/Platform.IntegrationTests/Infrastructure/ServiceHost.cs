@@ -60,3 +60,27 @@ public sealed class ServiceHost<TService>(
         });
     }
 }
+
+/// <summary>Helpers for service hosts that are expected not to start.</summary>
+public static class ServiceStart
+{
+    /// <summary>
+    /// What a service that must refuse to start throws when started. The factory that runs Program on another thread
+    /// sometimes reports that failure as its own disposal instead (a race inside WebApplicationFactory, not the
+    /// service's): then a new host is started, at most three times in all.
+    /// </summary>
+    public static Exception? FailureToStart<TService>(Func<ServiceHost<TService>> create)
+        where TService : class
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var host = create();
+            var failure = Record.Exception(() => host.Server);
+            if (failure is not ObjectDisposedException || attempt == 3)
+            {
+                return failure;
+            }
+        }
+    }
+}

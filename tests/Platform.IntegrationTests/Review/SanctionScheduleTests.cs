@@ -118,7 +118,8 @@ public sealed class SanctionScheduleTests(HumanGateFixture fixture) : IClassFixt
         var notifiedAt = now.AddDays(-20);
         return fixture.GenuineSigner.Sign(new SanctionDecided(
             Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), recipient, "repeated-shortfall", percent, months, startMonth, repeated,
-            "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, now, "", "", firstWeek, lastWeek)
+            "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, now, "", "", firstWeek, lastWeek,
+            ReceivedAt: notifiedAt)
         {
             EventId = Guid.NewGuid(),
             Producer = "review",

@@ -133,7 +133,7 @@ public static class DeclarationEndpoints
 
         http.Response.Headers.ETag = ETagOf(saved.Version);
         return saved.Version == 1
-            ? TypedResults.Created($"/api/recipients/{recipientId}/declarations/{week}", saved.ToView())
+            ? TypedResults.Created($"/api/recipients/{Uri.EscapeDataString(recipientId)}/declarations/{week}", saved.ToView())
             : TypedResults.Ok(saved.ToView());
     }
 

@@ -120,7 +120,7 @@ public static class RecipientFlagEndpoints
         await work.CommitAsync(cancellationToken);
         var observation = outcome.Change!.Observation!;
         return TypedResults.Created(
-            $"/api/recipients/{recipientId}/flags/{flagId}/observations/{observation.ObservationId}",
+            $"/api/recipients/{Uri.EscapeDataString(recipientId)}/flags/{flagId}/observations/{observation.ObservationId}",
             new ObservationView(observation.ObservationId, flagId, observation.Text, observation.ReceivedAt));
     }
 }

@@ -84,7 +84,8 @@ public static class SuspensionEndpoints
         await SuspensionStore.AddStatementAsync(work.Connection, work.Transaction, statement);
         work.Publish(new ObligationsMetStated(statement.StatementId, recipientId, statement.StatedBy, statement.Text, now) { OccurredAt = now });
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/recipients/{recipientId}/suspensions", statement);
+        // A Location header holds ASCII only: the identifier as given may not be.
+        return TypedResults.Created($"/api/recipients/{Uri.EscapeDataString(recipientId)}/suspensions", statement);
     }
 
     private static async Task<Results<Ok<RecipientSuspensions>, ProblemHttpResult>> List(
