@@ -103,6 +103,19 @@ function environment(service) {
       value: `Host=platform-db-pooler-rw;Database=${service.name};Username=${service.name};Password=$(DATABASE_PASSWORD);Maximum Pool Size=30`,
     });
   }
+  if (service.name === "audit") {
+    // Migrations run as audit_owner, which owns the schema; the service runs as audit, which owns nothing and may only
+    // read the log and append to it through audit_append (its migration grants that to the runtime role).
+    env.push({ name: "DATABASE_OWNER_PASSWORD", ...secret("platform-db-audit-owner", "password") });
+    env.push({
+      name: "ConnectionStrings__Migrations",
+      value: "Host=platform-db-pooler-rw;Database=audit;Username=audit_owner;Password=$(DATABASE_OWNER_PASSWORD)",
+    });
+    // The audit service's own key for its signed checkpoints (never the review service's): the id is configuration,
+    // the key a secret.
+    env.push({ name: "Audit__Checkpoints__KeyId", valueFrom: { configMapKeyRef: { name: "platform-config", key: "audit-checkpoint-key-id" } } });
+    env.push({ name: "Audit__Checkpoints__SigningKey", ...secret("audit-checkpoint-key", "private.pem") });
+  }
   if (service.bus) {
     env.push({ name: "RabbitMq__Username", ...secret(`broker-user-${service.name}`, "username") });
     env.push({ name: "RabbitMq__Password", ...secret(`broker-user-${service.name}`, "password") });

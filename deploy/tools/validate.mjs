@@ -108,7 +108,21 @@ for (const overlay of ["small", "national"]) {
   const cluster = of("Cluster")[0];
   const broker = of("RabbitmqCluster")[0];
   check(`${overlay}: one Database per service`, ["declarations", "rules", "review", "allocations", "audit"]
-    .every((s) => of("Database").some((d) => d.spec.name === s && d.spec.owner === s)));
+    .every((s) => of("Database").some((d) => d.spec.name === s && d.spec.owner === (s === "audit" ? "audit_owner" : s))));
+  // The audit service migrates as the role that owns its database and runs as another that owns nothing; its
+  // checkpoint signing key is its own and comes from a secret.
+  const auditEnv = of("Deployment").find((d) => d.metadata.name === "audit")?.spec.template.spec.containers[0].env ?? [];
+  const userOf = (name) => /Username=([^;]+)/.exec(auditEnv.find((e) => e.name === name)?.value ?? "")?.[1];
+  const roles = cluster?.spec.managed?.roles ?? [];
+  check(`${overlay}: audit migrates as audit_owner, a managed role with its own password secret`,
+    userOf("ConnectionStrings__Migrations") === "audit_owner"
+    && roles.some((r) => r.name === "audit_owner" && r.login && r.passwordSecret?.name === "platform-db-audit-owner"));
+  check(`${overlay}: audit runs as audit, which owns no database`, userOf("ConnectionStrings__Database") === "audit"
+    && roles.some((r) => r.name === "audit") && !of("Database").some((d) => d.spec.owner === "audit"));
+  check(`${overlay}: audit's checkpoint signing key comes from a secret, its key id from configuration`,
+    auditEnv.some((e) => e.name === "Audit__Checkpoints__SigningKey" && e.valueFrom?.secretKeyRef?.name === "audit-checkpoint-key")
+    && auditEnv.some((e) => e.name === "Audit__Checkpoints__KeyId" && e.valueFrom?.configMapKeyRef)
+    && Boolean(config?.data?.["audit-checkpoint-key-id"]));
   check(`${overlay}: a Pooler in front of the database`, of("Pooler").length === 1);
   if (overlay === "national") {
     check("national: PostgreSQL has 3 instances with synchronous replication",
