@@ -61,6 +61,11 @@ public sealed class ForeignPublisherTests
                 // (MassTransit declares those only when a service first needs one, so there may be none).
                 var open = new List<string> { "Platform.Contracts:IPlatformEvent", "Platform.Contracts:PlatformEvent" };
                 open.AddRange(await BusExchangesAsync(servers, virtualHost));
+
+                // First a copy dated at the first instant .NET holds (PostgreSQL's -infinity): it once stopped the audit
+                // log's ingestion for good; the decision after it must still be recorded.
+                Assert.False(await RefusedAsync(rules, channel => PublishAsync(
+                    channel, open[0], decision with { EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.MinValue }, users["rules"])));
                 foreach (var exchange in open)
                 {
                     Assert.False(await RefusedAsync(rules, channel => PublishAsync(channel, exchange, decision, users["rules"])), exchange);
@@ -117,6 +122,7 @@ public sealed class ForeignPublisherTests
         {
             EventId = Guid.NewGuid(),
             Producer = "review",
+            OccurredAt = now,
         });
     }
 
