@@ -8,7 +8,7 @@ using Platform.Declarations;
 using Platform.IntegrationTests.Declarations;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Review;
-using Platform.Rules.Service;
+using Platform.RuleEngine;
 
 namespace Platform.IntegrationTests.Robustness;
 
