@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 
 for project in \
   services/Declarations/Platform.Declarations \
-  services/Rules/Platform.Rules.Service \
+  services/Rules/Platform.RuleEngine \
   services/Review/Platform.Review \
   services/Allocations/Platform.Allocations \
   services/Audit/Platform.Audit; do

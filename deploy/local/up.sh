@@ -26,7 +26,7 @@ mkdir -p "$state/logs" "$state/pids"
 SERVICES=(
   "identity 5099 services/Identity/Platform.Identity Platform.Identity"
   "declarations 5101 services/Declarations/Platform.Declarations Platform.Declarations"
-  "rules 5102 services/Rules/Platform.Rules.Service Platform.Rules.Service"
+  "rules 5102 services/Rules/Platform.RuleEngine Platform.RuleEngine"
   "review 5103 services/Review/Platform.Review Platform.Review"
   "allocations 5104 services/Allocations/Platform.Allocations Platform.Allocations"
   "audit 5105 services/Audit/Platform.Audit Platform.Audit"

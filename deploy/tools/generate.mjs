@@ -81,7 +81,7 @@ function topology() {
 // to use, and is killed only well past it. CPU has a request and no limit: a throttled consumer falls behind.
 const services = [
   { name: "declarations", project: "Platform.Declarations", peakMegabytes: 246, database: true, bus: true },
-  { name: "rules", project: "Platform.Rules.Service", peakMegabytes: 201, database: true, bus: true },
+  { name: "rules", project: "Platform.RuleEngine", peakMegabytes: 201, database: true, bus: true },
   { name: "review", project: "Platform.Review", peakMegabytes: 204, database: true, bus: true, signs: true },
   { name: "allocations", project: "Platform.Allocations", peakMegabytes: 161, database: true, bus: true, verifies: true },
   { name: "audit", project: "Platform.Audit", peakMegabytes: 206, database: true, bus: true, verifies: true },
@@ -122,7 +122,9 @@ function environment(service) {
   }
   if (service.web) {
     for (const called of services.filter((s) => !s.web)) {
-      env.push({ name: `Services__${called.project.replace("Platform.", "").replace(".Service", "")}`, value: `http://${called.name}` });
+      // The web front names each service as its configuration section does (Services:Rules, Services:Review, ...).
+      const section = called.name[0].toUpperCase() + called.name.slice(1);
+      env.push({ name: `Services__${section}`, value: `http://${called.name}` });
     }
     env.push({ name: "SignIn__LocalDevelopment", value: "false" });
   }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using FluentValidation.Results;
 using Microsoft.Extensions.Time.Testing;
-using Platform.Declarations.Declarations;
+using Platform.Declarations.Weeks;
 
 namespace Platform.Declarations.Tests;
 

@@ -1,5 +1,5 @@
 using Platform.Rules.Calendar;
-using Platform.Rules.Service.Flags;
+using Platform.RuleEngine.Flags;
 
 namespace Platform.Rules.Tests;
 

@@ -1,4 +1,4 @@
-using Platform.Declarations.Declarations;
+using Platform.Declarations.Weeks;
 using Platform.Declarations.Engagements;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;

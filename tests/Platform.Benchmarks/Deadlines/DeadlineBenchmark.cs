@@ -10,8 +10,8 @@ using Platform.Contracts.Rules;
 using Platform.Rules;
 using Platform.Rules.Calendar;
 using Platform.Rules.Catalogue;
-using Platform.Rules.Service.Deadlines;
-using Platform.Rules.Service.Flags;
+using Platform.RuleEngine.Deadlines;
+using Platform.RuleEngine.Flags;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 
@@ -112,7 +112,7 @@ internal static class DeadlineBenchmark
         }
 
         await using var connection = await dataSource.OpenConnectionAsync();
-        foreach (var folder in new[] { "shared/Platform.ServiceDefaults/Data/Migrations", "services/Rules/Platform.Rules.Service/Data/Migrations" })
+        foreach (var folder in new[] { "shared/Platform.ServiceDefaults/Data/Migrations", "services/Rules/Platform.RuleEngine/Data/Migrations" })
         {
             foreach (var file in Directory.GetFiles(Path.Combine(root, folder), "*.sql").Order(StringComparer.Ordinal))
             {

@@ -11,7 +11,7 @@ using Platform.Audit;
 using Platform.Contracts;
 using Platform.Declarations;
 using Platform.Review;
-using Platform.Rules.Service;
+using Platform.RuleEngine;
 using Platform.ServiceDefaults.Messaging;
 
 namespace Platform.IntegrationTests.Contracts;

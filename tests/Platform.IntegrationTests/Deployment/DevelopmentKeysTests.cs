@@ -60,7 +60,7 @@ public sealed class DevelopmentKeysTests
     public void DevelopmentSettings_HoldOnlyKeysTheCheckRecognises()
     {
         // The check must know every key the repository publishes: each service's Development settings are scanned.
-        foreach (var service in new[] { "Declarations/Platform.Declarations", "Review/Platform.Review", "Allocations/Platform.Allocations", "Audit/Platform.Audit", "Rules/Platform.Rules.Service", "Web/Platform.Web" })
+        foreach (var service in new[] { "Declarations/Platform.Declarations", "Review/Platform.Review", "Allocations/Platform.Allocations", "Audit/Platform.Audit", "Rules/Platform.RuleEngine", "Web/Platform.Web" })
         {
             var path = Path.Combine(PlatformProcesses.RepositoryRoot, "services", service, "appsettings.Development.json");
             using var settings = JsonDocument.Parse(File.ReadAllText(path));

@@ -16,7 +16,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
     public static readonly IReadOnlyDictionary<string, (string Folder, string Assembly)> Catalogue = new Dictionary<string, (string, string)>
     {
         ["declarations"] = ("services/Declarations/Platform.Declarations", "Platform.Declarations"),
-        ["rules"] = ("services/Rules/Platform.Rules.Service", "Platform.Rules.Service"),
+        ["rules"] = ("services/Rules/Platform.RuleEngine", "Platform.RuleEngine"),
         ["review"] = ("services/Review/Platform.Review", "Platform.Review"),
         ["allocations"] = ("services/Allocations/Platform.Allocations", "Platform.Allocations"),
         ["audit"] = ("services/Audit/Platform.Audit", "Platform.Audit"),

@@ -7,7 +7,7 @@ using Platform.Audit;
 using Platform.Declarations;
 using Platform.IntegrationTests.Declarations;
 using Platform.IntegrationTests.Infrastructure;
-using Platform.Rules.Service;
+using Platform.RuleEngine;
 
 namespace Platform.IntegrationTests.Robustness;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Platform.Declarations;
 using Platform.IntegrationTests.Declarations;
 using Platform.IntegrationTests.Infrastructure;
-using Platform.Rules.Service;
+using Platform.RuleEngine;
 
 namespace Platform.IntegrationTests.Robustness;
 

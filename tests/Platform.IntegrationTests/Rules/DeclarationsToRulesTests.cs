@@ -6,7 +6,7 @@ using Platform.Declarations;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Rules;
 using Platform.Rules.Catalogue;
-using Platform.Rules.Service;
+using Platform.RuleEngine;
 
 namespace Platform.IntegrationTests.Rules;
 

@@ -7,7 +7,7 @@ using Npgsql;
 using Platform.Contracts;
 using Platform.Contracts.Declarations;
 using Platform.IntegrationTests.Infrastructure;
-using Platform.Rules.Service;
+using Platform.RuleEngine;
 
 namespace Platform.IntegrationTests.Rules;
 

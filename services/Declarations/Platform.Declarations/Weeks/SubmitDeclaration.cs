@@ -4,7 +4,7 @@ using Platform.Contracts.Declarations;
 using Platform.Rules.Calendar;
 using Platform.ServiceDefaults.Problems;
 
-namespace Platform.Declarations.Declarations;
+namespace Platform.Declarations.Weeks;
 
 /// <summary>PUT body: the week's activities. An empty list is a valid declaration: "nothing this week".</summary>
 public sealed record DeclarationRequest(IReadOnlyList<ActivityRequest>? Activities);

@@ -3,7 +3,7 @@ using MassTransit;
 using Platform.Contracts.Review;
 using Platform.ServiceDefaults.Data;
 
-namespace Platform.Rules.Service.Messaging;
+namespace Platform.RuleEngine.Messaging;
 
 /// <summary>Records what humans decided about flags, for each rule's published statistics (and dismissal rate).</summary>
 public sealed class OutcomeRecorder(ServiceDatabase database, TimeProvider time)

@@ -1,4 +1,4 @@
-namespace Platform.Rules.Service;
+namespace Platform.RuleEngine;
 
 /// <summary>Names this service's assembly, for test hosts and tools that start it.</summary>
 public sealed class RulesService;

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Dapper;
+using Platform.Rules;
 using Platform.Rules.Calendar;
+using Platform.Rules.Catalogue;
 
-namespace Platform.Rules.Service.Flags;
+namespace Platform.RuleEngine.Flags;
 
 /// <summary>
 /// What the service knows of one recipient, as rules may see it: engagements by starting week and the latest
@@ -47,7 +49,7 @@ public sealed class RecipientHistory(IReadOnlyList<EngagementRow> engagements, I
     /// <summary>The input of the repeated-shortfall rule: the week and the three before it.</summary>
     public RuleInput InputWithPreviousWeeksFor(IsoWeek week)
     {
-        var previous = Enumerable.Range(1, Catalogue.RepeatedShortfall.WeeksLookedBack)
+        var previous = Enumerable.Range(1, RepeatedShortfall.WeeksLookedBack)
             .Select(back => week.AddWeeks(-back))
             .Select(past => declarations.TryGetValue(past.ToString(), out var declaration)
                 ? new PreviousWeek(past.ToString(), true, declaration.RuleActivities().Sum(activity => activity.Hours), EngagementFor(past))

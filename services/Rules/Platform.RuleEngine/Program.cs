@@ -1,7 +1,7 @@
-using Platform.Rules.Service.Transparency;
-using Platform.Rules.Service.Deadlines;
-using Platform.Rules.Service.Messaging;
-using Platform.Rules.Service.Simulations;
+using Platform.RuleEngine.Transparency;
+using Platform.RuleEngine.Deadlines;
+using Platform.RuleEngine.Messaging;
+using Platform.RuleEngine.Simulations;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.OpenApi;

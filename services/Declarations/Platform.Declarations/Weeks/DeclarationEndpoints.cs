@@ -11,7 +11,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 
-namespace Platform.Declarations.Declarations;
+namespace Platform.Declarations.Weeks;
 
 public static class DeclarationEndpoints
 {

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Dapper;
 using Platform.Contracts.Rules;
+using Platform.Rules;
 using Platform.Rules.Calendar;
 using Platform.Rules.Catalogue;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 
-namespace Platform.Rules.Service.Flags;
+namespace Platform.RuleEngine.Flags;
 
 /// <summary>
 /// Brings a recipient's open flags in line with what the rules say on the data now held, inside the caller's

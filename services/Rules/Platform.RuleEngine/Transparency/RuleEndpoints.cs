@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Rules;
 using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.RateLimiting;
 
-namespace Platform.Rules.Service.Transparency;
+namespace Platform.RuleEngine.Transparency;
 
 /// <summary>The public, unauthenticated transparency routes: what the rules are and how humans judged their flags.</summary>
 public static class RuleEndpoints

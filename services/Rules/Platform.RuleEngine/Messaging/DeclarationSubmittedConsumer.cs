@@ -2,11 +2,13 @@ using System.Text.Json;
 using Dapper;
 using MassTransit;
 using Platform.Contracts.Declarations;
+using Platform.RuleEngine.Flags;
+using Platform.Rules;
 using Platform.Rules.Calendar;
-using Platform.Rules.Service.Flags;
+using Platform.Rules.Catalogue;
 using Platform.ServiceDefaults.Data;
 
-namespace Platform.Rules.Service.Messaging;
+namespace Platform.RuleEngine.Messaging;
 
 /// <summary>
 /// Keeps the latest version of each declared week (without its notes) and re-runs the rules on that week and on
@@ -67,7 +69,7 @@ public sealed class DeclarationSubmittedConsumer(ServiceDatabase database, ILogg
         var changes = stored == 0
             ? 0
             : await FlagBook.ReconcileAsync(
-                work, message.RecipientId, Enumerable.Range(0, Catalogue.RepeatedShortfall.WeeksLookedBack + 1).Select(week.AddWeeks), cancellationToken);
+                work, message.RecipientId, Enumerable.Range(0, RepeatedShortfall.WeeksLookedBack + 1).Select(week.AddWeeks), cancellationToken);
         await work.CommitAsync(cancellationToken);
         // A line per declaration would be volume without news: only those that changed flags are logged as information.
         logger.Log(changes > 0 ? LogLevel.Information : LogLevel.Debug,

@@ -2,10 +2,10 @@ using Dapper;
 using MassTransit;
 using Platform.Contracts.Declarations;
 using Platform.Rules.Calendar;
-using Platform.Rules.Service.Flags;
+using Platform.RuleEngine.Flags;
 using Platform.ServiceDefaults.Data;
 
-namespace Platform.Rules.Service.Messaging;
+namespace Platform.RuleEngine.Messaging;
 
 /// <summary>
 /// Keeps each engagement by starting week. A change re-runs the rules on every week from then on that has a

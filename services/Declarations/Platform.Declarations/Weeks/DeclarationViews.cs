@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Platform.Contracts.Declarations;
 
-namespace Platform.Declarations.Declarations;
+namespace Platform.Declarations.Weeks;
 
 /// <summary>One version of a week's declaration, as the API shows it.</summary>
 public sealed record DeclarationVersion(

@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Platform.RuleEngine.Flags;
+using Platform.Rules;
 using Platform.Rules.Calendar;
 using Platform.Rules.Catalogue;
-using Platform.Rules.Service.Flags;
 using Platform.ServiceDefaults.Data;
 
-namespace Platform.Rules.Service.Deadlines;
+namespace Platform.RuleEngine.Deadlines;
 
 public sealed class DeadlineOptions
 {

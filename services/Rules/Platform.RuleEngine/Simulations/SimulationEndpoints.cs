@@ -2,9 +2,10 @@ using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Platform.RuleEngine.Flags;
+using Platform.Rules;
 using Platform.Rules.Calendar;
 using Platform.Rules.Catalogue;
-using Platform.Rules.Service.Flags;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.OpenApi;
@@ -12,7 +13,7 @@ using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.RateLimiting;
 using Platform.ServiceDefaults.Validation;
 
-namespace Platform.Rules.Service.Simulations;
+namespace Platform.RuleEngine.Simulations;
 
 /// <summary>
 /// A candidate parameter set run over the stored past weeks, against the parameters in force: which flags it would

@@ -4,7 +4,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Data;
 
-namespace Platform.Rules.Service.Transparency;
+namespace Platform.RuleEngine.Transparency;
 
 /// <summary>
 /// The rule statistics are public and anonymous, and computing them reads every flag and outcome: they are computed at
