@@ -5,9 +5,16 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- [--rates 50,100,200,400,800] [--seconds 15]
 //     [--baseline-messages 20000] [--warm-up 200x10] [--samples-per-second 4] [--pids .local/pids]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- deadlines [--engagements 2000000] [--missing-percent 15] [--declarers 4]
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- bursts [--requests 400] [--keys 20]
 if (args is ["deadlines", ..])
 {
     await Platform.Benchmarks.Deadlines.DeadlineBenchmark.RunAsync(args);
+    return;
+}
+
+if (args is ["bursts", ..])
+{
+    await KeyedBursts.RunAsync(args, BenchmarkSettings.Parse(args));
     return;
 }
 

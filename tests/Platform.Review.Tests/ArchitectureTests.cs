@@ -24,10 +24,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void Endpoints_RunNoSql()
     {
-        // SuspensionEndpoints arrived before the stores did and still opens its own connection: the one exception,
-        // until its reads move to a store.
         var result = Types.InAssembly(typeof(Case).Assembly).That().HaveNameEndingWith("Endpoints")
-            .And().DoNotHaveName("SuspensionEndpoints")
             .ShouldNot().HaveDependencyOnAny(DataAccess).GetResult();
         Assert.Contains(result.SelectedTypesForTesting ?? [], type => type.Name == "CaseEndpoints");
         Assert.True(result.IsSuccessful, Failing(result));

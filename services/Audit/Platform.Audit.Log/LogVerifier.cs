@@ -14,6 +14,37 @@ public sealed record Violation(long Position, string Kind, string Reason);
 /// <summary>The verification answer (docs/api.md): <c>{ intact, entries, violations: [ { position, kind, reason } ] }</c>.</summary>
 public sealed record VerificationReport(bool Intact, long Entries, IReadOnlyList<Violation> Violations);
 
+/// <summary>
+/// Where a pass stopped, with everything needed to go on from there as if the pass had never stopped (see
+/// <see cref="LogVerifier.Snapshot"/> and <see cref="LogVerifier.Resume"/>): the last position and hash, each
+/// producer's sequence and open gaps, the sanction facts later adjustments are checked against, and the violations
+/// found so far. Stored as JSON with each background verification run.
+/// </summary>
+public sealed record VerifierState(
+    long LastPosition,
+    string LastHash,
+    long Entries,
+    bool Truncated,
+    IReadOnlyList<Violation> Violations,
+    IReadOnlyDictionary<string, ProducerState> Producers,
+    IReadOnlyList<DecisionState> Decisions,
+    IReadOnlyList<RecipientNotified> Notifications,
+    IReadOnlyDictionary<Guid, DateTimeOffset> FirstObservations,
+    long LastMatchedCheckpoint,
+    bool CheckpointDeparted,
+    IReadOnlyList<PublisherProblemCount> PublisherProblems);
+
+/// <summary>A producer's next expected sequence and its open gaps.</summary>
+public sealed record ProducerState(long Next, IReadOnlyList<GapState> Gaps);
+
+/// <summary>Sequence numbers <c>From</c> to <c>To</c> not seen yet, first skipped at position <c>SeenAt</c>.</summary>
+public sealed record GapState(long From, long To, long SeenAt);
+
+/// <summary>A sanction decision as the pass recorded it, with the notification and first observation that preceded it.</summary>
+public sealed record DecisionState(SanctionDecided Decision, long Position, RecipientNotified? Notification, DateTimeOffset? FirstObservation);
+
+public sealed record PublisherProblemCount(string Publisher, string Producer, int Count);
+
 /// <summary>Stable violation kinds a client can switch on.</summary>
 public static class ViolationKinds
 {
@@ -114,6 +145,86 @@ public sealed class LogVerifier(
     private bool truncated;
 
     public long Entries => entries;
+
+    /// <summary>The last position checked so far (0 before any).</summary>
+    public long LastPosition => lastPosition;
+
+    /// <summary>
+    /// Where the pass stands, before <see cref="Complete"/>: waits for the flags posted so far (their findings join the
+    /// violations), so the state holds everything the entries up to <see cref="LastPosition"/> showed.
+    /// </summary>
+    public VerifierState Snapshot()
+    {
+        if (flagWorker is not null)
+        {
+            foreach (var found in flagWorker.Finish())
+            {
+                Report(found.Position, found.Kind, found.Reason);
+            }
+
+            flagWorker.Dispose();
+            flagWorker = null;
+        }
+
+        return new VerifierState(
+            lastPosition,
+            Convert.ToHexStringLower(lastHash),
+            entries,
+            truncated,
+            violations.ToList(),
+            producers.ToDictionary(pair => pair.Key, pair => pair.Value.State(), StringComparer.Ordinal),
+            decisions.Values.Select(d => new DecisionState(d.Decision, d.Position, d.Notification, d.FirstObservation)).ToList(),
+            notifications.Values.ToList(),
+            new Dictionary<Guid, DateTimeOffset>(firstObservations),
+            lastMatchedCheckpoint,
+            checkpointDeparted,
+            publisherProblems.Select(pair => new PublisherProblemCount(pair.Key.Publisher, pair.Key.Producer, pair.Value)).ToList());
+    }
+
+    /// <summary>
+    /// Goes on from <paramref name="state"/> (a <see cref="Snapshot"/> of an earlier pass): the next entry fed must be the
+    /// one after <see cref="VerifierState.LastPosition"/>. Call before the first entry, after the checkpoints.
+    /// </summary>
+    public void Resume(VerifierState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (entries > 0)
+        {
+            throw new InvalidOperationException("A pass resumes before its first entry.");
+        }
+
+        lastPosition = state.LastPosition;
+        Convert.FromHexString(state.LastHash).CopyTo(lastHash, 0);
+        entries = state.Entries;
+        truncated = state.Truncated;
+        violations.AddRange(state.Violations);
+        foreach (var (producer, held) in state.Producers)
+        {
+            producers[producer] = ProducerSequence.From(held);
+        }
+
+        foreach (var notification in state.Notifications)
+        {
+            notifications.TryAdd(notification.NotificationId, notification);
+        }
+
+        foreach (var decision in state.Decisions)
+        {
+            decisions.TryAdd(decision.Decision.DecisionId, new RecordedDecision(decision.Decision, decision.Position, decision.Notification, decision.FirstObservation));
+        }
+
+        foreach (var (flag, observed) in state.FirstObservations)
+        {
+            firstObservations[flag] = observed;
+        }
+
+        lastMatchedCheckpoint = state.LastMatchedCheckpoint;
+        checkpointDeparted = state.CheckpointDeparted;
+        foreach (var count in state.PublisherProblems)
+        {
+            publisherProblems[(count.Publisher, count.Producer)] = count.Count;
+        }
+    }
 
     public void Add(LogEntry entry)
     {
@@ -423,6 +534,15 @@ public sealed class LogVerifier(
         private long next = 1;
 
         public IEnumerable<Gap> Gaps => gaps;
+
+        public ProducerState State() => new(next, gaps.Select(gap => new GapState(gap.From, gap.To, gap.SeenAt)).ToList());
+
+        public static ProducerSequence From(ProducerState state)
+        {
+            var sequence = new ProducerSequence { next = state.Next };
+            sequence.gaps.AddRange(state.Gaps.Select(gap => new Gap(gap.From, gap.To, gap.SeenAt)));
+            return sequence;
+        }
 
         /// <summary>The highest sequence number seen (0 before any).</summary>
         public long Highest => next - 1;

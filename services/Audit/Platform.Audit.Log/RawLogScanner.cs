@@ -26,13 +26,19 @@ public static class RawLogScanner
 
     private static readonly byte[] MagicV2Field = LengthPrefixed(Encoding.UTF8.GetBytes(EntryHash.MagicV2));
 
-    /// <summary>Feeds every entry of the log, in position order, to <paramref name="verifier"/>; <paramref name="progress"/> gets the count so far.</summary>
-    public static async Task ScanAsync(NpgsqlConnection connection, LogVerifier verifier, Action<long>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Feeds every entry of the log after position <paramref name="after"/> (all of it by default), in position order,
+    /// to <paramref name="verifier"/>; <paramref name="progress"/> gets the count so far.
+    /// </summary>
+    public static async Task ScanAsync(
+        NpgsqlConnection connection, LogVerifier verifier, Action<long>? progress, CancellationToken cancellationToken, long after = 0)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(verifier);
+        // COPY takes no parameters: the position is a number formatted here, never text from outside.
+        var from = after.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var stream = await connection.BeginRawBinaryCopyAsync(
-            $"COPY (SELECT {LogReader.Columns} FROM audit_log ORDER BY position) TO STDOUT (FORMAT BINARY)", cancellationToken);
+            $"COPY (SELECT {LogReader.Columns} FROM audit_log WHERE position > {from} ORDER BY position) TO STDOUT (FORMAT BINARY)", cancellationToken);
         var state = new ScanState(verifier);
         var buffer = new byte[1 << 20];
         int start = 0, end = 0;

@@ -4,6 +4,7 @@ using Platform.Audit.Checkpoints;
 using Platform.Audit.Log;
 using Platform.Audit.Messaging;
 using Platform.Audit.Queries;
+using Platform.Audit.Verification;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.OpenApi;
@@ -31,6 +32,9 @@ builder.Services.AddSingleton<VerificationSources>();
 builder.Services.AddSingleton<CheckpointKey>();
 builder.Services.AddSingleton<CheckpointSigner>();
 builder.Services.AddHostedService(services => services.GetRequiredService<CheckpointSigner>());
+builder.Services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<VerificationRunner>();
+builder.Services.AddHostedService(services => services.GetRequiredService<VerificationRunner>());
 
 var app = builder.Build();
 app.MapPlatformDefaults();

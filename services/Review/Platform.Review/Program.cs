@@ -28,7 +28,6 @@ builder.Services.AddOptions<NoticeOptions>().BindConfiguration(NoticeOptions.Sec
 builder.Services.AddSingleton<NoticeMailSignal>();
 builder.Services.AddHostedService<NoticeMailer>();
 builder.Services.AddSingleton<DecisionSigner>();
-builder.Services.AddSingleton<SuspensionEndedSigner>();
 builder.Services.AddHostedService<CaseExpiryJob>();
 builder.Services.AddPlatformBus(bus =>
 {

@@ -72,6 +72,11 @@ internal sealed class PlatformOperationTransformer : IOpenApiOperationTransforme
         else if (context.Description.ParameterDescriptions.Any(parameter => parameter.Source == BindingSource.Query || parameter.Source == BindingSource.Path))
         {
             Problem(StatusCodes.Status400BadRequest);
+            if (context.Description.ParameterDescriptions.Any(parameter => parameter.Source == BindingSource.Query))
+            {
+                // A query value out of range, or that its type cannot hold (QueryBinding), is a validation problem.
+                Problem(StatusCodes.Status422UnprocessableEntity);
+            }
         }
 
         if (metadata.OfType<IdempotencyKeyMetadata>().Any())

@@ -14,7 +14,7 @@ internal static class ProblemResponses
     /// <summary>Why each status is answered, and its usual type (null where the platform gives none of its own).</summary>
     public static (string Type, string Title, string When)? Default(int status) => status switch
     {
-        400 => (ProblemTypes.MalformedRequest, "Demande illisible", "The body is not valid JSON or a parameter has the wrong type."),
+        400 => (ProblemTypes.MalformedRequest, "Demande illisible", "The body is not valid JSON, or a path parameter or header has the wrong type."),
         401 => (ProblemTypes.Unauthenticated, "Authentification requise", "No valid bearer token was sent."),
         403 => (ProblemTypes.Forbidden, "Accès refusé", "The caller's role does not allow this operation, or the data is not theirs."),
         404 => (ProblemTypes.NotFound, "Introuvable", "Nothing exists at this address."),
@@ -22,7 +22,7 @@ internal static class ProblemResponses
         412 => (ProblemTypes.PreconditionFailed, "Version périmée", "The If-Match header names a version that is no longer the current one."),
         413 => (ProblemTypes.RequestTooLarge, "Demande trop volumineuse", $"The body is larger than {PlatformDefaults.MaxRequestBodyBytes / 1024} KiB."),
         415 => (ProblemTypes.UnsupportedMediaType, "Type de contenu non pris en charge", "The body is not sent as application/json."),
-        422 => (ProblemTypes.Validation, "La demande contient des erreurs.", "A field is missing or invalid: `errors` lists each failing field with its messages."),
+        422 => (ProblemTypes.Validation, "La demande contient des erreurs.", "A field or query parameter is missing, out of range or of the wrong type: `errors` lists each one with its messages."),
         _ => null,
     };
 

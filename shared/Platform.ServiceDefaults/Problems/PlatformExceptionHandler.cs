@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -17,9 +19,16 @@ internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDet
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // This handler runs outside the localization middleware: the request's language is read back from its feature.
+        if (httpContext.Features.Get<IRequestCultureFeature>() is { } culture)
+        {
+            CultureInfo.CurrentUICulture = culture.RequestCulture.UICulture;
+        }
+
         var problem = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => RequestSizeLimit.TooLarge(),
+            BadHttpRequestException bad when QueryBinding.Failed(httpContext.Request, bad) is { } parameter => QueryBinding.Problem(parameter),
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,

@@ -77,6 +77,8 @@ public sealed class AuditFixture : IAsyncLifetime
                 ["Audit:Checkpoints:KeyId"] = CheckpointKeyId,
                 ["Audit:Checkpoints:SigningKey"] = CheckpointKey.ExportPkcs8PrivateKeyPem(),
                 ["Audit:Checkpoints:Interval"] = "00:00:00.500",
+                // Background verification runs only when a test starts one (VerificationRunner.RunAsync).
+                ["Audit:Verification:Interval"] = "1.00:00:00",
             });
         _ = Audit.Server; // migrations and the log's queue bound before anything is published
         Declarations = new ServiceHost<DeclarationsService>(

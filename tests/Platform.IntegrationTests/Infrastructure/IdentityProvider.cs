@@ -135,37 +135,8 @@ public sealed class IdentityProvider : IAsyncDisposable
         return answer.GetProperty("keyId").GetString()!;
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(180); // as for the services: a loaded two-core machine needed more than 120 s
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The identity provider exited at start (code {process.ExitCode}); see artifacts/e2e-logs/identity-{Port}.log.");
-            }
-
-            try
-            {
-                if ((await http.GetAsync(".well-known/openid-configuration")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Busy starting.
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("The identity provider was not ready within 180 s.");
-    }
+    private Task WaitUntilReadyAsync() =>
+        ProcessReadiness.WaitAsync(process, http, ".well-known/openid-configuration", "The identity provider", $"artifacts/e2e-logs/identity-{Port}.log");
 
     private void Kill()
     {

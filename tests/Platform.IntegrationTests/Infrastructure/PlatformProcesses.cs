@@ -169,34 +169,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
     private async Task WaitUntilReadyAsync(string service)
     {
         using var http = new HttpClient { BaseAddress = UrlOf(service), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(180);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (running[service].HasExited)
-            {
-                throw new InvalidOperationException($"{service} exited at start (code {running[service].ExitCode}); see artifacts/e2e-logs.");
-            }
-
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Busy starting.
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"{service} was not ready within 180 s; see artifacts/e2e-logs.");
+        await ProcessReadiness.WaitAsync(running[service], http, "/health/ready", service, "artifacts/e2e-logs");
     }
 
     public static int FreePort()

@@ -13,7 +13,6 @@ using Platform.Contracts.Rules;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Review;
 using Platform.Review.Sanctions;
-using Platform.Review.Suspensions;
 using Platform.Rules.Calendar;
 
 namespace Platform.IntegrationTests.Review;
@@ -50,11 +49,11 @@ public sealed class HumanGateFixture : IAsyncLifetime
 
     public FakeTimeProvider Clock { get; } = new(Now);
 
-    /// <summary>Signs exactly as the review service does (same key, same key id): what a test needs to publish a genuine decision.</summary>
+    /// <summary>
+    /// Signs exactly as the review service does (same key, same key id): what a test needs to publish a genuine decision,
+    /// a sanction or the ending of a suspension.
+    /// </summary>
     public DecisionSigner GenuineSigner { get; private set; } = null!;
-
-    /// <summary>Signs suspension endings exactly as the review service does.</summary>
-    public SuspensionEndedSigner GenuineEndingSigner { get; private set; } = null!;
 
     public ECDsa PublicKey { get; } = ECDsa.Create();
 
@@ -68,7 +67,6 @@ public sealed class HumanGateFixture : IAsyncLifetime
         var privatePem = reviewKey.ExportPkcs8PrivateKeyPem();
         PublicKey.ImportFromPem(reviewKey.ExportSubjectPublicKeyInfoPem());
         GenuineSigner = new DecisionSigner(Options.Create(new SigningOptions { ActiveKeyId = KeyId, Keys = { [KeyId] = privatePem } }));
-        GenuineEndingSigner = new SuspensionEndedSigner(Options.Create(new SigningOptions { ActiveKeyId = KeyId, Keys = { [KeyId] = privatePem } }));
         Review = new ServiceHost<ReviewService>(ReviewDatabase, Servers.Amqp, VirtualHost, Clock, new Dictionary<string, string?>
         {
             ["Signing:ActiveKeyId"] = KeyId,
@@ -237,7 +235,6 @@ public sealed class HumanGateFixture : IAsyncLifetime
         }
 
         GenuineSigner?.Dispose();
-        GenuineEndingSigner?.Dispose();
         reviewKey?.Dispose();
         PublicKey?.Dispose();
     }

@@ -7,7 +7,6 @@ using Platform.Contracts.Allocations;
 using Platform.Contracts.Declarations;
 using Platform.Contracts.Review;
 using Platform.Review.Sanctions;
-using Platform.Review.Suspensions;
 
 namespace Platform.IntegrationTests.Review;
 
@@ -39,7 +38,7 @@ public sealed class SuspensionEndingTests(HumanGateFixture fixture) : IClassFixt
     }
 
     private SuspensionEnded Ending(SanctionDecided sanction, string fromMonth) =>
-        fixture.GenuineEndingSigner.Sign(new SuspensionEnded(
+        fixture.GenuineSigner.Sign(new SuspensionEnded(
             Guid.NewGuid(), sanction.DecisionId, sanction.RecipientId, fromMonth, "agent-c1", "Reprise des démarches constatée.", null,
             fixture.Clock.GetUtcNow(), "", "")
         {
@@ -149,11 +148,11 @@ public sealed class SuspensionEndingTests(HumanGateFixture fixture) : IClassFixt
         var sanction = await SuspendAsync(recipient);
         var genuine = Ending(sanction, fixture.MonthFromNow(1));
         using var rogueKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var rogue = new SuspensionEndedSigner(Options.Create(new SigningOptions
+        using var rogue = new DecisionSigner(Options.Create(new SigningOptions
         {
             ActiveKeyId = HumanGateFixture.KeyId, Keys = { [HumanGateFixture.KeyId] = rogueKey.ExportPkcs8PrivateKeyPem() },
         }));
-        using var unknown = new SuspensionEndedSigner(Options.Create(new SigningOptions
+        using var unknown = new DecisionSigner(Options.Create(new SigningOptions
         {
             ActiveKeyId = "review-9", Keys = { ["review-9"] = rogueKey.ExportPkcs8PrivateKeyPem() },
         }));
@@ -165,8 +164,8 @@ public sealed class SuspensionEndingTests(HumanGateFixture fixture) : IClassFixt
             "unknown-key-id" => unknown.Sign(genuine),
             "no-signature" => genuine with { Signature = "" },
             "sanction-signature-reused" => genuine with { Signature = sanction.Signature },
-            "unknown-suspension" => fixture.GenuineEndingSigner.Sign(genuine with { SanctionDecisionId = Guid.NewGuid() }),
-            "outside-suspension" => fixture.GenuineEndingSigner.Sign(genuine with { FromMonth = fixture.MonthFromNow(2) }),
+            "unknown-suspension" => fixture.GenuineSigner.Sign(genuine with { SanctionDecisionId = Guid.NewGuid() }),
+            "outside-suspension" => fixture.GenuineSigner.Sign(genuine with { FromMonth = fixture.MonthFromNow(2) }),
             _ => genuine,
         };
 

@@ -35,9 +35,7 @@ public sealed class SanctionDecidedConsumer(
         }
 
         var recipientId = decision.RecipientId ?? "";
-        // One decision at a time per recipient, so "already applied" and "an earlier one" are read consistently.
-        await work.Connection.ExecuteAsync(
-            "SELECT pg_advisory_xact_lock(hashtextextended('allocation:' || @recipientId, 0))", new { recipientId }, work.Transaction);
+        await DecisionRecords.LockRecipientAsync(work, recipientId);
         var alreadyApplied = await work.Connection.ExecuteScalarAsync<bool>(
             "SELECT EXISTS (SELECT 1 FROM adjustments WHERE decision_id = @DecisionId)", new { decision.DecisionId }, work.Transaction);
         var earlier = await work.Connection.ExecuteScalarAsync<bool>(
@@ -66,14 +64,7 @@ public sealed class SanctionDecidedConsumer(
             ?? DecisionPolicy.CheckSchedule(decision, applied, Ceiling, SanctionSchedule.DefaultRepeatDelay);
         if (refusal is not null)
         {
-            await work.Connection.ExecuteAsync(
-                """
-                INSERT INTO rejected_decisions (decision_id, recipient_id, reason_code, reason, received_at)
-                VALUES (@DecisionId, @recipientId, @ReasonCode, @Reason, @now)
-                """,
-                new { decision.DecisionId, recipientId, refusal.ReasonCode, refusal.Reason, now },
-                work.Transaction);
-            work.Publish(new AdjustmentRejected(decision.DecisionId, recipientId, refusal.ReasonCode, refusal.Reason) { OccurredAt = now });
+            await DecisionRecords.RefuseAsync(work, decision.DecisionId, recipientId, refusal, now);
             await work.CommitAsync(context.CancellationToken);
             logger.LogWarning("Refused sanction decision {DecisionId}: {ReasonCode}", decision.DecisionId, refusal.ReasonCode);
             return;

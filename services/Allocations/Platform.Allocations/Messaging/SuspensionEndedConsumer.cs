@@ -33,8 +33,7 @@ public sealed class SuspensionEndedConsumer(
         }
 
         var recipientId = decision.RecipientId ?? "";
-        await work.Connection.ExecuteAsync(
-            "SELECT pg_advisory_xact_lock(hashtextextended('allocation:' || @recipientId, 0))", new { recipientId }, work.Transaction);
+        await DecisionRecords.LockRecipientAsync(work, recipientId);
         var alreadyApplied = await work.Connection.ExecuteScalarAsync<bool>(
             "SELECT EXISTS (SELECT 1 FROM suspension_endings WHERE decision_id = @DecisionId)", new { decision.DecisionId }, work.Transaction);
         var suspension = await work.Connection.QuerySingleOrDefaultAsync<AdjustmentRow>(
@@ -47,14 +46,7 @@ public sealed class SuspensionEndedConsumer(
             ?? SuspensionEndingPolicy.Evaluate(decision, verifier, suspension, alreadyApplied);
         if (refusal is not null)
         {
-            await work.Connection.ExecuteAsync(
-                """
-                INSERT INTO rejected_decisions (decision_id, recipient_id, reason_code, reason, received_at)
-                VALUES (@DecisionId, @recipientId, @ReasonCode, @Reason, @now)
-                """,
-                new { decision.DecisionId, recipientId, refusal.ReasonCode, refusal.Reason, now },
-                work.Transaction);
-            work.Publish(new AdjustmentRejected(decision.DecisionId, recipientId, refusal.ReasonCode, refusal.Reason) { OccurredAt = now });
+            await DecisionRecords.RefuseAsync(work, decision.DecisionId, recipientId, refusal, now);
             await work.CommitAsync(context.CancellationToken);
             logger.LogWarning("Refused suspension ending {DecisionId}: {ReasonCode}", decision.DecisionId, refusal.ReasonCode);
             return;

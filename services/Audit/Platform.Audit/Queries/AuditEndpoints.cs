@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Audit.Checkpoints;
 using Platform.Audit.Log;
+using Platform.Audit.Verification;
 using Platform.Contracts.Audit;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Problems;
@@ -39,6 +40,11 @@ public static class AuditEndpoints
                 Checks the hash chain entry by entry, that no producer's sequence has a gap, that every sanction decision
                 carries a valid signature of the review service, and that every flag is what the rule catalogue computes
                 from the declarations logged before it. Answers whether the log is intact and each violation found.
+                The whole log is verified in the background (`Audit:Verification:Interval`); the answer is the last completed
+                run (`lastRun`: its position and time) carried on over what was appended since (`checkedAfter`: the position
+                from which this request checked), so a request's work is bounded by the new entries. When there is no run
+                yet, when the log no longer extends the run's position (a tail cut, a rewrite re-hashed up to the head), or
+                with `full=true`, the whole log is checked now (`full: true`). A run going on is shown in `running`.
                 Auditors only; the read is recorded in the access log.
                 """);
         group.MapGet("/checkpoints", Checkpoints)
@@ -113,32 +119,59 @@ public static class AuditEndpoints
     }
 
     /// <summary>
-    /// The whole log checked in one streaming pass (see <see cref="LogVerifier"/>), held to the signed checkpoints and
-    /// the producers' stated heads. Whatever the log holds, the answer is a report (200); only a failure to run (the
-    /// database away) is a 500.
+    /// The last background run (see <see cref="VerificationRunner"/>) carried on over the entries appended since, in one
+    /// snapshot, held to the signed checkpoints and the producers' stated heads: the same report a whole pass would give,
+    /// except that an entry rewritten before the run's position without moving the head is found by the next run.
+    /// Whatever the log holds, the answer is a report (200); only a failure to run (the database away) is a 500.
     /// </summary>
-    private static async Task<Ok<VerificationReport>> Verification(
+    private static async Task<Ok<VerificationAnswer>> Verification(
+        bool? full,
         HttpContext http,
         NpgsqlDataSource dataSource,
         DecisionKeys keys,
         PublisherPolicy publishers,
         VerificationSources sources,
         FlagReproduction reproduce,
+        VerificationRunner runner,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "verification", null, new { });
-        // One snapshot for the head and the rows, so appends during the pass are not mistaken for a truncated log.
+        await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "verification", null, new { full = full == true });
+        // One snapshot for the head, the run and the rows, so appends during the pass are not mistaken for a truncated log.
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var head = await connection.ExecuteScalarAsync<long>("SELECT position FROM audit_head", transaction: snapshot);
+        var run = await VerificationRuns.LastCompletedAsync(connection, snapshot);
+        var resume = full != true && run is not null && await VerificationRuns.ExtendsAsync(connection, snapshot, run, head);
         using var verifier = new LogVerifier(keys, reproduce, publishers: publishers);
         await sources.ApplyAsync(verifier, connection, snapshot);
-        await RawLogScanner.ScanAsync(connection, verifier, progress: null, cancellationToken);
+        long after = 0;
+        if (resume)
+        {
+            verifier.Resume(run!.ReadState());
+            after = run.Position;
+        }
 
+        await RawLogScanner.ScanAsync(connection, verifier, progress: null, cancellationToken, after);
+        var running = await VerificationRuns.RunningAsync(connection, snapshot, runner.EntriesDone);
         await snapshot.CommitAsync(cancellationToken);
-        return TypedResults.Ok(verifier.Complete(head));
+        var report = verifier.Complete(head);
+        return TypedResults.Ok(new VerificationAnswer(report.Intact, report.Entries, report.Violations, run?.View(), after, !resume, running));
     }
+
+    /// <summary>
+    /// The verification report (<c>intact</c>, <c>entries</c>, <c>violations</c>), with what it rests on: the last completed
+    /// background run, the position after which this request checked the log itself, whether it checked all of it, and a
+    /// run going on.
+    /// </summary>
+    public sealed record VerificationAnswer(
+        bool Intact,
+        long Entries,
+        IReadOnlyList<Violation> Violations,
+        VerificationRunView? LastRun,
+        long CheckedAfter,
+        bool Full,
+        VerificationProgressView? Running);
 
     /// <summary>
     /// The latest signed checkpoints (oldest first), with the key that signed them: an auditor keeps them outside the

@@ -4,7 +4,11 @@ using Platform.Contracts.Review;
 
 namespace Platform.Review.Sanctions;
 
-/// <summary>Signs a decision with the active key: ECDSA P-256, SHA-256, IEEE P1363 over the canonical payload.</summary>
+/// <summary>
+/// Signs the decisions that move money — a sanction and the early ending of a suspension — with the active key:
+/// ECDSA P-256, SHA-256, IEEE P1363 over each decision's canonical payload. The two payloads start with different
+/// prefixes, so one kind of decision's signature can never pass for the other's.
+/// </summary>
 public sealed class DecisionSigner : IDisposable
 {
     private readonly ECDsa key;
@@ -23,10 +27,18 @@ public sealed class DecisionSigner : IDisposable
     public SanctionDecided Sign(SanctionDecided decision)
     {
         var named = decision with { KeyId = KeyId, Signature = "" };
-        var signature = key.SignData(
-            SanctionDecisionSignature.Payload(named), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return named with { Signature = Convert.ToBase64String(signature) };
+        return named with { Signature = SignPayload(SanctionDecisionSignature.Payload(named)) };
+    }
+
+    /// <summary>Returns <paramref name="ending"/> with <see cref="KeyId"/> set and its signature.</summary>
+    public SuspensionEnded Sign(SuspensionEnded ending)
+    {
+        var named = ending with { KeyId = KeyId, Signature = "" };
+        return named with { Signature = SignPayload(SuspensionEndedSignature.Payload(named)) };
     }
 
     public void Dispose() => key.Dispose();
+
+    private string SignPayload(byte[] payload) =>
+        Convert.ToBase64String(key.SignData(payload, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
 }

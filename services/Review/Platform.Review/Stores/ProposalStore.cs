@@ -47,9 +47,9 @@ internal static class ProposalStore
             SELECT p.state, p.percent, p.start_month, p.months, COALESCE(p.decided_at, p.notified_at) AS decided_at,
                    p.breach_first_week, p.breach_last_week, e.from_month AS ended_from_month
             FROM proposals p LEFT JOIN suspension_endings e ON e.sanction_decision_id = p.decision_id
-            WHERE p.recipient_id = @recipientId AND p.state IN ('approved', 'pending') AND p.proposal_id IS DISTINCT FROM @excludingProposal
+            WHERE p.recipient_id = @recipientId AND p.state IN (@approved, @pending) AND p.proposal_id IS DISTINCT FROM @excludingProposal
             """,
-            new { recipientId, excludingProposal },
+            new { recipientId, excludingProposal, approved = ProposalState.Approved, pending = ProposalState.Pending },
             work.Transaction)).ToList();
         Suspension Of(StandingRow row) => new(
             row.Percent,

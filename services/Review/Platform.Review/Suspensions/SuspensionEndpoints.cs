@@ -2,6 +2,8 @@ using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts.Review;
+using Platform.Review.Sanctions;
+using Platform.Review.Stores;
 using Platform.Rules.Calendar;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
@@ -81,7 +83,7 @@ public static class SuspensionEndpoints
         var now = time.GetUtcNow();
         var statement = new StatementView(Guid.CreateVersion7(now), recipientId, user.SubjectId(), request.Text!.Trim(), now);
         await using var work = await database.BeginAsync(cancellationToken);
-        await SuspensionStore.AddStatementAsync(work.Connection, work.Transaction, statement);
+        await SuspensionStore.AddStatementAsync(work, statement);
         work.Publish(new ObligationsMetStated(statement.StatementId, recipientId, statement.StatedBy, statement.Text, now) { OccurredAt = now });
         await work.CommitAsync(cancellationToken);
         // A Location header holds ASCII only: the identifier as given may not be.
@@ -96,9 +98,7 @@ public static class SuspensionEndpoints
             return Problems.Forbidden();
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        return TypedResults.Ok(new RecipientSuspensions(
-            recipientId, await SuspensionStore.SuspensionsAsync(connection, recipientId), await SuspensionStore.StatementsAsync(connection, recipientId)));
+        return TypedResults.Ok(await SuspensionStore.RecipientAsync(database, recipientId, cancellationToken));
     }
 
     /// <summary>A person ends a suspension this service decided, from a month within it, with a reason; the decision is signed here.</summary>
@@ -106,13 +106,13 @@ public static class SuspensionEndpoints
         Guid decisionId,
         EndSuspensionRequest request,
         ClaimsPrincipal user,
-        SuspensionEndedSigner signer,
+        DecisionSigner signer,
         ServiceDatabase database,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         await using var work = await database.BeginAsync(cancellationToken);
-        var suspension = await SuspensionStore.LockSuspensionAsync(work.Connection, work.Transaction, decisionId);
+        var suspension = await SuspensionStore.LockAsync(work, decisionId);
         if (suspension is null)
         {
             return Problems.Create(
@@ -144,7 +144,7 @@ public static class SuspensionEndpoints
         }
 
         if (request.StatementId is { } statementId
-            && !await SuspensionStore.StatementExistsAsync(work.Connection, work.Transaction, statementId, suspension.RecipientId))
+            && !await SuspensionStore.StatementExistsAsync(work, statementId, suspension.RecipientId))
         {
             return Problems.Validation(new Dictionary<string, string[]>
             {
@@ -165,7 +165,7 @@ public static class SuspensionEndpoints
             now,
             KeyId: "",
             Signature: "") { OccurredAt = now });
-        await SuspensionStore.AddEndingAsync(work.Connection, work.Transaction, ending);
+        await SuspensionStore.AddEndingAsync(work, ending);
         work.Publish(ending);
         await work.CommitAsync(cancellationToken);
         return TypedResults.Ok(ending);
