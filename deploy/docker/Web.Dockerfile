@@ -14,6 +14,8 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY shared/ shared/
 COPY services/Web/ services/Web/
+# The API clients are generated at build time from the committed OpenAPI documents.
+COPY docs/openapi/ docs/openapi/
 # With node_modules in place, the project's NpmAssets target copies the bundle under wwwroot/lib without running npm.
 COPY --from=assets /web/node_modules services/Web/Platform.Web/node_modules
 RUN dotnet publish services/Web/Platform.Web -c Release -o /app --nologo

@@ -34,7 +34,17 @@ public static class WebFrontSetup
         services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
-        services.AddHttpClient(PlatformApi.ClientName, client => client.Timeout = TimeSpan.FromSeconds(20));
+        services.AddTransient<PersonForwarding>();
+        foreach (var service in Enum.GetValues<PlatformService>())
+        {
+            services.AddHttpClient(PlatformApi.ClientName(service), (provider, client) =>
+                {
+                    client.BaseAddress = BaseOf(provider.GetRequiredService<IOptions<ServicesOptions>>().Value, service);
+                    client.Timeout = TimeSpan.FromSeconds(20);
+                })
+                .AddHttpMessageHandler<PersonForwarding>();
+        }
+
         services.AddScoped<PlatformApi>();
         services.AddMemoryCache();
         services.AddSingleton<ITicketStore, ServerSideTickets>();
@@ -135,5 +145,20 @@ public static class WebFrontSetup
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready");
         app.MapRazorPages();
+    }
+
+    /// <summary>A service's base address, ending with a slash: the generated clients' paths are relative to it.</summary>
+    private static Uri BaseOf(ServicesOptions urls, PlatformService service)
+    {
+        var url = service switch
+        {
+            PlatformService.Declarations => urls.Declarations!,
+            PlatformService.Rules => urls.Rules!,
+            PlatformService.Review => urls.Review!,
+            PlatformService.Allocations => urls.Allocations!,
+            PlatformService.Audit => urls.Audit!,
+            _ => throw new ArgumentOutOfRangeException(nameof(service)),
+        };
+        return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
     }
 }

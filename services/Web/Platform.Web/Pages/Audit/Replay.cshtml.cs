@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Platform.Web.Api;
+using Platform.Web.Api.Audit;
 
 namespace Platform.Web.Pages.Audit;
 
@@ -14,7 +15,7 @@ public sealed class ReplayModel(PlatformApi api, TimeProvider time) : PlatformPa
     [BindProperty(SupportsGet = true)]
     public string? At { get; set; }
 
-    public Replay? Result { get; private set; }
+    public ReplayView? Result { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -27,7 +28,7 @@ public sealed class ReplayModel(PlatformApi api, TimeProvider time) : PlatformPa
         var instant = DateTime.TryParse(At, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed)
             ? parsed.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)
             : At;
-        Result = Read(await Api.GetAsync<Replay>(
-            PlatformService.Audit, $"/api/audit/replay?recipient={Uri.EscapeDataString(Recipient.Trim())}&at={Uri.EscapeDataString(instant)}", cancellationToken));
+        var recipient = Recipient.Trim();
+        Result = Read(await Api.Audit(audit => audit.ReplayRecipientAsync(instant, recipient, cancellationToken)));
     }
 }

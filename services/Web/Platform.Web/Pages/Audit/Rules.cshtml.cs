@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Platform.Web.Api;
+using Platform.Web.Api.Rules;
 
 namespace Platform.Web.Pages.Audit;
 
@@ -20,8 +21,8 @@ public sealed class RulesModel(PlatformApi api) : PlatformPage(api)
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var statistics = Read(await Api.GetAsync<RuleStatistics>(PlatformService.Rules, "/api/rules/statistics", cancellationToken));
-        var catalogue = Read(await Api.GetAsync<RuleCatalogue>(PlatformService.Rules, "/api/rules", cancellationToken));
+        var statistics = Read(await Api.Rules(rules => rules.GetRuleStatisticsAsync(cancellationToken)));
+        var catalogue = Read(await Api.Rules(rules => rules.GetRuleCatalogueAsync(cancellationToken)));
         var ids = (catalogue?.Rules.Select(rule => rule.Id) ?? []).Concat(statistics?.Months.Select(month => month.RuleId) ?? []).Distinct();
         foreach (var id in ids)
         {

@@ -1,4 +1,5 @@
 using Platform.Web.Api;
+using Platform.Web.Api.Allocations;
 
 namespace Platform.Web.Pages.Recipient;
 
@@ -15,11 +16,10 @@ public sealed class AllocationModel(PlatformApi api, TimeProvider time) : Platfo
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var current = Rules.Calendar.Months.Of(time.GetUtcNow());
-        var recipient = Uri.EscapeDataString(Subject);
         for (var offset = MonthsAhead; offset >= -MonthsBack; offset--)
         {
             var month = Rules.Calendar.Months.Format(current.AddMonths(offset));
-            var result = await Api.GetAsync<MonthlyAllocation>(PlatformService.Allocations, $"/api/recipients/{recipient}/allocation?month={month}", cancellationToken);
+            var result = await Api.Allocations(allocations => allocations.GetAllocationAsync(Subject, month, cancellationToken));
             if (result.Problem is { Status: 404 })
             {
                 continue; // No allocation in force that month (none set yet, or set from a later month).

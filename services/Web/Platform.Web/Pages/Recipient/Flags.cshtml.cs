@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Platform.Web.Api;
+using Platform.Web.Api.Review;
 
 namespace Platform.Web.Pages.Recipient;
 
@@ -16,8 +17,6 @@ public sealed class FlagsModel(PlatformApi api) : PlatformPage(api)
 
     public CrpaExplanation? Explanation { get; private set; }
 
-    private string Base => $"/api/recipients/{Uri.EscapeDataString(Subject)}/flags";
-
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
@@ -27,7 +26,7 @@ public sealed class FlagsModel(PlatformApi api) : PlatformPage(api)
             return Redirect("/recipient/flags");
         }
 
-        var result = await Api.PostAsync<Observation>(PlatformService.Review, $"{Base}/{flagId}/observations", new { text = Text }, cancellationToken);
+        var result = await Api.Review(review => review.SendObservationAsync(Subject, flagId, null, new ObservationRequest { Text = Text }, cancellationToken));
         if (!result.Succeeded)
         {
             Problem = result.Problem;
@@ -42,10 +41,10 @@ public sealed class FlagsModel(PlatformApi api) : PlatformPage(api)
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Flags = Read(await Api.GetAsync<RecipientFlags>(PlatformService.Review, Base, cancellationToken));
+        Flags = Read(await Api.Review(review => review.ListRecipientFlagsAsync(Subject, cancellationToken)));
         if (FlagId is { } flagId)
         {
-            Explanation = Read(await Api.GetAsync<CrpaExplanation>(PlatformService.Review, $"{Base}/{flagId}/explanation", cancellationToken));
+            Explanation = Read(await Api.Review(review => review.ExplainRecipientFlagAsync(Subject, flagId, cancellationToken)));
         }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Platform.Rules.Calendar;
 using Platform.Web.Api;
+using Platform.Web.Api.Declarations;
 
 namespace Platform.Web.Pages.Recipient;
 
@@ -16,10 +17,9 @@ public sealed class HistoryModel(PlatformApi api) : PlatformPage(api)
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var recipient = Uri.EscapeDataString(Subject);
         if (Week is null)
         {
-            Weeks = Read(await Api.GetAsync<DeclarationList>(PlatformService.Declarations, $"/api/recipients/{recipient}/declarations", cancellationToken));
+            Weeks = Read(await Api.Declarations(declarations => declarations.ListDeclarationsAsync(Subject, null, null, cancellationToken)));
             return Page();
         }
 
@@ -28,8 +28,7 @@ public sealed class HistoryModel(PlatformApi api) : PlatformPage(api)
             return Redirect("/recipient/history");
         }
 
-        Declaration = Read(await Api.GetAsync<DeclarationWithVersions>(
-            PlatformService.Declarations, $"/api/recipients/{recipient}/declarations/{week}", cancellationToken));
+        Declaration = Read(await Api.Declarations(declarations => declarations.GetDeclarationAsync(Subject, week.ToString(), cancellationToken)));
         return Page();
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Platform.Rules.Calendar;
 using Platform.Web.Api;
+using Platform.Web.Api.Declarations;
 
 namespace Platform.Web.Pages.Recipient;
 
@@ -47,7 +48,7 @@ public sealed class WeekModel(PlatformApi api, TimeProvider time) : PlatformPage
             return Redirect("/recipient/week");
         }
 
-        var result = await Api.GetAsync<DeclarationWithVersions>(PlatformService.Declarations, DeclarationPath, cancellationToken);
+        var result = await Api.Declarations(declarations => declarations.GetDeclarationAsync(Subject, Current.ToString(), cancellationToken));
         if (result.Succeeded)
         {
             Existing = result.Value;
@@ -98,7 +99,7 @@ public sealed class WeekModel(PlatformApi api, TimeProvider time) : PlatformPage
             return Page();
         }
 
-        var activities = new List<object>();
+        var activities = new List<ActivityRequest>();
         var errors = new List<string>();
         for (var row = 0; row < Rows.Count; row++)
         {
@@ -114,7 +115,10 @@ public sealed class WeekModel(PlatformApi api, TimeProvider time) : PlatformPage
                 continue;
             }
 
-            activities.Add(new { category = input.Category, date = input.Date, hours, note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim() });
+            activities.Add(new ActivityRequest
+            {
+                Category = input.Category, Date = input.Date, Hours = hours, Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim(),
+            });
         }
 
         if (errors.Count > 0)
@@ -124,7 +128,8 @@ public sealed class WeekModel(PlatformApi api, TimeProvider time) : PlatformPage
             return Page();
         }
 
-        var result = await Api.PutAsync<DeclarationVersion>(PlatformService.Declarations, DeclarationPath, new { activities }, cancellationToken);
+        var result = await Api.Declarations(declarations =>
+            declarations.SubmitDeclarationAsync(Subject, Current.ToString(), null, new DeclarationRequest { Activities = activities }, cancellationToken));
         if (!result.Succeeded)
         {
             Problem = result.Problem;
@@ -138,8 +143,6 @@ public sealed class WeekModel(PlatformApi api, TimeProvider time) : PlatformPage
                      $"Your declaration for week {saved.Week} is saved (version {saved.Version}, {Labels.Hours(saved.TotalHours)}).{late}"),
             $"/recipient/history/{saved.Week}");
     }
-
-    private string DeclarationPath => $"/api/recipients/{Uri.EscapeDataString(Subject)}/declarations/{Current}";
 
     private bool ResolveWeek()
     {

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Platform.Web.Api;
+using Platform.Web.Api.Review;
+using DeclarationWithVersions = Platform.Web.Api.Declarations.DeclarationWithVersions;
+using RuleDefinition = Platform.Web.Api.Rules.RuleDefinition;
 
 namespace Platform.Web.Pages.Review;
 
@@ -46,7 +49,7 @@ public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage
     /// <summary>Which form the last post came from, so its fields keep what was typed and the problem shows beside it.</summary>
     public string? Form { get; private set; }
 
-    public ReviewCase? Case { get; private set; }
+    public CaseView? Case { get; private set; }
 
     public DeclarationWithVersions? Declaration { get; private set; }
 
@@ -56,47 +59,48 @@ public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage
 
     public string DefaultStartMonth => Rules.Calendar.Months.Format(Rules.Calendar.Months.Of(time.GetUtcNow()).AddMonths(1));
 
-    private string CasePath => $"/api/review/cases/{CaseId}";
-
     public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
 
     public Task<IActionResult> OnPostClaimAsync(CancellationToken cancellationToken) =>
-        ActAsync("claim", $"{CasePath}/claim", new { }, Labels.T("Vous avez pris ce dossier.", "You have claimed this case."), null, cancellationToken);
+        ActAsync("claim", review => review.ClaimReviewCaseAsync(CaseId, cancellationToken), Labels.T("Vous avez pris ce dossier.", "You have claimed this case."), null, cancellationToken);
 
     public Task<IActionResult> OnPostDismissAsync(CancellationToken cancellationToken) =>
-        ActAsync("dismiss", $"{CasePath}/dismiss", new { reason = Reason },
+        ActAsync("dismiss", review => review.DismissReviewCaseAsync(CaseId, new ReasonRequest { Reason = Reason }, cancellationToken),
             Labels.T("Dossier classé sans suite : il a quitté la file.", "Case dismissed: it has left the queue."), "/review/queue", cancellationToken);
 
     public Task<IActionResult> OnPostResolveAsync(CancellationToken cancellationToken) =>
-        ActAsync("resolve", $"{CasePath}/resolve", new { supportAction = SupportAction, reason = Reason },
+        ActAsync("resolve", review => review.ResolveReviewCaseAsync(CaseId, new ResolveRequest { SupportAction = SupportAction, Reason = Reason }, cancellationToken),
             Labels.T("Dossier clos avec un accompagnement.", "Case resolved with support."), "/review/queue", cancellationToken);
 
     public Task<IActionResult> OnPostProposeAsync(CancellationToken cancellationToken) =>
-        ActAsync("propose", $"{CasePath}/sanction-proposals",
-            new
-            {
-                percent = Number(Percent), months = Number(Months), startMonth = StartMonth, reason = Reason,
-                assessment = new
+        ActAsync("propose", review => review.ProposeSanctionAsync(
+                CaseId,
+                null,
+                new SanctionProposalRequest
                 {
-                    vulnerability = AssessmentVulnerability, dependants = AssessmentDependants, natureAndFrequency = AssessmentNature,
-                    consequences = AssessmentConsequences,
+                    Percent = Number(Percent), Months = Number(Months), StartMonth = StartMonth, Reason = Reason,
+                    Assessment = new AssessmentRequest
+                    {
+                        Vulnerability = AssessmentVulnerability, Dependants = AssessmentDependants, NatureAndFrequency = AssessmentNature,
+                        Consequences = AssessmentConsequences,
+                    },
                 },
-            },
+                cancellationToken),
             Labels.T("Sanction proposée : l'allocataire est notifié et peut présenter ses observations ; une autre personne décidera.",
                      "Sanction proposed: the recipient is notified and may send observations; someone else will decide."),
             null, cancellationToken);
 
     public Task<IActionResult> OnPostApproveAsync(CancellationToken cancellationToken) =>
-        ActAsync("decide", $"/api/review/sanction-proposals/{ProposalId}/approve", new { reason = Reason },
+        ActAsync("decide", review => review.ApproveSanctionProposalAsync(ProposalId ?? Guid.Empty, new ReasonRequest { Reason = Reason }, cancellationToken),
             Labels.T("Sanction approuvée et signée.", "Sanction approved and signed."), null, cancellationToken);
 
     public Task<IActionResult> OnPostRejectAsync(CancellationToken cancellationToken) =>
-        ActAsync("decide", $"/api/review/sanction-proposals/{ProposalId}/reject", new { reason = Reason },
+        ActAsync("decide", review => review.RejectSanctionProposalAsync(ProposalId ?? Guid.Empty, new ReasonRequest { Reason = Reason }, cancellationToken),
             Labels.T("Sanction rejetée.", "Sanction rejected."), null, cancellationToken);
 
-    private async Task<IActionResult> ActAsync(string form, string path, object body, string notice, string? then, CancellationToken cancellationToken)
+    private async Task<IActionResult> ActAsync<T>(string form, Func<ReviewClient, Task<T>> call, string notice, string? then, CancellationToken cancellationToken)
     {
-        var result = await Api.PostAsync<System.Text.Json.JsonElement>(PlatformService.Review, path, body, cancellationToken);
+        var result = await Api.Review(call);
         if (result.Succeeded)
         {
             return Done(notice, then ?? $"/review/cases/{CaseId}");
@@ -117,18 +121,15 @@ public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage
     {
         var problem = Problem;
         Problem = null;
-        Case = Read(await Api.GetAsync<ReviewCase>(PlatformService.Review, CasePath, cancellationToken));
+        Case = Read(await Api.Review(review => review.GetReviewCaseAsync(CaseId, cancellationToken)));
         if (Case is { } loaded)
         {
-            var declaration = await Api.GetAsync<DeclarationWithVersions>(
-                PlatformService.Declarations,
-                $"/api/recipients/{Uri.EscapeDataString(loaded.Flag.RecipientId)}/declarations/{loaded.Flag.Week}",
-                cancellationToken);
+            var declaration = await Api.Declarations(declarations =>
+                declarations.GetDeclarationAsync(loaded.Flag.RecipientId, loaded.Flag.Week, cancellationToken));
             Declaration = declaration.Value;
             // A missing week (the "declaration missing" rule) is a fact, not an error; anything else is said as the service said it.
             DeclarationProblem = declaration.Problem is { Status: not 404 } other ? other : null;
-            Rule = (await Api.GetAsync<RuleDefinition>(
-                PlatformService.Rules, $"/api/rules/{Uri.EscapeDataString(loaded.Flag.RuleId)}/versions/{loaded.Flag.RuleVersion}", cancellationToken)).Value;
+            Rule = (await Api.Rules(rules => rules.GetRuleVersionAsync(loaded.Flag.RuleId, loaded.Flag.RuleVersion, cancellationToken))).Value;
         }
 
         Problem = problem ?? Problem;

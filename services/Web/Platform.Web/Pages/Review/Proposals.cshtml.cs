@@ -1,5 +1,6 @@
 using Platform.Contracts.Review;
 using Platform.Web.Api;
+using Platform.Web.Api.Review;
 
 namespace Platform.Web.Pages.Review;
 
@@ -9,14 +10,15 @@ public sealed class ProposalsModel(PlatformApi api) : PlatformPage(api)
     /// <summary>Proposals wait days at most, so a few pages cover them; the cap only bounds a runaway list.</summary>
     private const int MaxPages = 20;
 
-    public List<(ReviewCase Case, Proposal Proposal)> Waiting { get; } = [];
+    public List<(CaseView Case, ProposalView Proposal)> Waiting { get; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         for (var page = 1; page <= MaxPages; page++)
         {
-            var result = Read(await Api.GetAsync<CasePage>(
-                PlatformService.Review, $"/api/review/cases?status={CaseState.Proposed}&page={page}&pageSize={QueueModel.PageSize}", cancellationToken));
+            var number = page;
+            var result = Read(await Api.Review(review =>
+                review.ListReviewCasesAsync(CaseState.Proposed, null, null, number, QueueModel.PageSize, cancellationToken)));
             if (result is null)
             {
                 return;

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Platform.Contracts.Review;
 using Platform.Web.Api;
+using Platform.Web.Api.Review;
+using RuleDefinition = Platform.Web.Api.Rules.RuleDefinition;
 
 namespace Platform.Web.Pages.Review;
 
@@ -23,7 +25,7 @@ public sealed class QueueModel(PlatformApi api) : PlatformPage(api)
     [BindProperty(Name = "page", SupportsGet = true)]
     public int PageNumber { get; set; } = 1;
 
-    public List<ReviewCase> Cases { get; } = [];
+    public List<CaseView> Cases { get; } = [];
 
     public long Total { get; private set; }
 
@@ -39,13 +41,10 @@ public sealed class QueueModel(PlatformApi api) : PlatformPage(api)
         }
 
         PageNumber = Math.Max(1, PageNumber);
-        Rules = Read(await Api.GetAsync<RuleCatalogue>(PlatformService.Rules, "/api/rules", cancellationToken))?.Rules
+        Rules = Read(await Api.Rules(rules => rules.GetRuleCatalogueAsync(cancellationToken)))?.Rules
             .DistinctBy(rule => rule.Id).ToList() ?? [];
-        var rule = string.IsNullOrEmpty(Rule) ? "" : $"&rule={Uri.EscapeDataString(Rule)}";
-        var result = Read(await Api.GetAsync<CasePage>(
-            PlatformService.Review,
-            $"/api/review/cases?status={Uri.EscapeDataString(Status)}{rule}&page={PageNumber}&pageSize={PageSize}",
-            cancellationToken));
+        var rule = string.IsNullOrEmpty(Rule) ? null : Rule;
+        var result = Read(await Api.Review(review => review.ListReviewCasesAsync(Status, rule, null, PageNumber, PageSize, cancellationToken)));
         if (result is not null)
         {
             Total = result.Total;

@@ -1,0 +1,9 @@
+using Platform.ServiceDefaults.Problems;
+
+namespace Platform.Web.Api.Audit;
+
+/// <summary>A replayed flag's bilingual explanation (the generated DTO), shown in the person's language.</summary>
+public partial class Explanation
+{
+    public string Current => Localized.Text(Fr, En);
+}
