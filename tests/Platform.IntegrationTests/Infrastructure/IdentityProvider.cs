@@ -51,7 +51,15 @@ public sealed class IdentityProvider : IAsyncDisposable
         var database = await servers.CreateDatabaseAsync("identity");
         var port = PlatformProcesses.FreePort();
         var folder = Path.Combine(PlatformProcesses.RepositoryRoot, "services", "Identity", "Platform.Identity");
-        var start = new ProcessStartInfo("dotnet", Path.Combine(folder, "bin", PlatformProcesses.Configuration, "net10.0", "Platform.Identity.dll"))
+        // The shared provider lives as long as the test run; `dotnet test` may end its host without running exit handlers,
+        // so a small shell watches this process and stops the provider once it is gone.
+        var assembly = Path.Combine(folder, "bin", PlatformProcesses.Configuration, "net10.0", "Platform.Identity.dll");
+        const string Watchdog = """
+            dotnet "$0" & provider=$!
+            while kill -0 "$1" 2>/dev/null && kill -0 $provider 2>/dev/null; do sleep 2; done
+            kill $provider 2>/dev/null; wait $provider
+            """;
+        var start = new ProcessStartInfo("sh", ["-c", Watchdog, assembly, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
