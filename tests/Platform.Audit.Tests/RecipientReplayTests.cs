@@ -41,13 +41,13 @@ public sealed class RecipientReplayTests
 
         var week = Assert.Single(before.Declarations);
         Assert.Equal((1, 3m), (week.Version, week.TotalHours));
-        Assert.Equal(FlagStates.Open, Assert.Single(before.Flags).State);
+        Assert.Equal(FlagState.Open, Assert.Single(before.Flags).State);
         Assert.Empty(before.Cases);
 
         week = Assert.Single(after.Declarations);
         Assert.Equal((2, 16m), (week.Version, week.TotalHours));
         Assert.Equal([1, 2], week.Versions.Select(v => v.Version));
-        Assert.Equal(FlagStates.Dismissed, Assert.Single(after.Flags).State);
+        Assert.Equal(FlagState.Dismissed, Assert.Single(after.Flags).State);
         var reviewed = Assert.Single(after.Cases);
         Assert.Equal(CaseState.Dismissed, reviewed.State);
         Assert.Equal(["claimed", "dismissed"], reviewed.History.Select(step => step.Step));

@@ -56,11 +56,11 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
         }),
         [EventTypes.FlagRaised] = On<FlagRaised>((replay, entry, e) =>
             replay.flags[e.FlagId] = new FlagView(
-                e.FlagId, e.RecipientId, e.Week, e.RuleId, e.RuleVersion, FlagStates.Open, e.Facts, e.Parameters, e.Explanation,
+                e.FlagId, e.RecipientId, e.Week, e.RuleId, e.RuleVersion, FlagState.Open, e.Facts, e.Parameters, e.Explanation,
                 e.SanctionEligible, e.OccurredAt, entry.Position)),
         [EventTypes.FlagWithdrawn] = On<FlagWithdrawn>((replay, entry, e) =>
         {
-            replay.SetFlag(e.FlagId, FlagStates.Withdrawn);
+            replay.SetFlag(e.FlagId, FlagState.Withdrawn);
             // The review service closes an undecided case as withdrawn, in the recipient's favour.
             foreach (var found in replay.cases.Values.Where(c => c.FlagId == e.FlagId && CaseState.IsUndecided(c.State)).ToList())
             {
@@ -70,29 +70,29 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
         [EventTypes.CaseClaimed] = On<CaseClaimed>((replay, entry, e) =>
         {
             replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.Claimed, e.ClaimedBy, null, CaseState.Claimed).ClaimedBy = e.ClaimedBy;
-            replay.SetFlag(e.FlagId, FlagStates.InReview);
+            replay.SetFlag(e.FlagId, FlagState.InReview);
         }),
         [EventTypes.FlagDismissed] = On<FlagDismissed>((replay, entry, e) =>
         {
             replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.Dismissed, e.DismissedBy, e.Reason, CaseState.Dismissed);
-            replay.SetFlag(e.FlagId, FlagStates.Dismissed);
+            replay.SetFlag(e.FlagId, FlagState.Dismissed);
         }),
         [EventTypes.FlagResolved] = On<FlagResolved>((replay, entry, e) =>
         {
             replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.Resolved, e.ResolvedBy, $"{e.SupportAction} — {e.Reason}", CaseState.Resolved);
-            replay.SetFlag(e.FlagId, FlagStates.Resolved);
+            replay.SetFlag(e.FlagId, FlagState.Resolved);
         }),
         [EventTypes.FlagExpired] = On<FlagExpired>((replay, entry, e) =>
         {
             replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.Expired, SystemActors.Review, null, CaseState.Expired);
-            replay.SetFlag(e.FlagId, FlagStates.Expired);
+            replay.SetFlag(e.FlagId, FlagState.Expired);
         }),
         [EventTypes.SanctionProposed] = On<SanctionProposed>((replay, entry, e) =>
         {
             replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.SanctionProposed, e.ProposedBy,
                 $"{e.Percent.ToString(CultureInfo.InvariantCulture)} % × {e.Months.ToString(CultureInfo.InvariantCulture)} from {e.StartMonth}: {e.Reason}",
                 CaseState.Proposed);
-            replay.SetFlag(e.FlagId, FlagStates.SanctionProposed);
+            replay.SetFlag(e.FlagId, FlagState.SanctionProposed);
         }),
         [EventTypes.RecipientNotified] = On<RecipientNotified>((replay, entry, e) =>
             replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.RecipientNotified, null, $"may answer until {e.AnswerBy:O}", CaseState.Proposed)),
@@ -106,14 +106,14 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
         [EventTypes.SanctionRejected] = On<SanctionRejected>((replay, entry, e) =>
         {
             replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.SanctionRejected, e.RejectedBy, e.Reason, CaseState.Rejected);
-            replay.SetFlag(e.FlagId, FlagStates.SanctionRejected);
+            replay.SetFlag(e.FlagId, FlagState.SanctionRejected);
         }),
         [EventTypes.SanctionDecided] = On<SanctionDecided>((replay, entry, e) =>
         {
             replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.SanctionApproved, e.ApprovedBy,
                 $"{e.Percent.ToString(CultureInfo.InvariantCulture)} % × {e.Months.ToString(CultureInfo.InvariantCulture)} from {e.StartMonth}, proposed by {e.ProposedBy}, decision {e.DecisionId}",
                 CaseState.Sanctioned);
-            replay.SetFlag(e.FlagId, FlagStates.Sanctioned);
+            replay.SetFlag(e.FlagId, FlagState.Sanctioned);
         }),
         [EventTypes.AllocationSet] = On<AllocationSet>((replay, _, e) => replay.allocation = e),
         [EventTypes.AllocationAdjusted] = On<AllocationAdjusted>((replay, entry, e) =>
@@ -189,19 +189,6 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
         var parsed = DateTime.ParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture);
         return (parsed.Year * 12) + parsed.Month - 1;
     }
-}
-
-public static class FlagStates
-{
-    public const string Open = "open";
-    public const string InReview = "in-review";
-    public const string Withdrawn = "withdrawn";
-    public const string Dismissed = "dismissed";
-    public const string Resolved = "resolved";
-    public const string Expired = "expired";
-    public const string SanctionProposed = "sanction-proposed";
-    public const string SanctionRejected = "sanction-rejected";
-    public const string Sanctioned = "sanctioned";
 }
 
 public sealed record ReplayView(

@@ -61,6 +61,23 @@ public static class CaseHistoryAction
     ];
 }
 
+/// <summary>
+/// A flag's state as the audit replay rebuilds it from the events, and the web pages show it: where its case stands,
+/// or why it no longer does.
+/// </summary>
+public static class FlagState
+{
+    public const string Open = "open";
+    public const string InReview = "in-review";
+    public const string Withdrawn = "withdrawn";
+    public const string Dismissed = "dismissed";
+    public const string Resolved = "resolved";
+    public const string Expired = "expired";
+    public const string SanctionProposed = "sanction-proposed";
+    public const string SanctionRejected = "sanction-rejected";
+    public const string Sanctioned = "sanctioned";
+}
+
 /// <summary>Who a history step is attributed to when no person took it.</summary>
 public static class SystemActors
 {
