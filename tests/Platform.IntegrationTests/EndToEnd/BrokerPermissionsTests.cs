@@ -6,7 +6,6 @@ using System.Text.Json;
 using Platform.Contracts;
 using Platform.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
@@ -64,7 +63,7 @@ public sealed class BrokerPermissionsTests
                 {
                     var owner = owners[type.Namespace!.Split('.')[^1]];
                     var exchange = $"{type.Namespace}:{type.Name}";
-                    if (owner != service && !await RefusedAsync(connection, channel => channel.BasicPublishAsync(exchange, "", Encoding.UTF8.GetBytes("{}")).AsTask()))
+                    if (owner != service && !await BrokerUsers.RefusedAsync(connection, channel => channel.BasicPublishAsync(exchange, "", Encoding.UTF8.GetBytes("{}")).AsTask()))
                     {
                         failures.Add($"{service} may publish {type.Name}, owned by {owner}");
                     }
@@ -72,22 +71,22 @@ public sealed class BrokerPermissionsTests
 
                 foreach (var queue in queues.Where(queue => !queue.StartsWith(service + "-", StringComparison.Ordinal)))
                 {
-                    if (!await RefusedAsync(connection, channel => channel.BasicPublishAsync("", queue, Encoding.UTF8.GetBytes("{}")).AsTask()))
+                    if (!await BrokerUsers.RefusedAsync(connection, channel => channel.BasicPublishAsync("", queue, Encoding.UTF8.GetBytes("{}")).AsTask()))
                     {
                         failures.Add($"{service} may publish to {queue} through the default exchange");
                     }
 
-                    if (!await RefusedAsync(connection, channel => channel.BasicPublishAsync(queue, "", Encoding.UTF8.GetBytes("{}")).AsTask()))
+                    if (!await BrokerUsers.RefusedAsync(connection, channel => channel.BasicPublishAsync(queue, "", Encoding.UTF8.GetBytes("{}")).AsTask()))
                     {
                         failures.Add($"{service} may publish to the exchange of {queue}");
                     }
 
-                    if (!await RefusedAsync(connection, channel => channel.QueueDeleteAsync(queue)))
+                    if (!await BrokerUsers.RefusedAsync(connection, channel => channel.QueueDeleteAsync(queue)))
                     {
                         failures.Add($"{service} may delete {queue}");
                     }
 
-                    if (!await RefusedAsync(connection, channel => channel.QueuePurgeAsync(queue)))
+                    if (!await BrokerUsers.RefusedAsync(connection, channel => channel.QueuePurgeAsync(queue)))
                     {
                         failures.Add($"{service} may purge {queue}");
                     }
@@ -95,7 +94,7 @@ public sealed class BrokerPermissionsTests
 
                 // Its own queues reach only itself, but the default exchange is no one's.
                 var own = queues.FirstOrDefault(queue => queue.StartsWith(service + "-", StringComparison.Ordinal));
-                if (own is not null && !await RefusedAsync(connection, channel => channel.BasicPublishAsync("", own, Encoding.UTF8.GetBytes("{}")).AsTask()))
+                if (own is not null && !await BrokerUsers.RefusedAsync(connection, channel => channel.BasicPublishAsync("", own, Encoding.UTF8.GetBytes("{}")).AsTask()))
                 {
                     failures.Add($"{service} may publish through the default exchange");
                 }
@@ -104,7 +103,7 @@ public sealed class BrokerPermissionsTests
             // The owner may publish its own: the review user publishes a (here meaningless) SanctionDecided.
             await using (var review = await ConnectAsync(servers, virtualHost, (users["review"], "review")))
             {
-                Assert.False(await RefusedAsync(review, channel => channel.BasicPublishAsync(
+                Assert.False(await BrokerUsers.RefusedAsync(review, channel => channel.BasicPublishAsync(
                     "Platform.Contracts.Review:SanctionDecided", "", Encoding.UTF8.GetBytes("{}")).AsTask()));
             }
 
@@ -128,25 +127,6 @@ public sealed class BrokerPermissionsTests
         }
 
         return await factory.CreateConnectionAsync();
-    }
-
-    /// <summary>True when the broker refuses the operation with 403 ACCESS_REFUSED (which closes the channel).</summary>
-    private static async Task<bool> RefusedAsync(IConnection connection, Func<IChannel, Task> operation)
-    {
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-        try
-        {
-            await operation(channel);
-            return false;
-        }
-        catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 403)
-        {
-            return true;
-        }
-        catch (AlreadyClosedException exception) when (exception.ShutdownReason?.ReplyCode == 403)
-        {
-            return true;
-        }
     }
 
     private static async Task<List<string>> QueuesAsync(PlatformServers servers, string virtualHost)

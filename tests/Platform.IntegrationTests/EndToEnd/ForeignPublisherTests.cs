@@ -12,7 +12,6 @@ using Platform.Contracts.Review;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Review.Sanctions;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
@@ -55,7 +54,7 @@ public sealed class ForeignPublisherTests
             await using (var rules = await ConnectAsync(servers, virtualHost, users["rules"]))
             {
                 // The decision's own exchange is the review user's alone.
-                Assert.True(await RefusedAsync(rules, channel => PublishAsync(channel, "Platform.Contracts.Review:SanctionDecided", decision, users["rules"])));
+                Assert.True(await BrokerUsers.RefusedAsync(rules, channel => PublishAsync(channel, "Platform.Contracts.Review:SanctionDecided", decision, users["rules"])));
 
                 // What the rules user may write: the exchanges every event reaches, and any bus endpoint's exchange
                 // (MassTransit declares those only when a service first needs one, so there may be none).
@@ -64,11 +63,11 @@ public sealed class ForeignPublisherTests
 
                 // First a copy dated at the first instant .NET holds (PostgreSQL's -infinity): it once stopped the audit
                 // log's ingestion for good; the decision after it must still be recorded.
-                Assert.False(await RefusedAsync(rules, channel => PublishAsync(
+                Assert.False(await BrokerUsers.RefusedAsync(rules, channel => PublishAsync(
                     channel, open[0], decision with { EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.MinValue }, users["rules"])));
                 foreach (var exchange in open)
                 {
-                    Assert.False(await RefusedAsync(rules, channel => PublishAsync(channel, exchange, decision, users["rules"])), exchange);
+                    Assert.False(await BrokerUsers.RefusedAsync(rules, channel => PublishAsync(channel, exchange, decision, users["rules"])), exchange);
                 }
             }
 
@@ -93,7 +92,7 @@ public sealed class ForeignPublisherTests
             // The same decision from the review service's user takes effect, once: what stopped it was the publisher.
             await using (var review = await ConnectAsync(servers, virtualHost, users["review"]))
             {
-                Assert.False(await RefusedAsync(review, channel => PublishAsync(channel, "Platform.Contracts.Review:SanctionDecided", decision, users["review"])));
+                Assert.False(await BrokerUsers.RefusedAsync(review, channel => PublishAsync(channel, "Platform.Contracts.Review:SanctionDecided", decision, users["review"])));
             }
 
             await probe.WaitForAsync<AllocationAdjusted>(e => e.DecisionId == decision.DecisionId, TimeSpan.FromSeconds(60));
@@ -149,25 +148,6 @@ public sealed class ForeignPublisherTests
         // The test users' password is the service's name (the user name up to its test suffix).
         var factory = new ConnectionFactory { Uri = servers.Amqp, VirtualHost = virtualHost, UserName = user, Password = user[..user.LastIndexOf('-')] };
         return await factory.CreateConnectionAsync();
-    }
-
-    /// <summary>True when the broker refuses the publish with 403 ACCESS_REFUSED (which closes the channel).</summary>
-    private static async Task<bool> RefusedAsync(IConnection connection, Func<IChannel, Task> operation)
-    {
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-        try
-        {
-            await operation(channel);
-            return false;
-        }
-        catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 403)
-        {
-            return true;
-        }
-        catch (AlreadyClosedException exception) when (exception.ShutdownReason?.ReplyCode == 403)
-        {
-            return true;
-        }
     }
 
     /// <summary>The exchanges of the services' bus endpoints (MassTransit's per-instance endpoints, <c>…_bus_…</c>).</summary>

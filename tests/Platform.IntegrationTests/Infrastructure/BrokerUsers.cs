@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Platform.IntegrationTests.Infrastructure;
 
@@ -70,5 +72,24 @@ public static class BrokerUsers
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(servers.Management.UserInfo))));
         return http;
+    }
+
+    /// <summary>True when the broker refuses the operation with 403 ACCESS_REFUSED (which closes the channel).</summary>
+    public static async Task<bool> RefusedAsync(IConnection connection, Func<IChannel, Task> operation)
+    {
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+        try
+        {
+            await operation(channel);
+            return false;
+        }
+        catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 403)
+        {
+            return true;
+        }
+        catch (AlreadyClosedException exception) when (exception.ShutdownReason?.ReplyCode == 403)
+        {
+            return true;
+        }
     }
 }
