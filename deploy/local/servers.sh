@@ -78,7 +78,8 @@ start_postgresql() {
     log "PostgreSQL already running"
   else
     log "starting PostgreSQL"
-    pg_ctlcluster "$PG_VERSION" main start
+    # A server stopped uncleanly first replays and syncs its data directory, which can outlast pg_ctl's default minute.
+    pg_ctlcluster "$PG_VERSION" main start -- -t 900
   fi
   for _ in $(seq 1 60); do
     if runuser -u postgres -- pg_isready -q -h 127.0.0.1 -p 5432; then return; fi

@@ -18,7 +18,18 @@ public sealed class PlatformServers
 {
     private static readonly Lazy<Task<PlatformServers>> Shared = new(StartAsync);
 
+    /// <summary>
+    /// Each test database's comment names the run that made it; the run holds a PostgreSQL advisory lock on that
+    /// number for as long as its process lives (this connection). A database whose run no longer holds its lock is a
+    /// leftover of a run that has ended, and the next run drops it: a server used for many runs stays small.
+    /// </summary>
+    private const string RunComment = "platform test run ";
+
     private readonly RabbitMqContainer? rabbitContainer;
+    private static readonly long Run = Random.Shared.NextInt64(1, long.MaxValue);
+
+    /// <summary>Open for the whole process, never closed: closing it would free this run's databases to others.</summary>
+    private static NpgsqlConnection? runLock;
 
     private PlatformServers(string adminConnectionString, Uri amqp, Uri management, RabbitMqContainer? rabbitContainer = null)
     {
@@ -47,6 +58,8 @@ public sealed class PlatformServers
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
             await command.ExecuteNonQueryAsync();
+            await using var comment = new NpgsqlCommand($"COMMENT ON DATABASE \"{name}\" IS '{RunComment}{Run}'", connection);
+            await comment.ExecuteNonQueryAsync();
         }
 
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
@@ -132,7 +145,9 @@ public sealed class PlatformServers
         var management = Environment.GetEnvironmentVariable("PLATFORM_TEST_RABBITMQ_MANAGEMENT");
         if (!string.IsNullOrEmpty(postgres) && !string.IsNullOrEmpty(rabbit) && !string.IsNullOrEmpty(management))
         {
-            return new PlatformServers(postgres, new Uri(rabbit), new Uri(management));
+            var servers = new PlatformServers(postgres, new Uri(rabbit), new Uri(management));
+            await servers.ClaimRunAsync();
+            return servers;
         }
 
         if (!DockerIsAvailable())
@@ -151,6 +166,58 @@ public sealed class PlatformServers
             new Uri($"amqp://guest:guest@{rabbitContainer.Hostname}:{rabbitContainer.GetMappedPublicPort(5672)}"),
             new Uri($"http://guest:guest@{rabbitContainer.Hostname}:{rabbitContainer.GetMappedPublicPort(15672)}"),
             rabbitContainer);
+    }
+
+    /// <summary>
+    /// Takes this run's lock, then drops, in the background, the databases of runs that have ended (their lock is free).
+    /// Runs that are still going (another test project, in parallel) keep theirs.
+    /// </summary>
+    private async Task ClaimRunAsync()
+    {
+        runLock = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false }.ConnectionString);
+        await runLock.OpenAsync();
+        await using (var claim = new NpgsqlCommand("SELECT pg_advisory_lock(@run)", runLock))
+        {
+            claim.Parameters.AddWithValue("run", Run);
+            await claim.ExecuteNonQueryAsync();
+        }
+
+        _ = Task.Run(DropEndedRunsAsync);
+    }
+
+    private async Task DropEndedRunsAsync()
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        var leftovers = new List<(string Database, long Run)>();
+        await using (var query = new NpgsqlCommand(
+            "SELECT d.datname, substr(c.description, length(@comment) + 1)::bigint FROM pg_database d " +
+            "JOIN pg_shdescription c ON c.objoid = d.oid AND c.classoid = 'pg_database'::regclass " +
+            "WHERE c.description LIKE @comment || '%'", connection))
+        {
+            query.Parameters.AddWithValue("comment", RunComment);
+            await using var reader = await query.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                leftovers.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        foreach (var (database, ended) in leftovers.Where(leftover => leftover.Run != Run))
+        {
+            await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@run)", connection);
+            tryLock.Parameters.AddWithValue("run", ended);
+            if (await tryLock.ExecuteScalarAsync() is not true)
+            {
+                continue;
+            }
+
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@run)", connection);
+            unlock.Parameters.AddWithValue("run", ended);
+            await unlock.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>
