@@ -119,7 +119,7 @@ internal sealed class OutboxDispatcher(
                 }
 
                 await RefreshOwnershipIfDueAsync(stoppingToken);
-                while (await DispatchBatchAsync(stoppingToken) == options.Value.BatchSize)
+                while (!stoppingToken.IsCancellationRequested && await DispatchBatchAsync(stoppingToken) == options.Value.BatchSize)
                 {
                     await RefreshOwnershipIfDueAsync(stoppingToken);
                 }
@@ -179,7 +179,8 @@ internal sealed class OutboxDispatcher(
     private async Task<int> DispatchBatchAsync(CancellationToken stoppingToken)
     {
         // A batch once started is finished when the service stops (within a grace period), so that its rows are marked
-        // before its partitions are let go: the next owner does not publish them a second time.
+        // before its partitions are let go: the next owner does not publish them a second time. None starts after.
+        stoppingToken.ThrowIfCancellationRequested();
         using var batch = new CancellationTokenSource();
         await using var stopping = stoppingToken.Register(() => batch.CancelAfter(StopGrace));
         var cancellationToken = batch.Token;
