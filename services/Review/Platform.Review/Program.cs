@@ -1,6 +1,7 @@
 using Platform.Review;
 using Platform.Review.Cases;
 using Platform.Review.Expiry;
+using Platform.Review.Hearings;
 using Platform.Review.Messaging;
 using Platform.Review.Notices;
 using Platform.Review.Recipients;
@@ -43,5 +44,6 @@ app.MapProposalEndpoints();
 app.MapRecipientFlagEndpoints();
 app.MapSuspensionEndpoints();
 app.MapNoticeEndpoints();
+app.MapHearingEndpoints();
 app.MapContactEndpoints();
 app.Run();

@@ -119,7 +119,8 @@ public sealed class SanctionScheduleTests(HumanGateFixture fixture) : IClassFixt
         return fixture.GenuineSigner.Sign(new SanctionDecided(
             Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), recipient, "repeated-shortfall", percent, months, startMonth, repeated,
             "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, now, "", "", firstWeek, lastWeek,
-            ReceivedAt: notifiedAt)
+            ReceivedAt: notifiedAt, WindowClosedBy: WindowClosure.Deadline,
+            WindowClosedAt: notifiedAt.AddDays(15))
         {
             EventId = Guid.NewGuid(),
             Producer = "review",
