@@ -19,7 +19,7 @@ public sealed class SanctionScheduleTests(HumanGateFixture fixture) : IClassFixt
     private async Task<HttpResponseMessage> HearAndApproveAsync(string recipient, Guid flagId, JsonElement proposal)
     {
         var answered = await fixture.Review.ClientFor("recipient", recipient)
-            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je n'ai rien à ajouter." });
+            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je n'ai rien à ajouter.", nothingToAdd = true });
         Assert.Equal(HttpStatusCode.Created, answered.StatusCode);
         fixture.Clock.Advance(TimeSpan.FromMinutes(1));
         return await fixture.SupervisorClient().PostAsJsonAsync(
