@@ -39,7 +39,7 @@ public sealed record HearingRequested(
 /// <summary>A counsellor set (or moved) the hearing's date and place.</summary>
 /// <param name="Place">An address, or « par téléphone » and a number.</param>
 public sealed record HearingScheduled(
-    Guid HearingId, Guid ProposalId, Guid CaseId, string RecipientId, DateTimeOffset ScheduledAt, string Place, string ScheduledBy) : PlatformEvent;
+    Guid HearingId, Guid ProposalId, Guid CaseId, Guid FlagId, string RecipientId, DateTimeOffset ScheduledAt, string Place, string ScheduledBy) : PlatformEvent;
 
 /// <summary>
 /// A counsellor recorded the hearing: who attended and what was said, or that the person did not come. The answer window
@@ -50,6 +50,7 @@ public sealed record HearingHeld(
     Guid HearingId,
     Guid ProposalId,
     Guid CaseId,
+    Guid FlagId,
     string RecipientId,
     DateTimeOffset ScheduledAt,
     DateTimeOffset HeldAt,

@@ -108,7 +108,7 @@ public sealed record Hearing(
             new HearingChange(
                 scheduled,
                 of.Step(now, CaseHistoryAction.HearingScheduled, me, $"{at.ToUniversalTime():yyyy-MM-dd'T'HH:mm'Z'} — {place}"),
-                new HearingScheduled(HearingId, ProposalId, CaseId, RecipientId, scheduled.ScheduledAt!.Value, place, me) { OccurredAt = now }),
+                new HearingScheduled(HearingId, ProposalId, CaseId, FlagId, RecipientId, scheduled.ScheduledAt!.Value, place, me) { OccurredAt = now }),
             null);
     }
 
@@ -148,7 +148,7 @@ public sealed record Hearing(
             new HearingChange(
                 held,
                 of.Step(now, CaseHistoryAction.HearingHeld, me, personAttended ? "attended" : "did not come"),
-                new HearingHeld(HearingId, ProposalId, CaseId, RecipientId, scheduledAt, now, personAttended, attendees, summary, me) { OccurredAt = now }),
+                new HearingHeld(HearingId, ProposalId, CaseId, FlagId, RecipientId, scheduledAt, now, personAttended, attendees, summary, me) { OccurredAt = now }),
             null);
     }
 }
