@@ -110,7 +110,10 @@ public sealed class DecisionPolicyTests
         var lawful = Keys.Lawful();
         var late = lawful with { ReceivedAt = lawful.NotifiedAt.AddDays(3), AnswerBy = lawful.NotifiedAt.AddDays(10), DecidedAt = lawful.NotifiedAt.AddDays(11) };
         Assert.Equal(DecisionPolicy.WindowTooShort, Refusal(Keys.Signer.Sign(late)));
-        Assert.Null(Refusal(Keys.Signer.Sign(late with { AnswerBy = lawful.NotifiedAt.AddDays(13), DecidedAt = lawful.NotifiedAt.AddDays(14) })));
+        Assert.Null(Refusal(Keys.Signer.Sign(late with
+        {
+            AnswerBy = lawful.NotifiedAt.AddDays(13), WindowClosedAt = lawful.NotifiedAt.AddDays(13), DecidedAt = lawful.NotifiedAt.AddDays(14),
+        })));
     }
 
     [Fact]
@@ -121,13 +124,40 @@ public sealed class DecisionPolicyTests
     }
 
     [Fact]
-    public void Evaluate_DecidedInsideTheWindow_IsRefusedUnlessAnObservationArrivedBefore()
+    public void Evaluate_DecidedInsideTheWindow_IsRefusedUnlessNothingToAddOrAHearingClosedItBefore()
     {
         var lawful = Keys.Lawful();
         var early = lawful with { DecidedAt = lawful.NotifiedAt.AddDays(3) };
         Assert.Equal(DecisionPolicy.DecidedTooEarly, Refusal(Keys.Signer.Sign(early)));
-        Assert.Equal(DecisionPolicy.DecidedTooEarly, Refusal(Keys.Signer.Sign(early with { ObservationReceivedAt = lawful.NotifiedAt.AddDays(4) })));
-        Assert.Null(Refusal(Keys.Signer.Sign(early with { ObservationReceivedAt = lawful.NotifiedAt.AddDays(2) })));
+        // A first observation alone no longer closes the window.
+        Assert.Equal(DecisionPolicy.DecidedTooEarly, Refusal(Keys.Signer.Sign(early with { ObservationReceivedAt = lawful.NotifiedAt.AddDays(2) })));
+        Assert.Equal(DecisionPolicy.DecidedTooEarly, Refusal(Keys.Signer.Sign(early with
+        {
+            WindowClosedBy = WindowClosure.NothingToAdd, WindowClosedAt = lawful.NotifiedAt.AddDays(4),
+        })));
+        Assert.Equal(DecisionPolicy.DecidedTooEarly, Refusal(Keys.Signer.Sign(early with
+        {
+            WindowClosedBy = WindowClosure.Hearing, WindowClosedAt = lawful.NotifiedAt.AddDays(-1),
+        })));
+        Assert.Equal(DecisionPolicy.DecidedTooEarly, Refusal(Keys.Signer.Sign(early with { WindowClosedBy = "first-observation" })));
+        Assert.Null(Refusal(Keys.Signer.Sign(early with { WindowClosedBy = WindowClosure.NothingToAdd, WindowClosedAt = lawful.NotifiedAt.AddDays(2) })));
+        Assert.Null(Refusal(Keys.Signer.Sign(early with { WindowClosedBy = WindowClosure.Hearing, WindowClosedAt = lawful.NotifiedAt.AddDays(3) })));
+    }
+
+    [Fact]
+    public void Evaluate_ADecisionThatDoesNotSayHowTheWindowClosed_IsRefused()
+    {
+        var lawful = Keys.Lawful();
+        Assert.Equal(DecisionPolicy.WindowClosureMissing, Refusal(Keys.Signer.Sign(lawful with { WindowClosedBy = null, WindowClosedAt = null })));
+        Assert.Equal(DecisionPolicy.WindowClosureMissing, Refusal(Keys.Signer.Sign(lawful with { WindowClosedAt = null })));
+    }
+
+    [Fact]
+    public void Evaluate_HowTheWindowClosed_IsCoveredByTheSignature()
+    {
+        var lawful = Keys.Lawful();
+        Assert.Equal(DecisionPolicy.BadSignature, Refusal(lawful with { WindowClosedBy = WindowClosure.Hearing }));
+        Assert.Equal(DecisionPolicy.BadSignature, Refusal(lawful with { WindowClosedAt = lawful.WindowClosedAt!.Value.AddSeconds(-1) }));
     }
 }
 

@@ -10,7 +10,8 @@ namespace Platform.Allocations.Tests;
 
 /// <summary>
 /// The platform's central property at unit level: over random sequences of review actions, the allocation changes
-/// if and only if the sequence holds a lawful proposal, its notification, the closed window or an observation, and
+/// if and only if the sequence holds a lawful proposal, its notification, the closed window or the recipient's « nothing
+/// to add » (<see cref="Observe"/>; a plain observation no longer closes the window), and
 /// an approval by someone else — whether the review service is honest (its own gate and bounds) or bypasses them,
 /// and whatever key signs or whatever is altered after signing. The review side uses the review service's real
 /// <see cref="ApprovalGate"/>, <see cref="SanctionBounds"/> and <see cref="DecisionSigner"/>; the allocation side the
@@ -63,18 +64,25 @@ public sealed class HumanGateProperties
                     break;
                 case Approve approve when proposal is not null:
                     var observedAt = observations.Where(at => at >= proposal.NotifiedAt(now) && at <= now).Cast<DateTimeOffset?>().FirstOrDefault();
+                    var window = new AnswerWindow(observedAt, null);
                     if (scenario.HonestReview && ApprovalGate.Evaluate(
-                            approve.By, proposal.Step.By, proposal.Pending, proposal.NotifiedAt(now), proposal.NotifiedAt(now), proposal.AnswerBy(now), observedAt, now)
+                            approve.By, proposal.Step.By, proposal.Pending, proposal.NotifiedAt(now), proposal.AnswerBy(now), window, now).Outcome
                         != ApprovalOutcome.Allowed)
                     {
                         break;
                     }
 
+                    // A review service bypassing its gate still has to say how the window closed: when it did not, it
+                    // claims the deadline, which the allocation side checks against the decision's own instants.
+                    var closed = ApprovalGate.ClosedWindow(proposal.NotifiedAt(now), proposal.AnswerBy(now), window, now)
+                        ?? new ClosedWindow(WindowClosure.Deadline, proposal.AnswerBy(now));
+
                     proposal = proposal with { Pending = false };
                     var decision = Sign(scenario.Signing, new SanctionDecided(
                         Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "r-1", "repeated-shortfall", proposal.Step.Percent,
                         proposal.Step.Months, "2027-01", false, proposal.Step.By, approve.By, Guid.NewGuid(), proposal.NotifiedAt(now),
-                        proposal.AnswerBy(now), observedAt, now, "", "", ReceivedAt: proposal.NotifiedAt(now)));
+                        proposal.AnswerBy(now), observedAt, now, "", "", ReceivedAt: proposal.NotifiedAt(now), WindowClosedBy: closed.By,
+                        WindowClosedAt: closed.At));
                     if (DecisionPolicy.Evaluate(decision, Keys.Verifier, household, earlierDecisionApplied: false, applied.Contains(decision.DecisionId)) is null)
                     {
                         applied.Add(decision.DecisionId);
@@ -184,6 +192,7 @@ public abstract record ReviewAction;
 /// <param name="Notified">Whether the recipient was notified (a buggy review side may skip it).</param>
 public sealed record Propose(int Percent, int Months, string By, int WindowDays, bool Notified) : ReviewAction;
 
+/// <summary>The recipient answers and says they have nothing to add: the only answer that closes the window early.</summary>
 public sealed record Observe : ReviewAction;
 
 public sealed record Wait(int Days) : ReviewAction;

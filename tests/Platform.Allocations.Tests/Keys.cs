@@ -24,7 +24,7 @@ internal static class Keys
     public static SanctionDecided Lawful() => Signer.Sign(new SanctionDecided(
         Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "r-1", "repeated-shortfall", 30, 2, "2027-01", false,
         "agent-1", "boss-1", Guid.NewGuid(), NotifiedAt, NotifiedAt.AddDays(15), null, NotifiedAt.AddDays(16), "", "",
-        ReceivedAt: NotifiedAt));
+        ReceivedAt: NotifiedAt, WindowClosedBy: WindowClosure.Deadline, WindowClosedAt: NotifiedAt.AddDays(15)));
 
     public static DecisionSigner SignerFor(string keyId, ECDsa key) =>
         new(Options.Create(new SigningOptions { ActiveKeyId = keyId, Keys = { [keyId] = key.ExportPkcs8PrivateKeyPem() } }));

@@ -164,7 +164,7 @@ public sealed class SanctionScheduleProperties
                 var index = random.Next(pending.Count);
                 var (proposedCase, proposal) = pending[index];
                 now = Max(now, proposal.AnswerBy).AddMinutes(1);
-                var outcome = proposal.Approve(proposedCase, "agent-s", "r", null, Standing(proposal.ProposalId), now, decision => decision);
+                var outcome = proposal.Approve(proposedCase, "agent-s", "r", null, AnswerWindow.Untouched, Standing(proposal.ProposalId), now, decision => decision);
                 pending.RemoveAt(index);
                 if (outcome.Change is { Events: [SanctionDecided decided] })
                 {
@@ -184,7 +184,8 @@ public sealed class SanctionScheduleProperties
                 Deliver(new SanctionDecided(
                     Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), recipient, "repeated-shortfall", percent, months, startMonth,
                     random.Next(2) == 0, "agent-c", "agent-s", Guid.NewGuid(), notified, notified.AddDays(15), null, now, "", "",
-                    breach.First.ToString(), breach.Last.ToString(), ReceivedAt: notified));
+                    breach.First.ToString(), breach.Last.ToString(), ReceivedAt: notified, WindowClosedBy: WindowClosure.Deadline,
+                    WindowClosedAt: notified.AddDays(15)));
             }
         }
 

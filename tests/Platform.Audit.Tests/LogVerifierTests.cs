@@ -119,6 +119,19 @@ public sealed class LogVerifierTests : IDisposable
     }
 
     [Fact]
+    public void Verify_WhenDecidedEarlyAfterTheRequestedHearingWasHeld_IsIntact()
+    {
+        Notified();
+        var heldAt = SanctionScenario.NotifiedAt.AddDays(4);
+        log.Add(new HearingHeld(
+            Guid.NewGuid(), SanctionScenario.ProposalId, SanctionScenario.CaseId, SanctionScenario.FlagId, SanctionScenario.Recipient, heldAt.AddHours(-1), heldAt, true,
+            "L'allocataire et sa sœur", "Entendue.", "counsellor-1"), "review");
+        DecidedAndApplied(scenario.Decision(decidedAt: heldAt.AddDays(1)));
+
+        Assert.True(log.Verify(scenario.Keys).Intact);
+    }
+
+    [Fact]
     public void Verify_AdjustmentWithoutAnyDecision_ReportsIt()
     {
         var adjustment = log.Add(SanctionScenario.Adjustment(scenario.Decision()), "allocations");

@@ -51,6 +51,8 @@ public sealed class DecisionPagesTests(WebPlatform platform)
         browser.Open($"/recipient/flags/{flagId}");
         Assert.Contains("Une sanction vous est proposée", browser.Find("[data-testid=flag]").Text, StringComparison.Ordinal);
         browser.Find("[data-testid=flag] textarea").SendKeys("J'étais malade deux de ces semaines.");
+        // A first observation leaves the answer window open; saying « nothing to add » closes it.
+        browser.Find("[data-testid=flag] label[for^=nothing-to-add-]").Click();
         browser.ClickAndWait("[data-testid=flag] button[type=submit]");
         browser.SignOut();
 

@@ -144,7 +144,7 @@ public sealed class SuspensionPagesTests(WebPlatform platform)
         var noticeId = proposal.GetProperty("notificationId").GetGuid();
         Assert.Equal(HttpStatusCode.OK, (await recipient.PostAsync($"/api/recipients/{recipientId}/notices/{noticeId}/acknowledgement", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await recipient.PostAsJsonAsync(
-            $"/api/recipients/{recipientId}/flags/{flagId}/observations", new { text = "J'étais malade deux de ces semaines." })).StatusCode);
+            $"/api/recipients/{recipientId}/flags/{flagId}/observations", new { text = "J'étais malade deux de ces semaines.", nothingToAdd = true })).StatusCode);
 
         using var supervisor = platform.Services.ClientFor("review", "supervisor", "agent-web-samir");
         var approved = await supervisor.PostAsJsonAsync(

@@ -31,6 +31,9 @@ public static class EventTypes
     public static readonly string AllocationAdjusted = Urn<AllocationAdjusted>();
     public static readonly string AdjustmentRejected = Urn<AdjustmentRejected>();
     public static readonly string SuspensionLifted = Urn<SuspensionLifted>();
+    public static readonly string HearingRequested = Urn<HearingRequested>();
+    public static readonly string HearingScheduled = Urn<HearingScheduled>();
+    public static readonly string HearingHeld = Urn<HearingHeld>();
 
     public static string Urn<T>() => Urn(typeof(T));
 
@@ -63,6 +66,7 @@ public enum ContentType
     RecipientNotified,
     ObservationReceived,
     AllocationAdjusted,
+    HearingHeld,
 }
 
 public static class ContentTypes
@@ -74,6 +78,7 @@ public static class ContentTypes
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.RecipientNotified), EventTypes.RecipientNotified, ContentType.RecipientNotified),
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.ObservationReceived), EventTypes.ObservationReceived, ContentType.ObservationReceived),
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.AllocationAdjusted), EventTypes.AllocationAdjusted, ContentType.AllocationAdjusted),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.HearingHeld), EventTypes.HearingHeld, ContentType.HearingHeld),
     ];
 
     public static ContentType Of(string messageType)

@@ -441,6 +441,16 @@ public sealed class LogVerifier(
                     }
 
                     break;
+                case ContentType.HearingHeld:
+                    // Being heard in person answers the flag as a written observation does (CASF L262-37): a decision
+                    // taken before the deadline may rest on either.
+                    var hearing = Read<HearingHeld>(body);
+                    if (!firstObservations.TryGetValue(hearing.FlagId, out var earliest) || hearing.HeldAt < earliest)
+                    {
+                        firstObservations[hearing.FlagId] = hearing.HeldAt;
+                    }
+
+                    break;
                 case ContentType.AllocationAdjusted:
                     CheckAdjustment(position, Read<AllocationAdjusted>(body));
                     break;
@@ -494,7 +504,7 @@ public sealed class LogVerifier(
         if (decision.DecidedAt < notification.AnswerBy && !heard)
         {
             Report(position, ViolationKinds.WindowNotRespected,
-                $"decision {decision.DecisionId} (at {found.Position}) was taken at {decision.DecidedAt:O}, before the answer deadline {notification.AnswerBy:O}, and no observation had been received");
+                $"decision {decision.DecisionId} (at {found.Position}) was taken at {decision.DecidedAt:O}, before the answer deadline {notification.AnswerBy:O}, and neither an observation nor a hearing had been received");
         }
     }
 

@@ -103,6 +103,14 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
                 found.History.Add(new StepView(e.OccurredAt, CaseHistoryAction.ObservationReceived, replay.recipientId, e.Text, entry.Position));
             }
         }),
+        [EventTypes.HearingRequested] = On<HearingRequested>((replay, entry, e) =>
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.HearingRequested, e.RequestedBy,
+                e.AssistantName is null ? null : $"assisted by {e.AssistantName}{(e.AssistantRole is null ? "" : $" ({e.AssistantRole})")}", CaseState.Proposed)),
+        [EventTypes.HearingScheduled] = On<HearingScheduled>((replay, entry, e) =>
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.HearingScheduled, e.ScheduledBy, $"{e.ScheduledAt:O} — {e.Place}", CaseState.Proposed)),
+        [EventTypes.HearingHeld] = On<HearingHeld>((replay, entry, e) =>
+            replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.HearingHeld, e.RecordedBy,
+                e.PersonAttended ? $"attended: {e.Attendees} — {e.Summary}" : $"did not come — {e.Summary}", CaseState.Proposed)),
         [EventTypes.SanctionRejected] = On<SanctionRejected>((replay, entry, e) =>
         {
             replay.Step(entry, e.CaseId, e.FlagId, CaseHistoryAction.SanctionRejected, e.RejectedBy, e.Reason, CaseState.Rejected);

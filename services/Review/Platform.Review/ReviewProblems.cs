@@ -21,6 +21,13 @@ internal static class ReviewProblems
     public const string BreachAlreadySanctioned = ProblemTypes.Base + RefusalCode.BreachAlreadySanctioned;
     public const string HouseholdCapExceeded = ProblemTypes.Base + RefusalCode.HouseholdCapExceeded;
     public const string RepeatNotEstablished = ProblemTypes.Base + RefusalCode.RepeatNotEstablished;
+    public const string HearingPending = ProblemTypes.Base + RefusalCode.HearingPending;
+    public const string AnswerWindowClosed = ProblemTypes.Base + RefusalCode.AnswerWindowClosed;
+    public const string HearingAlreadyRequested = ProblemTypes.Base + RefusalCode.HearingAlreadyRequested;
+    public const string NoHearingRequested = ProblemTypes.Base + RefusalCode.NoHearingRequested;
+    public const string HearingAlreadyHeld = ProblemTypes.Base + RefusalCode.HearingAlreadyHeld;
+    public const string HearingNotScheduled = ProblemTypes.Base + RefusalCode.HearingNotScheduled;
+    public const string HearingNotYetDue = ProblemTypes.Base + RefusalCode.HearingNotYetDue;
 
     public static ProblemHttpResult CaseNotFound() => Problems.NotFound("Ce dossier n'existe pas.", "This case does not exist.");
 
@@ -83,8 +90,32 @@ internal static class ReviewProblems
                     "You proposed this sanction: someone else must approve or reject it.")),
             RefusalCode.ObservationWindowOpen => Problems.Conflict(
                 ObservationWindowOpen,
-                $"L'allocataire peut encore présenter ses observations jusqu'au {refusal.AnswerBy:yyyy-MM-dd HH:mm} UTC et n'a pas encore répondu : attendez sa réponse ou la fin du délai.",
-                $"The recipient may still send observations until {refusal.AnswerBy:yyyy-MM-dd HH:mm} UTC and has not answered yet: wait for the answer or the end of the window."),
+                $"L'allocataire peut encore présenter ses observations ou demander à être entendu jusqu'au {refusal.AnswerBy:yyyy-MM-dd HH:mm} UTC (CASF L262-37) : une première observation ne clôt pas ce délai. Attendez sa fin, ou que l'allocataire indique n'avoir rien à ajouter.",
+                $"The recipient may still send observations or ask to be heard until {refusal.AnswerBy:yyyy-MM-dd HH:mm} UTC (CASF L262-37): a first observation does not close this window. Wait for its end, or for the recipient to say they have nothing to add."),
+            RefusalCode.HearingPending => Problems.Conflict(
+                HearingPending,
+                "L'allocataire a demandé à être entendu et l'entretien n'a pas encore eu lieu : aucune décision n'est possible avant que l'entretien soit tenu et enregistré (CASF L262-37).",
+                "The recipient asked to be heard and the hearing has not taken place yet: no decision is possible until the hearing is held and recorded (CASF L262-37)."),
+            RefusalCode.AnswerWindowClosed => Problems.Conflict(
+                AnswerWindowClosed,
+                $"Le délai de réponse s'est clos le {refusal.ClosedAt:yyyy-MM-dd HH:mm} UTC (échéance passée ou « rien à ajouter » indiqué) : un entretien ne peut plus être demandé sur cette proposition.",
+                $"The answer window closed on {refusal.ClosedAt:yyyy-MM-dd HH:mm} UTC (deadline passed, or « nothing to add » said): a hearing can no longer be asked for on this proposal."),
+            RefusalCode.HearingAlreadyRequested => Problems.Conflict(
+                HearingAlreadyRequested, "Un entretien a déjà été demandé sur cette proposition.", "A hearing was already asked for on this proposal."),
+            RefusalCode.NoHearingRequested => Problems.Conflict(
+                NoHearingRequested, "Personne n'a demandé d'entretien sur cette proposition.", "Nobody asked for a hearing on this proposal."),
+            RefusalCode.HearingAlreadyHeld => Problems.Conflict(
+                HearingAlreadyHeld, "L'entretien a déjà été tenu et enregistré.", "The hearing was already held and recorded."),
+            RefusalCode.HearingNotScheduled => Problems.Conflict(
+                HearingNotScheduled, "L'entretien n'a pas été programmé : fixez d'abord sa date et son lieu.", "The hearing was never scheduled: set its date and place first."),
+            RefusalCode.HearingNotYetDue => Problems.Conflict(
+                HearingNotYetDue,
+                $"L'entretien est prévu le {refusal.ScheduledAt:yyyy-MM-dd HH:mm} UTC : il ne peut pas être enregistré avant. S'il a été avancé, programmez-le d'abord à sa nouvelle date.",
+                $"The hearing is scheduled for {refusal.ScheduledAt:yyyy-MM-dd HH:mm} UTC: it cannot be recorded before then. If it was brought forward, schedule it at its new date first."),
+            RefusalCode.HearingInThePast => Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["scheduledAt"] = [Localized.Text("L'entretien ne peut pas être fixé dans le passé.", "The hearing cannot be scheduled in the past.")],
+            }),
             RefusalCode.NoticeNotReceived => Problems.Conflict(
                 NoticeNotReceived,
                 "Rien ne prouve encore que l'allocataire a reçu l'avis de sanction envisagée : son délai de réponse n'a pas commencé (CASF L262-37). Attendez son accusé de réception (application ou lien du courriel) ou enregistrez la date de réception du recommandé.",

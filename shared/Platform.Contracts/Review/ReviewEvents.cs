@@ -57,8 +57,12 @@ public sealed record RecipientNotified(
     string Reason = "") : PlatformEvent;
 
 /// <summary>The recipient answered a flag in their own words.</summary>
+/// <param name="NothingToAdd">
+/// The recipient says they have nothing to add: an explicit act that closes the answer window of a pending proposal on
+/// this flag before its deadline (see <see cref="WindowClosure"/>).
+/// </param>
 public sealed record ObservationReceived(
-    Guid ObservationId, Guid FlagId, string RecipientId, string Text, DateTimeOffset ReceivedAt) : PlatformEvent;
+    Guid ObservationId, Guid FlagId, string RecipientId, string Text, DateTimeOffset ReceivedAt, bool NothingToAdd = false) : PlatformEvent;
 
 /// <summary>A supervisor refused a proposal: nothing changes for the recipient.</summary>
 public sealed record SanctionRejected(
@@ -77,6 +81,12 @@ public sealed record SanctionRejected(
 /// The first proof that the recipient received the notice (CASF L262-37: « par tout moyen conférant date certaine à la
 /// réception »); the answer window runs from it. Signed; a decision without it changes no allocation.
 /// </param>
+/// <param name="WindowClosedBy">
+/// How the recipient's answer window closed before the decision (<see cref="WindowClosure"/>): its deadline passed, the
+/// recipient said they had nothing to add, or the hearing they asked for was held. A first observation no longer closes
+/// it. Signed; a decision without it changes no allocation.
+/// </param>
+/// <param name="WindowClosedAt">When the window closed that way (the deadline itself, the recipient's act, the hearing's record).</param>
 public sealed record SanctionDecided(
     Guid DecisionId,
     Guid ProposalId,
@@ -100,4 +110,6 @@ public sealed record SanctionDecided(
     string? BreachFirstWeek = null,
     string? BreachLastWeek = null,
     SanctionAssessment? Assessment = null,
-    DateTimeOffset? ReceivedAt = null) : PlatformEvent;
+    DateTimeOffset? ReceivedAt = null,
+    string? WindowClosedBy = null,
+    DateTimeOffset? WindowClosedAt = null) : PlatformEvent;

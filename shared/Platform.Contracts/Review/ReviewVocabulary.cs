@@ -53,11 +53,14 @@ public static class CaseHistoryAction
     public const string NoticeEmailed = "notice-emailed";
     public const string NoticeReceived = "notice-received";
     public const string PostalReceiptRecorded = "postal-receipt-recorded";
+    public const string HearingRequested = "hearing-requested";
+    public const string HearingScheduled = "hearing-scheduled";
+    public const string HearingHeld = "hearing-held";
 
     public static readonly IReadOnlyList<string> All =
     [
         Opened, Claimed, Dismissed, Resolved, SanctionProposed, RecipientNotified, ObservationReceived, SanctionApproved, SanctionRejected, Withdrawn,
-        Expired, NoticeEmailed, NoticeReceived, PostalReceiptRecorded,
+        Expired, NoticeEmailed, NoticeReceived, PostalReceiptRecorded, HearingRequested, HearingScheduled, HearingHeld,
     ];
 }
 

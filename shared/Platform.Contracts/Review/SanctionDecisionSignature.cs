@@ -8,7 +8,7 @@ namespace Platform.Contracts.Review;
 /// The exact bytes the review service signs and the allocations and audit services verify. One definition, here,
 /// so signer and verifiers cannot drift. Every field of the decision but the signature, in a fixed order, one per
 /// line, invariant culture, instants as RFC 3339 UTC with seven fractional digits; later optional fields follow, labelled. The notice's receipt instant, when
-/// present, is the last line, labelled <c>received:</c>.
+/// present, is labelled <c>received:</c>; how and when the answer window closed follows, labelled <c>window-closed:</c>.
 /// </summary>
 public static class SanctionDecisionSignature
 {
@@ -60,6 +60,11 @@ public static class SanctionDecisionSignature
         if (decision.ReceivedAt is { } received)
         {
             fields = [.. fields, "received:" + Instant(received)];
+        }
+
+        if (decision.WindowClosedBy is not null || decision.WindowClosedAt is not null)
+        {
+            fields = [.. fields, $"window-closed:{decision.WindowClosedBy}@{(decision.WindowClosedAt is { } closed ? Instant(closed) : "")}"];
         }
 
         return Encoding.UTF8.GetBytes(string.Join('\n', fields));

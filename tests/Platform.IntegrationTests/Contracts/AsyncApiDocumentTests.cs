@@ -40,7 +40,7 @@ public sealed class AsyncApiDocumentTests
         Assert.Equal(
             ["decisionId", "proposalId", "caseId", "flagId", "recipientId", "ruleId", "percent", "months", "startMonth",
              "repeatedBreach", "proposedBy", "approvedBy", "notificationId", "notifiedAt", "answerBy", "observationReceivedAt",
-             "decidedAt", "keyId", "breachFirstWeek", "breachLastWeek", "assessment", "receivedAt"],
+             "decidedAt", "keyId", "breachFirstWeek", "breachLastWeek", "assessment", "receivedAt", "windowClosedBy", "windowClosedAt"],
             signed);
     }
 }

@@ -66,6 +66,9 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["review POST /api/recipients/{recipientId}/notices/{noticeId}/acknowledgement"] = ["own"],
         ["review GET /api/notices/acknowledge"] = ["anyone"],
         ["review POST /api/review/notices/{noticeId}/postal-receipt"] = ["counsellor", "supervisor"],
+        ["review POST /api/recipients/{recipientId}/notices/{noticeId}/hearing"] = ["own", "counsellor"],
+        ["review POST /api/review/sanction-proposals/{proposalId}/hearing/schedule"] = ["counsellor", "supervisor"],
+        ["review POST /api/review/sanction-proposals/{proposalId}/hearing/record"] = ["counsellor", "supervisor"],
         ["review GET /api/recipients/{recipientId}/contact"] = ["own", "counsellor"],
         ["review PUT /api/recipients/{recipientId}/contact"] = ["own", "counsellor"],
         ["allocations PUT /api/recipients/{recipientId}/allocation"] = ["payer"],
@@ -136,6 +139,9 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         },
         ["review POST /api/review/notices/{noticeId}/postal-receipt"] = seed => new { trackingReference = "1A00000000001", receivedOn = seed.Today },
         ["review PUT /api/recipients/{recipientId}/contact"] = _ => new { email = "forger@example.org" },
+        ["review POST /api/recipients/{recipientId}/notices/{noticeId}/hearing"] = _ => new { assistantName = "Mme Martin", assistantRole = "association" },
+        ["review POST /api/review/sanction-proposals/{proposalId}/hearing/schedule"] = _ => new { scheduledAt = DateTimeOffset.UtcNow.AddDays(3), place = "Agence" },
+        ["review POST /api/review/sanction-proposals/{proposalId}/hearing/record"] = _ => new { personAttended = false, summary = "Ne s'est pas présenté." },
         ["allocations PUT /api/recipients/{recipientId}/allocation"] = seed => new
         {
             monthlyBaseAmount = 0m,
@@ -427,7 +433,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         var noticeId = proposal.GetProperty("notificationId").GetGuid();
         Assert.Equal(HttpStatusCode.OK, (await recipientReview.PostAsync($"/api/recipients/{Own}/notices/{noticeId}/acknowledgement", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await recipientReview.PostAsJsonAsync(
-            $"/api/recipients/{Own}/flags/{flagId}/observations", new { text = "J'étais malade deux de ces semaines." })).StatusCode);
+            $"/api/recipients/{Own}/flags/{flagId}/observations", new { text = "J'étais malade deux de ces semaines.", nothingToAdd = true })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await supervisorReview.PostAsJsonAsync(
             $"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "L'entretien confirme le manquement." })).StatusCode);
         await Eventually.GetAsync("the suspension applied to the allocation", async () =>

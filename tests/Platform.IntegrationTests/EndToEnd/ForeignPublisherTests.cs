@@ -117,7 +117,8 @@ public sealed class ForeignPublisherTests
         var notifiedAt = now.AddDays(-20);
         return signer.Sign(new SanctionDecided(
             Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), recipient, "repeated-shortfall", 30, 1, startMonth, false,
-            "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, now, "", "", "2026-W44", "2026-W47", ReceivedAt: notifiedAt)
+            "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, now, "", "", "2026-W44", "2026-W47",
+            ReceivedAt: notifiedAt, WindowClosedBy: WindowClosure.Deadline, WindowClosedAt: notifiedAt.AddDays(15))
         {
             EventId = Guid.NewGuid(),
             Producer = "review",

@@ -123,7 +123,7 @@ public sealed class StoryTests
         // The recipient answers; the supervisor, a second person, approves.
         Assert.Equal(HttpStatusCode.Created, (await recipientReview.PostAsJsonAsync(
             $"/api/recipients/{recipientId}/flags/{flagId}/observations",
-            new { text = "J'étais malade deux de ces semaines ; je peux fournir un certificat." })).StatusCode);
+            new { text = "J'étais malade deux de ces semaines ; je peux fournir un certificat.", nothingToAdd = true })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await supervisorReview.PostAsJsonAsync(
             $"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "Observation lue ; l'entretien confirme le manquement." })).StatusCode);
 

@@ -19,7 +19,8 @@ public sealed class ForgedDecisionTests(HumanGateFixture fixture) : IClassFixtur
         var notifiedAt = fixture.Clock.GetUtcNow().AddDays(-20);
         return fixture.GenuineSigner.Sign(new SanctionDecided(
             Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), recipient, "repeated-shortfall", 30, 1, fixture.MonthFromNow(1), false,
-            "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, fixture.Clock.GetUtcNow(), "", "", "2026-W44", "2026-W47", ReceivedAt: notifiedAt)
+            "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, fixture.Clock.GetUtcNow(), "", "", "2026-W44", "2026-W47",
+            ReceivedAt: notifiedAt, WindowClosedBy: WindowClosure.Deadline, WindowClosedAt: notifiedAt.AddDays(15))
         {
             EventId = Guid.NewGuid(),
             Producer = "review",
@@ -37,6 +38,10 @@ public sealed class ForgedDecisionTests(HumanGateFixture fixture) : IClassFixtur
         { "no-signature", "bad-signature" },
         { "not-received", "notice-not-received" },
         { "window-from-sending-not-receipt", "window-too-short" },
+        { "inside-window-after-a-first-observation", "window-closure-missing" },
+        { "nothing-to-add-claimed-after-the-decision", "decided-before-window" },
+        { "deadline-claimed-before-it-passed", "decided-before-window" },
+        { "hearing-claimed-before-the-notification", "decided-before-window" },
     };
 
     [Theory]
@@ -66,6 +71,23 @@ public sealed class ForgedDecisionTests(HumanGateFixture fixture) : IClassFixtur
             "not-received" => fixture.GenuineSigner.Sign(lawful with { ReceivedAt = null }),
             // Fifteen days from sending, but the notice was received on the eighth: seven days to answer.
             "window-from-sending-not-receipt" => fixture.GenuineSigner.Sign(lawful with { ReceivedAt = lawful.NotifiedAt.AddDays(8) }),
+            // The old rule: an observation inside the window, and no word of how the window closed.
+            "inside-window-after-a-first-observation" => fixture.GenuineSigner.Sign(lawful with
+            {
+                AnswerBy = lawful.DecidedAt.AddDays(3), ObservationReceivedAt = lawful.DecidedAt.AddDays(-1), WindowClosedBy = null, WindowClosedAt = null,
+            }),
+            "nothing-to-add-claimed-after-the-decision" => fixture.GenuineSigner.Sign(lawful with
+            {
+                AnswerBy = lawful.DecidedAt.AddDays(3), WindowClosedBy = WindowClosure.NothingToAdd, WindowClosedAt = lawful.DecidedAt.AddMinutes(1),
+            }),
+            "deadline-claimed-before-it-passed" => fixture.GenuineSigner.Sign(lawful with
+            {
+                AnswerBy = lawful.DecidedAt.AddDays(3), WindowClosedAt = lawful.DecidedAt.AddDays(-1),
+            }),
+            "hearing-claimed-before-the-notification" => fixture.GenuineSigner.Sign(lawful with
+            {
+                AnswerBy = lawful.DecidedAt.AddDays(3), WindowClosedBy = WindowClosure.Hearing, WindowClosedAt = lawful.NotifiedAt.AddHours(-1),
+            }),
             _ => lawful with { Signature = "" },
         };
 

@@ -59,14 +59,26 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.Created, observed.StatusCode);
         await fixture.Events.WaitForAsync<ObservationReceived>(e => e.FlagId == flagId);
 
-        // The supervisor reads the observation in the case, then, not being the proposer, approves: an observation
-        // arrived, so the window need not have closed.
+        // The supervisor reads the observation in the case; a first observation does not close the answer window (the
+        // person may have more to say), so approving now is refused.
         var forSupervisor = await fixture.SupervisorClient().GetFromJsonAsync<JsonElement>($"/api/review/cases/{caseId}");
         Assert.Equal("J'étais malade ces semaines-là.", forSupervisor.GetProperty("observations")[0].GetProperty("text").GetString());
         Assert.Equal("proposed", forSupervisor.GetProperty("state").GetString());
         var secondMonth = fixture.MonthFromNow(2);
         var monthAfter = fixture.MonthFromNow(3);
-        fixture.Clock.Advance(TimeSpan.FromHours(2));
+        fixture.Clock.Advance(TimeSpan.FromHours(1));
+        var tooEarly = await fixture.SupervisorClient().PostAsJsonAsync(
+            $"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "Observations lues ; manquement établi." });
+        Assert.Equal(HttpStatusCode.Conflict, tooEarly.StatusCode);
+        Assert.Equal(ProblemBase + "observation-window-open", (await tooEarly.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+
+        // The person then says they have nothing to add: the window closes, and the supervisor, not being the proposer, approves.
+        var nothingMore = await me.PostAsJsonAsync(
+            $"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je n'ai rien à ajouter.", nothingToAdd = true });
+        Assert.Equal(HttpStatusCode.Created, nothingMore.StatusCode);
+        var saidAt = (await nothingMore.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("receivedAt").GetDateTimeOffset();
+        await fixture.Events.WaitForAsync<ObservationReceived>(e => e.FlagId == flagId && e.NothingToAdd);
+        fixture.Clock.Advance(TimeSpan.FromHours(1));
         var approved = await fixture.SupervisorClient().PostAsJsonAsync(
             $"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "Observations lues ; manquement établi." });
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
@@ -76,6 +88,7 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         Assert.Equal((HumanGateFixture.Counsellor, HumanGateFixture.Supervisor), (decision.ProposedBy, decision.ApprovedBy));
         Assert.Equal(notified.NotificationId, decision.NotificationId);
         Assert.NotNull(decision.ObservationReceivedAt);
+        Assert.Equal((WindowClosure.NothingToAdd, saidAt), (decision.WindowClosedBy, decision.WindowClosedAt!.Value));
 
         var adjusted = await fixture.Events.WaitForAsync<AllocationAdjusted>(e => e.DecisionId == decision.DecisionId);
         Assert.Equal(323.26m, adjusted.MonthlyAmountWithheld);
@@ -284,7 +297,7 @@ public sealed class HumanGateFlowTests(HumanGateFixture fixture) : IClassFixture
         await fixture.SetAllocationAsync(recipient, monthly: 500m);
         var (firstFlag, _, first) = await fixture.ProposeAsync(recipient, percent: 30, months: 1);
         await fixture.Review.ClientFor("recipient", recipient)
-            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{firstFlag}/observations", new { text = "Je n'ai rien à ajouter." });
+            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{firstFlag}/observations", new { text = "Je n'ai rien à ajouter.", nothingToAdd = true });
         fixture.Clock.Advance(TimeSpan.FromMinutes(1));
         var firstApproval = await fixture.SupervisorClient().PostAsJsonAsync(
             $"/api/review/sanction-proposals/{first.GetProperty("proposalId").GetGuid()}/approve", new { reason = "Établi." });

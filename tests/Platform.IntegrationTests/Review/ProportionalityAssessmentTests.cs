@@ -57,7 +57,7 @@ public sealed class ProportionalityAssessmentTests(HumanGateFixture fixture) : I
         Assert.Equal("Le loyer reste couvert par l'aide au logement.", shown.GetProperty("consequences").GetString());
 
         await fixture.Review.ClientFor("recipient", recipient)
-            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je n'ai rien à ajouter." });
+            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je n'ai rien à ajouter.", nothingToAdd = true });
         fixture.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.OK, (await fixture.SupervisorClient().PostAsJsonAsync(
             $"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "Évaluation lue ; manquement établi." })).StatusCode);

@@ -19,7 +19,7 @@ public sealed class SanctionScheduleTests(HumanGateFixture fixture) : IClassFixt
     private async Task<HttpResponseMessage> HearAndApproveAsync(string recipient, Guid flagId, JsonElement proposal)
     {
         var answered = await fixture.Review.ClientFor("recipient", recipient)
-            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je n'ai rien à ajouter." });
+            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je n'ai rien à ajouter.", nothingToAdd = true });
         Assert.Equal(HttpStatusCode.Created, answered.StatusCode);
         fixture.Clock.Advance(TimeSpan.FromMinutes(1));
         return await fixture.SupervisorClient().PostAsJsonAsync(
@@ -119,7 +119,8 @@ public sealed class SanctionScheduleTests(HumanGateFixture fixture) : IClassFixt
         return fixture.GenuineSigner.Sign(new SanctionDecided(
             Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), recipient, "repeated-shortfall", percent, months, startMonth, repeated,
             "agent-c1", "agent-s1", Guid.NewGuid(), notifiedAt, notifiedAt.AddDays(15), null, now, "", "", firstWeek, lastWeek,
-            ReceivedAt: notifiedAt)
+            ReceivedAt: notifiedAt, WindowClosedBy: WindowClosure.Deadline,
+            WindowClosedAt: notifiedAt.AddDays(15))
         {
             EventId = Guid.NewGuid(),
             Producer = "review",

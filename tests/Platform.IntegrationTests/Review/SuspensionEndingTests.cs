@@ -26,7 +26,7 @@ public sealed class SuspensionEndingTests(HumanGateFixture fixture) : IClassFixt
         await fixture.SetAllocationAsync(recipient, monthly: 600m);
         var (flagId, _, proposal) = await fixture.ProposeAsync(recipient, percent: 30, months: 2, startMonth: fixture.MonthFromNow(1));
         await fixture.Review.ClientFor("recipient", recipient)
-            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je conteste." });
+            .PostAsJsonAsync($"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Je conteste ; je n'ai rien à ajouter.", nothingToAdd = true });
         fixture.Clock.Advance(TimeSpan.FromMinutes(1));
         var approved = await fixture.SupervisorClient().PostAsJsonAsync(
             $"/api/review/sanction-proposals/{proposal.GetProperty("proposalId").GetGuid()}/approve", new { reason = "Manquement établi." });

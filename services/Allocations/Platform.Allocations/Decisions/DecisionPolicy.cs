@@ -13,8 +13,10 @@ public sealed record DecisionRefusal(string ReasonCode, string Reason);
 /// <summary>
 /// The last gate before money moves: a decision is applied only when it is signed by a known review key, untouched,
 /// not seen before, decided by two distinct people, within CASF R262-68's bounds for the household this service
-/// knows, and taken after the recipient received the notice and was heard: the answer window, at least 10 days from
-/// the first proof of receipt (CASF L262-37), closed, or an observation arrived.
+/// knows, and taken after the recipient received the notice and their answer window, at least 10 days from the first
+/// proof of receipt (CASF L262-37), closed in one of the ways the decision states and signs (<see cref="WindowClosure"/>):
+/// the deadline passed, the recipient said they had nothing to add, or the hearing they asked for was held. A first
+/// observation alone no longer closes it.
 /// Whatever a buggy or hostile publisher sends, anything else is refused.
 /// </summary>
 public static class DecisionPolicy
@@ -30,6 +32,7 @@ public static class DecisionPolicy
     public const string NotReceived = "notice-not-received";
     public const string WindowTooShort = "window-too-short";
     public const string DecidedTooEarly = "decided-before-window";
+    public const string WindowClosureMissing = "window-closure-missing";
     public const string UnknownPublisher = "unknown-publisher";
     public const string BreachMissing = "breach-period-missing";
     public const string Retroactive = SanctionSchedule.Retroactive;
@@ -142,10 +145,35 @@ public static class DecisionPolicy
             return new(WindowTooShort, "The recipient was given less than 10 days from receiving the notice to answer.");
         }
 
-        var heard = decision.DecidedAt >= decision.AnswerBy
-            || (decision.ObservationReceivedAt is { } observed && observed >= decision.NotifiedAt && observed <= decision.DecidedAt);
-        return heard
+        return CheckWindowClosure(decision);
+    }
+
+    /// <summary>
+    /// The signed claim of how the answer window closed must hold on the decision's own instants: the deadline, at the
+    /// deadline itself and no later than the decision; « nothing to add » or the hearing, after the notification and no
+    /// later than the decision. No claim, or another way, and nothing is applied.
+    /// </summary>
+    private static DecisionRefusal? CheckWindowClosure(SanctionDecided decision)
+    {
+        if (decision.WindowClosedBy is null || decision.WindowClosedAt is not { } closed)
+        {
+            return new(WindowClosureMissing, "The decision does not state how the recipient's answer window closed (deadline, nothing to add, or hearing).");
+        }
+
+        var consistent = decision.WindowClosedBy switch
+        {
+            WindowClosure.Deadline => closed == decision.AnswerBy && closed <= decision.DecidedAt,
+            WindowClosure.NothingToAdd or WindowClosure.Hearing => closed >= decision.NotifiedAt && closed <= decision.DecidedAt,
+            _ => false,
+        };
+        return consistent
             ? null
-            : new(DecidedTooEarly, "The decision was taken before the answer window closed and without an observation from the recipient.");
+            : new(DecidedTooEarly, decision.WindowClosedBy switch
+            {
+                WindowClosure.Deadline => "The decision claims the answer deadline passed, but it was taken before that deadline.",
+                WindowClosure.NothingToAdd or WindowClosure.Hearing =>
+                    $"The decision claims the window closed by '{decision.WindowClosedBy}' at an instant outside the notification and the decision.",
+                _ => $"'{decision.WindowClosedBy}' is not a way the answer window closes.",
+            });
     }
 }

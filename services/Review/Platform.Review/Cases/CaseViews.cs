@@ -32,8 +32,8 @@ public sealed record CaseView(
     IReadOnlyList<ProposalView> Proposals,
     IReadOnlyList<CaseObservation> Observations);
 
-/// <summary>What the recipient answered, for the counsellor and the supervisor to read before deciding.</summary>
-public sealed record CaseObservation(Guid ObservationId, string Text, DateTimeOffset ReceivedAt);
+/// <summary>What the recipient answered, for the counsellor and the supervisor to read before deciding; whether they said they had nothing to add.</summary>
+public sealed record CaseObservation(Guid ObservationId, string Text, DateTimeOffset ReceivedAt, bool NothingToAdd);
 
 public sealed record CasePage(string Status, int Page, int PageSize, long Total, IReadOnlyList<CaseView> Items);
 
@@ -58,15 +58,41 @@ public sealed record ProposalView(
     string? BreachFirstWeek,
     string? BreachLastWeek,
     Platform.Contracts.Review.SanctionAssessment? Assessment,
-    DateTimeOffset? ReceivedAt)
+    DateTimeOffset? ReceivedAt,
+    HearingView? Hearing)
 {
-    public static ProposalView Of(Domain.Proposal proposal)
+    public static ProposalView Of(Domain.Proposal proposal, Domain.Hearing? hearing)
     {
         ArgumentNullException.ThrowIfNull(proposal);
         return new(
             proposal.ProposalId, proposal.CaseId, proposal.FlagId, proposal.Percent, proposal.Months, proposal.StartMonth, proposal.RepeatedBreach,
             proposal.ProposedBy, proposal.Reason, proposal.NotificationId, proposal.NotifiedAt, proposal.AnswerBy, proposal.State, proposal.DecidedBy,
             proposal.DecidedAt, proposal.DecisionReason, proposal.DecisionId, proposal.BreachFirstWeek, proposal.BreachLastWeek,
-            proposal.Assessment, proposal.ReceivedAt);
+            proposal.Assessment, proposal.ReceivedAt, hearing is null ? null : HearingView.Of(hearing));
+    }
+}
+
+/// <summary>A requested hearing as the API shows it: asked for, scheduled, held (or the person did not come).</summary>
+public sealed record HearingView(
+    Guid HearingId,
+    string State,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    string? AssistantName,
+    string? AssistantRole,
+    DateTimeOffset? ScheduledAt,
+    string? Place,
+    DateTimeOffset? HeldAt,
+    bool? PersonAttended,
+    string? Attendees,
+    string? Summary,
+    string? RecordedBy)
+{
+    public static HearingView Of(Domain.Hearing hearing)
+    {
+        ArgumentNullException.ThrowIfNull(hearing);
+        return new(
+            hearing.HearingId, hearing.State, hearing.RequestedBy, hearing.RequestedAt, hearing.AssistantName, hearing.AssistantRole, hearing.ScheduledAt,
+            hearing.Place, hearing.HeldAt, hearing.PersonAttended, hearing.Attendees, hearing.Summary, hearing.RecordedBy);
     }
 }

@@ -146,8 +146,12 @@ public sealed record Case(
         };
     }
 
-    /// <summary>Records what the recipient answered to their own flag, whatever the case's state: they may always speak.</summary>
-    public Outcome RecordObservation(string recipientId, Guid observationId, string text, DateTimeOffset now)
+    /// <summary>
+    /// Records what the recipient answered to their own flag, whatever the case's state: they may always speak. With
+    /// <paramref name="nothingToAdd"/>, they also say they have nothing more to add, which closes the answer window of a
+    /// pending proposal (<see cref="ApprovalGate"/>); a plain observation does not.
+    /// </summary>
+    public Outcome RecordObservation(string recipientId, Guid observationId, string text, DateTimeOffset now, bool nothingToAdd = false)
     {
         if (recipientId != RecipientId)
         {
@@ -156,9 +160,9 @@ public sealed record Case(
 
         return new ReviewChange(this)
         {
-            Observation = new Observation(observationId, FlagId, recipientId, text, now),
-            History = [Step(now, CaseHistoryAction.ObservationReceived, recipientId, null)],
-            Events = [new ObservationReceived(observationId, FlagId, recipientId, text, now) { OccurredAt = now }],
+            Observation = new Observation(observationId, FlagId, recipientId, text, now, nothingToAdd),
+            History = [Step(now, CaseHistoryAction.ObservationReceived, recipientId, nothingToAdd ? "nothing to add" : null)],
+            Events = [new ObservationReceived(observationId, FlagId, recipientId, text, now, nothingToAdd) { OccurredAt = now }],
         };
     }
 

@@ -69,21 +69,26 @@ public sealed record Proposal(
         IsPending && (ReceivedAt is null || at < ReceivedAt) ? this with { ReceivedAt = at, AnswerBy = at + window } : this;
 
     /// <summary>
-    /// Approves the proposal: a second person, once the recipient was heard (<see cref="ApprovalGate"/>), and only while it
+    /// Approves the proposal: a second person, once the recipient's answer window closed (<see cref="ApprovalGate"/>: its
+    /// deadline passed, they said they had nothing to add, or the hearing they asked for was held), and only while it
     /// still keeps the bounds against the recipient's other approved sanctions and the decision's own date
     /// (<see cref="SanctionSchedule"/>: a proposal approved after its start month began would be retroactive). The decision
-    /// is signed by <paramref name="sign"/> and is the only event the allocations service acts on.
+    /// states how and when the window closed, is signed by <paramref name="sign"/> and is the only event the allocations
+    /// service acts on.
     /// </summary>
     /// <param name="observedAt">When the recipient's first observation since the notification arrived; null if none.</param>
+    /// <param name="window">What the recipient did about the window: « nothing to add », a hearing.</param>
     /// <param name="standing">The recipient's other sanctions and household, as they stand now.</param>
     public Outcome Approve(
-        Case decidedCase, string me, string reason, DateTimeOffset? observedAt, RecipientStanding standing, DateTimeOffset now,
+        Case decidedCase, string me, string reason, DateTimeOffset? observedAt, AnswerWindow window, RecipientStanding standing, DateTimeOffset now,
         Func<SanctionDecided, SanctionDecided> sign)
     {
         ArgumentNullException.ThrowIfNull(decidedCase);
+        ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(standing);
         ArgumentNullException.ThrowIfNull(sign);
-        if (RefuseUnlessDecidableBy(me, observedAt, now, mustHaveHeard: true) is { } refusal)
+        var (outcome, closed) = ApprovalGate.Evaluate(me, ProposedBy, IsPending, ReceivedAt, AnswerBy, window, now);
+        if (RefusalFor(outcome, mustHaveHeard: true) is { } refusal)
         {
             return refusal;
         }
@@ -95,7 +100,8 @@ public sealed record Proposal(
 
         var decision = sign(new SanctionDecided(
             Guid.CreateVersion7(now), ProposalId, CaseId, FlagId, RecipientId, RuleId, Percent, Months, StartMonth, RepeatedBreach, ProposedBy,
-            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "", BreachFirstWeek, BreachLastWeek, Assessment, ReceivedAt) { OccurredAt = now });
+            me, NotificationId, NotifiedAt, AnswerBy, observedAt, now, KeyId: "", Signature: "", BreachFirstWeek, BreachLastWeek, Assessment, ReceivedAt,
+            closed!.By, closed.At) { OccurredAt = now });
         return Decide(decidedCase, ProposalState.Approved, CaseState.Sanctioned, CaseHistoryAction.SanctionApproved, me, reason, now, decision.DecisionId, decision);
     }
 
@@ -103,7 +109,8 @@ public sealed record Proposal(
     public Outcome Reject(Case decidedCase, string me, string reason, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(decidedCase);
-        if (RefuseUnlessDecidableBy(me, null, now, mustHaveHeard: false) is { } refusal)
+        if (RefusalFor(ApprovalGate.Evaluate(me, ProposedBy, IsPending, ReceivedAt, AnswerBy, AnswerWindow.Untouched, now).Outcome, mustHaveHeard: false)
+            is { } refusal)
         {
             return refusal;
         }
@@ -115,16 +122,16 @@ public sealed record Proposal(
     /// <summary>The pending proposal of a case withdrawn or expired: void, decided by nobody.</summary>
     internal Proposal Void(string state, DateTimeOffset now) => IsPending ? this with { State = state, DecidedAt = now } : this;
 
-    /// <summary>Why <paramref name="me"/> may not decide now; null when they may. Only an approval waits for the recipient.</summary>
-    private Refusal? RefuseUnlessDecidableBy(string me, DateTimeOffset? observedAt, DateTimeOffset now, bool mustHaveHeard) =>
-        ApprovalGate.Evaluate(me, ProposedBy, IsPending, NotifiedAt, ReceivedAt, AnswerBy, observedAt, now) switch
-        {
-            ApprovalOutcome.NotReceived when mustHaveHeard => new Refusal(RefusalCode.NoticeNotReceived),
-            ApprovalOutcome.SelfApproval => new Refusal(RefusalCode.SelfApproval),
-            ApprovalOutcome.NotPending => new Refusal(RefusalCode.ProposalNotPending),
-            ApprovalOutcome.WindowOpen when mustHaveHeard => new Refusal(RefusalCode.ObservationWindowOpen) { AnswerBy = AnswerBy },
-            _ => null,
-        };
+    /// <summary>Why the decider may not decide now; null when they may. Only an approval waits for the recipient.</summary>
+    private Refusal? RefusalFor(ApprovalOutcome outcome, bool mustHaveHeard) => outcome switch
+    {
+        ApprovalOutcome.NotReceived when mustHaveHeard => new Refusal(RefusalCode.NoticeNotReceived),
+        ApprovalOutcome.SelfApproval => new Refusal(RefusalCode.SelfApproval),
+        ApprovalOutcome.NotPending => new Refusal(RefusalCode.ProposalNotPending),
+        ApprovalOutcome.WindowOpen when mustHaveHeard => new Refusal(RefusalCode.ObservationWindowOpen) { AnswerBy = AnswerBy },
+        ApprovalOutcome.HearingPending when mustHaveHeard => new Refusal(RefusalCode.HearingPending),
+        _ => null,
+    };
 
     private ReviewChange Decide(
         Case decidedCase, string state, string caseState, string action, string me, string reason, DateTimeOffset now, Guid? decisionId,

@@ -60,6 +60,30 @@ public static class RefusalCode
     /// <summary>A postal receipt dated in the future.</summary>
     public const string ReceiptInFuture = "receipt-in-future";
 
+    /// <summary>Approving while the hearing the recipient asked for has not been held.</summary>
+    public const string HearingPending = "hearing-pending";
+
+    /// <summary>Asking for a hearing once the answer window closed (deadline passed, or « nothing to add » said).</summary>
+    public const string AnswerWindowClosed = "answer-window-closed";
+
+    /// <summary>Asking for a second hearing on the same proposal.</summary>
+    public const string HearingAlreadyRequested = "hearing-already-requested";
+
+    /// <summary>Scheduling or recording a hearing nobody asked for.</summary>
+    public const string NoHearingRequested = "no-hearing-requested";
+
+    /// <summary>Scheduling or recording a hearing already recorded.</summary>
+    public const string HearingAlreadyHeld = "hearing-already-held";
+
+    /// <summary>Scheduling a hearing at an instant already past.</summary>
+    public const string HearingInThePast = "hearing-in-the-past";
+
+    /// <summary>Recording a hearing never scheduled.</summary>
+    public const string HearingNotScheduled = "hearing-not-scheduled";
+
+    /// <summary>Recording a hearing before its scheduled time.</summary>
+    public const string HearingNotYetDue = "hearing-not-yet-due";
+
     /// <summary>Answering a flag that is not the caller's.</summary>
     public const string NotTheRecipientsFlag = "not-the-recipients-flag";
 }
@@ -69,6 +93,12 @@ public sealed record Refusal(string Code)
 {
     /// <summary>Until when the recipient may answer, for <see cref="RefusalCode.ObservationWindowOpen"/>.</summary>
     public DateTimeOffset? AnswerBy { get; init; }
+
+    /// <summary>When the answer window closed, for <see cref="RefusalCode.AnswerWindowClosed"/>.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>When the hearing is scheduled, for <see cref="RefusalCode.HearingNotYetDue"/>.</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
 
     /// <summary>Every bound broken, for <see cref="RefusalCode.OutOfBounds"/>.</summary>
     public IReadOnlyList<SanctionBoundsViolation> Violations { get; init; } = [];

@@ -271,13 +271,15 @@ public static class NoticeEndpoints
 
         var letter = NoticeLetter.Compose(notice, found, proposal, options, review.ObservationWindow, language);
         var receipts = await NoticeStore.ReceiptsAsync(database, noticeId, cancellationToken);
+        var hearing = (await ReviewReads.ProposalAsync(database, proposal.ProposalId, cancellationToken))?.Hearing;
         return new NoticeView(
             notice.NoticeId, notice.ProposalId, notice.CaseId, found.FlagId, notice.RecipientId, notice.CreatedAt, proposal.State, proposal.ReceivedAt,
             letter.AnswerBy, notice.TrackingReference, notice.PostalReceivedOn,
             receipts.Select(receipt => new NoticeReceiptView(receipt.Channel, receipt.ReceivedAt, receipt.RecordedAt)).ToList(),
             letter.Language, letter.Title, letter.Facts, letter.Sanction, letter.Sections,
             letter.Language == "fr" ? NoticeLetter.LegalBasisFr : NoticeLetter.LegalBasisEn,
-            $"/api/recipients/{notice.RecipientId}/notices/{notice.NoticeId:D}.pdf");
+            $"/api/recipients/{notice.RecipientId}/notices/{notice.NoticeId:D}.pdf",
+            hearing);
     }
 }
 
@@ -313,8 +315,8 @@ internal sealed partial class PostalReceiptRequestValidator : AbstractValidator<
 public sealed record NoticeReceiptView(string Channel, DateTimeOffset ReceivedAt, DateTimeOffset RecordedAt);
 
 /// <summary>
-/// A notice as the API shows it: its state of receipt (null <see cref="AnswerBy"/> until a first proof of receipt), and
-/// its letter in the language asked for.
+/// A notice as the API shows it: its state of receipt (null <see cref="AnswerBy"/> until a first proof of receipt), its
+/// letter in the language asked for, and the hearing the person asked for (null if none).
 /// </summary>
 public sealed record NoticeView(
     Guid NoticeId,
@@ -335,7 +337,8 @@ public sealed record NoticeView(
     NoticeSanction Sanction,
     IReadOnlyList<NoticeSection> Sections,
     string LegalBasis,
-    string PdfUrl);
+    string PdfUrl,
+    Platform.Review.Cases.HearingView? Hearing);
 
 public sealed record RecipientNotices(string RecipientId, IReadOnlyList<NoticeView> Notices);
 

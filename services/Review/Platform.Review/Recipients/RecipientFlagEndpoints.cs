@@ -40,8 +40,9 @@ public static class RecipientFlagEndpoints
             .WithSummary("Answer a flag in one's own words")
             .WithDescription("""
                 The recipient sends their observations on a flag (CRPA L122-1: the right to be heard before a sanction);
-                the counsellor and the second person see them before deciding. Only the recipient themself. Publishes
-                `ObservationReceived`.
+                the counsellor and the second person see them before deciding. An observation leaves the answer window of
+                a pending proposal open (more may come); with `nothingToAdd: true` the person says they have nothing more
+                to add, which closes it now. Only the recipient themself. Publishes `ObservationReceived`.
                 """)
             .WithRequestExample("""{"text":"J'étais malade deux de ces semaines."}""")
             .ProducesNotFound("This flag does not exist, or is not this recipient's.");
@@ -110,7 +111,7 @@ public static class RecipientFlagEndpoints
         }
 
         var now = time.GetUtcNow();
-        var outcome = found.RecordObservation(recipientId, Guid.CreateVersion7(now), request.Text!.Trim(), now);
+        var outcome = found.RecordObservation(recipientId, Guid.CreateVersion7(now), request.Text!.Trim(), now, request.NothingToAdd ?? false);
         if (outcome.Refusal is { } refusal)
         {
             return ReviewProblems.For(refusal);
@@ -121,11 +122,16 @@ public static class RecipientFlagEndpoints
         var observation = outcome.Change!.Observation!;
         return TypedResults.Created(
             $"/api/recipients/{Uri.EscapeDataString(recipientId)}/flags/{flagId}/observations/{observation.ObservationId}",
-            new ObservationView(observation.ObservationId, flagId, observation.Text, observation.ReceivedAt));
+            new ObservationView(observation.ObservationId, flagId, observation.Text, observation.ReceivedAt, observation.NothingToAdd));
     }
 }
 
-public sealed record ObservationRequest(string? Text);
+/// <param name="Text">What the person says, in their own words.</param>
+/// <param name="NothingToAdd">
+/// True when the person also says they have nothing more to add: the answer window of a pending proposal on this flag
+/// closes now instead of at its deadline, so a decision may be taken. Without it, an observation leaves the window open.
+/// </param>
+public sealed record ObservationRequest(string? Text, bool? NothingToAdd = null);
 
 internal sealed class ObservationRequestValidator : AbstractValidator<ObservationRequest>
 {
@@ -141,17 +147,18 @@ internal sealed class ObservationRequestValidator : AbstractValidator<Observatio
                 $"Your answer is at most {MaxLength} characters; you may send several."));
 }
 
-public sealed record ObservationView(Guid ObservationId, Guid FlagId, string Text, DateTimeOffset ReceivedAt);
+public sealed record ObservationView(Guid ObservationId, Guid FlagId, string Text, DateTimeOffset ReceivedAt, bool NothingToAdd);
 
-/// <summary>A proposal as the recipient sees it: what is proposed and until when they may answer.</summary>
+/// <summary>A proposal as the recipient sees it: what is proposed, until when they may answer, and the hearing they asked for.</summary>
 public sealed record RecipientProposal(
-    Guid ProposalId, int Percent, int Months, string StartMonth, string Reason, DateTimeOffset NotifiedAt, DateTimeOffset AnswerBy, string State)
+    Guid ProposalId, int Percent, int Months, string StartMonth, string Reason, DateTimeOffset NotifiedAt, DateTimeOffset AnswerBy, string State,
+    HearingView? Hearing)
 {
     public static RecipientProposal Of(ProposalView proposal)
     {
         ArgumentNullException.ThrowIfNull(proposal);
         return new(proposal.ProposalId, proposal.Percent, proposal.Months, proposal.StartMonth, proposal.Reason, proposal.NotifiedAt,
-            proposal.AnswerBy, proposal.State);
+            proposal.AnswerBy, proposal.State, proposal.Hearing);
     }
 }
 

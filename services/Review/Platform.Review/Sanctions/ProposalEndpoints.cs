@@ -37,14 +37,17 @@ public static class ProposalEndpoints
             .WithSummary("Approve a sanction: the second person's decision")
             .WithDescription("""
                 A supervisor other than the proposer approves, with a reason, once the recipient received the notice (a first proof of
-                receipt) and has answered or the observation window, counted from that receipt, has closed, and only while the sanction still keeps its bounds: its start month after
+                receipt) and their answer window closed: its deadline, counted from that receipt, passed, or they said they had
+                nothing to add, or the hearing they asked for was held (a first observation does not close it; a requested
+                hearing not yet held blocks any approval). And only while the sanction still keeps its bounds: its start month after
                 today's, its breach not sanctioned since, the household's total within the cap. The review service signs the
-                decision, breach period included. Publishes `SanctionDecided` (signed), which the allocations service
-                verifies, and checks against the same bounds, before changing anything.
+                decision, breach period and how the window closed included. Publishes `SanctionDecided` (signed), which the
+                allocations service verifies, and checks against the same bounds, before changing anything.
                 """)
             .WithRequestExample("""{"reason":"Observation lue ; manquement confirmé en entretien."}""")
             .ProducesDecisionProblems()
-            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ObservationWindowOpen, "The recipient may still answer and has not yet.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ObservationWindowOpen, "The recipient may still answer or ask to be heard.")
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.HearingPending, "The hearing the recipient asked for has not been held.")
             .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.StartMonthRetroactive, "The start month has begun: the decision would apply to the past.")
             .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.BreachAlreadySanctioned, "These weeks were sanctioned since.")
             .ProducesProblemType(
@@ -88,9 +91,10 @@ public static class ProposalEndpoints
             {
                 var now = time.GetUtcNow();
                 var observedAt = await ObservationStore.FirstSinceNotifiedAsync(work, proposal, now);
+                var window = await ObservationStore.WindowAsync(work, proposal, now);
                 await ReviewLocks.RecipientAsync(work, proposal.RecipientId);
                 var standing = await ProposalStore.StandingAsync(work, proposal.RecipientId, excludingProposal: proposal.ProposalId);
-                return proposal.Approve(found, user.SubjectId(), request.Reason!.Trim(), observedAt, standing, now, signer.Sign);
+                return proposal.Approve(found, user.SubjectId(), request.Reason!.Trim(), observedAt, window, standing, now, signer.Sign);
             },
             cancellationToken);
 

@@ -34,7 +34,8 @@ internal static class ReviewReads
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var proposal = await connection.QuerySingleOrDefaultAsync<Proposal>($"{ProposalStore.Select} WHERE proposal_id = @proposalId", new { proposalId });
-        return proposal is null ? null : ProposalView.Of(proposal);
+        var hearing = await connection.QuerySingleOrDefaultAsync<Hearing>($"{HearingStore.Select} WHERE proposal_id = @proposalId", new { proposalId });
+        return proposal is null ? null : ProposalView.Of(proposal, hearing);
     }
 
     /// <summary>The flag behind a case, as raised; null when there is no such flag.</summary>
@@ -54,7 +55,7 @@ internal static class ReviewReads
             $"{CaseRow.Select} WHERE recipient_id = @recipientId ORDER BY opened_at, case_id", new { recipientId })).ToList();
         var views = await ViewsAsync(connection, rows);
         var observations = (await connection.QueryAsync<ObservationView>(
-                "SELECT observation_id, flag_id, text, received_at FROM observations WHERE recipient_id = @recipientId ORDER BY received_at",
+                "SELECT observation_id, flag_id, text, received_at, nothing_to_add FROM observations WHERE recipient_id = @recipientId ORDER BY received_at",
                 new { recipientId }))
             .ToLookup(observation => observation.FlagId);
         return (views, observations);
@@ -72,14 +73,18 @@ internal static class ReviewReads
         var history = (await connection.QueryAsync<(Guid CaseId, DateTimeOffset At, string Action, string Actor, string? Detail)>(
                 "SELECT case_id, at, action, actor, detail FROM case_history WHERE case_id = ANY(@ids) ORDER BY id", new { ids }))
             .ToLookup(entry => entry.CaseId, entry => new HistoryEntry(entry.At, entry.Action, entry.Actor, entry.Detail));
+        var hearings = (await connection.QueryAsync<Hearing>($"{HearingStore.Select} WHERE case_id = ANY(@ids)", new { ids }))
+            .ToDictionary(hearing => hearing.ProposalId);
         var proposals = (await connection.QueryAsync<Proposal>(
                 $"{ProposalStore.Select} WHERE case_id = ANY(@ids) ORDER BY notified_at", new { ids }))
-            .ToLookup(proposal => proposal.CaseId, ProposalView.Of);
+            .ToLookup(proposal => proposal.CaseId, proposal => ProposalView.Of(proposal, hearings.GetValueOrDefault(proposal.ProposalId)));
         var flagIds = rows.Select(row => row.FlagId).ToArray();
-        var observations = (await connection.QueryAsync<(Guid FlagId, Guid ObservationId, string Text, DateTimeOffset ReceivedAt)>(
-                "SELECT flag_id, observation_id, text, received_at FROM observations WHERE flag_id = ANY(@flagIds) ORDER BY received_at",
+        var observations = (await connection.QueryAsync<(Guid FlagId, Guid ObservationId, string Text, DateTimeOffset ReceivedAt, bool NothingToAdd)>(
+                "SELECT flag_id, observation_id, text, received_at, nothing_to_add FROM observations WHERE flag_id = ANY(@flagIds) ORDER BY received_at",
                 new { flagIds }))
-            .ToLookup(observation => observation.FlagId, observation => new CaseObservation(observation.ObservationId, observation.Text, observation.ReceivedAt));
+            .ToLookup(
+                observation => observation.FlagId,
+                observation => new CaseObservation(observation.ObservationId, observation.Text, observation.ReceivedAt, observation.NothingToAdd));
         return rows.Select(row => row.ToView(history[row.CaseId], proposals[row.CaseId], observations[row.FlagId])).ToList();
     }
 }

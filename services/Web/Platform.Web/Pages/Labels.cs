@@ -85,6 +85,9 @@ public static class Labels
         CaseHistoryAction.Withdrawn => T("Signalement retiré", "Flag withdrawn"),
         CaseHistoryAction.Expired => T("Délai d'examen dépassé", "Review time ran out"),
         CaseHistoryAction.ObservationReceived => T("Observation reçue", "Observation received"),
+        CaseHistoryAction.HearingRequested => T("Entretien demandé", "Hearing requested"),
+        CaseHistoryAction.HearingScheduled => T("Entretien fixé", "Hearing scheduled"),
+        CaseHistoryAction.HearingHeld => T("Entretien tenu", "Hearing held"),
         _ => action,
     };
 

@@ -13,6 +13,10 @@ public sealed class FlagsModel(PlatformApi api) : PlatformPage(api)
     [BindProperty]
     public string? Text { get; set; }
 
+    /// <summary>The person also says they have nothing to add: the answer window of a pending proposal closes now.</summary>
+    [BindProperty]
+    public bool NothingToAdd { get; set; }
+
     public RecipientFlags? Flags { get; private set; }
 
     public CrpaExplanation? Explanation { get; private set; }
@@ -26,7 +30,7 @@ public sealed class FlagsModel(PlatformApi api) : PlatformPage(api)
             return Redirect("/recipient/flags");
         }
 
-        var result = await Api.Review(review => review.SendObservationAsync(Subject, flagId, null, new ObservationRequest { Text = Text }, cancellationToken));
+        var result = await Api.Review(review => review.SendObservationAsync(Subject, flagId, null, new ObservationRequest { Text = Text, NothingToAdd = NothingToAdd }, cancellationToken));
         if (!result.Succeeded)
         {
             Problem = result.Problem;
