@@ -6,9 +6,16 @@ using Platform.Benchmarks;
 //     [--baseline-messages 20000] [--warm-up 200x10] [--samples-per-second 4] [--pids .local/pids]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- deadlines [--engagements 2000000] [--missing-percent 15] [--declarers 4]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- bursts [--requests 400] [--keys 20]
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- checkpoints [--every 10000] [--rounds 7] [--amqp amqp://…]
 if (args is ["deadlines", ..])
 {
     await Platform.Benchmarks.Deadlines.DeadlineBenchmark.RunAsync(args);
+    return;
+}
+
+if (args is ["checkpoints", ..])
+{
+    await Platform.Benchmarks.Checkpoints.CheckpointBenchmark.RunAsync(args);
     return;
 }
 

@@ -66,6 +66,7 @@ public static class BusSetup
             host.StartTimeout = TimeSpan.FromSeconds(60);
             host.StopTimeout = TimeSpan.FromSeconds(30);
         });
+        services.AddSingleton<OutboxPartitions>();
         services.AddHostedService<OutboxDispatcher>();
         services.AddSingleton<OutboxBackPressure>();
         return services;

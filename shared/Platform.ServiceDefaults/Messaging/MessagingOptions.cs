@@ -40,6 +40,17 @@ public sealed class OutboxOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// Partitions of the outbox (P): a recipient's events all fall in one, and each partition is published by one
+    /// instance at a time, in order. The same on every instance of a service; change it with the outbox drained.
+    /// </summary>
+    [Range(1, 1_024)]
+    public int Partitions { get; set; } = 16;
+
+    /// <summary>How often an instance counts the live instances and takes (or lets go of) partitions to hold its share.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan OwnershipInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often the outbox is read when no commit of this instance woke the dispatcher.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -17,22 +17,31 @@ namespace Platform.ServiceDefaults.Messaging;
 /// a number once given stays with its event. Then the numbered rows are published, each recipient's one after the
 /// other in sequence order, and marked. A crash between the confirms and the mark publishes those rows again after
 /// restart with the same message ids and numbers, which every consumer's inbox recognises: at-least-once on the wire,
-/// exactly-once in effect. The counter row serialises numbering and published rows are taken with SKIP LOCKED, so
-/// several instances of a service share the work without numbering or publishing a row twice at the same time.
+/// exactly-once in effect. The counter row serialises numbering, so several instances number without a gap or a
+/// number given twice.
 /// </summary>
+/// Numbering also puts each row in its recipient's partition (<see cref="OutboxOptions.Partitions"/>), and an instance
+/// publishes only the partitions it owns (<see cref="OutboxPartitions"/>): one publisher per partition at a time, each
+/// partition in sequence order, so a recipient's events leave in order however many instances run. Ownership is
+/// refreshed from this loop, between batches, so a partition is let go only once its rows in flight are marked.
 /// On a timer and when it stops, the dispatcher also states the last sequence it has published
 /// (<see cref="ProducerHeadStated"/>), so the audit log can see events lost at the very end of the sequence.
 internal sealed class OutboxDispatcher(
     NpgsqlDataSource dataSource,
     IBus bus,
     OutboxSignal signal,
+    OutboxPartitions partitions,
     IOptions<OutboxOptions> options,
     ServiceIdentity service,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    /// <summary>How long a batch under way when the service stops may still take to be published and marked.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
     private long lastStated;
     private long lastStatedAt = Environment.TickCount64;
+    private long nextOwnershipAt;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -60,7 +69,15 @@ internal sealed class OutboxDispatcher(
 
         lastStatedAt = Environment.TickCount64;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var head = await connection.ExecuteScalarAsync<long?>("SELECT max(sequence) FROM outbox WHERE published_at IS NOT NULL") ?? 0;
+        // The head is the last sequence before which every event is published: with partitions, a later sequence of
+        // one partition may go out while an earlier one waits for its partition's new owner, and stating the later one
+        // would show the audit log a gap that is only a delay.
+        var head = await connection.ExecuteScalarAsync<long?>(
+            """
+            SELECT coalesce(
+                (SELECT min(sequence) - 1 FROM outbox WHERE published_at IS NULL AND sequence IS NOT NULL),
+                (SELECT max(sequence) FROM outbox WHERE published_at IS NOT NULL))
+            """) ?? 0;
         if (head == 0 || (head == lastStated && !force))
         {
             return;
@@ -77,17 +94,40 @@ internal sealed class OutboxDispatcher(
             return;
         }
 
+        try
+        {
+            await DispatchUntilStoppedAsync(stoppingToken);
+        }
+        finally
+        {
+            // The last batch is marked: the other instances may take these partitions now.
+            await partitions.ReleaseAllAsync();
+        }
+    }
+
+    private async Task DispatchUntilStoppedAsync(CancellationToken stoppingToken)
+    {
+        var rehomed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                while (await DispatchBatchAsync(stoppingToken) == options.Value.BatchSize)
+                if (!rehomed)
                 {
+                    await RehomeRowsAsync(stoppingToken);
+                    rehomed = true;
+                }
+
+                await RefreshOwnershipIfDueAsync(stoppingToken);
+                while (!stoppingToken.IsCancellationRequested && await DispatchBatchAsync(stoppingToken) == options.Value.BatchSize)
+                {
+                    await RefreshOwnershipIfDueAsync(stoppingToken);
                 }
 
                 await StateHeadAsync(force: false, stoppingToken);
 
-                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                var untilOwnership = TimeSpan.FromMilliseconds(Math.Max(0, nextOwnershipAt - Environment.TickCount64));
+                await signal.WaitAsync(untilOwnership < options.Value.PollInterval ? untilOwnership : options.Value.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -102,22 +142,72 @@ internal sealed class OutboxDispatcher(
         }
     }
 
-    private async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    private async Task RefreshOwnershipIfDueAsync(CancellationToken cancellationToken)
+    {
+        if (Environment.TickCount64 < nextOwnershipAt)
+        {
+            return;
+        }
+
+        await partitions.RefreshAsync(cancellationToken);
+        nextOwnershipAt = Environment.TickCount64 + (long)options.Value.OwnershipInterval.TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// Puts numbered, unpublished rows whose partition is not one of this P (numbered before partitions existed, or
+    /// under another P) into their recipient's partition under this P, holding the counter row as numbering does.
+    /// </summary>
+    private async Task RehomeRowsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await NumberCommittedRowsAsync(connection, options.Value.BatchSize, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync("SELECT FROM outbox_sequence FOR UPDATE", transaction: transaction);
+        var moved = await connection.ExecuteAsync(
+            """
+            UPDATE outbox SET partition = outbox_partition(body->>'recipientId', @Partitions)
+             WHERE published_at IS NULL AND sequence IS NOT NULL AND (partition IS NULL OR partition >= @Partitions)
+            """,
+            new { options.Value.Partitions },
+            transaction);
+        await transaction.CommitAsync(cancellationToken);
+        if (moved > 0)
+        {
+            logger.LogWarning("{Count} unpublished outbox events moved to partitions of P = {Partitions}", moved, options.Value.Partitions);
+        }
+    }
 
+    private async Task<int> DispatchBatchAsync(CancellationToken stoppingToken)
+    {
+        // A batch once started is finished when the service stops (within a grace period), so that its rows are marked
+        // before its partitions are let go: the next owner does not publish them a second time. None starts after.
+        stoppingToken.ThrowIfCancellationRequested();
+        using var batch = new CancellationTokenSource();
+        await using var stopping = stoppingToken.Register(() => batch.CancelAfter(StopGrace));
+        var cancellationToken = batch.Token;
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await NumberCommittedRowsAsync(connection, options.Value.BatchSize, options.Value.Partitions, cancellationToken);
+
+        var owned = partitions.Owned.ToArray();
+        if (owned.Length == 0)
+        {
+            return 0;
+        }
+
+        // FOR UPDATE without SKIP LOCKED: should two instances ever both believe they own a partition (one lost its
+        // session but has not noticed yet), the second waits for the first's batch and finds its rows published,
+        // rather than publishing the rows after them first.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<OutboxRow>(
             """
             SELECT sequence, event_id AS EventId, message_type AS MessageType, body->>'recipientId' AS RecipientId, body::text AS body
             FROM outbox
-            WHERE published_at IS NULL AND sequence IS NOT NULL
+            WHERE published_at IS NULL AND sequence IS NOT NULL AND partition = ANY(@owned)
             ORDER BY sequence
             LIMIT @BatchSize
-            FOR UPDATE SKIP LOCKED
+            FOR UPDATE
             """,
-            new { options.Value.BatchSize },
+            new { options.Value.BatchSize, owned },
             transaction)).ToList();
         if (rows.Count == 0)
         {
@@ -151,7 +241,7 @@ internal sealed class OutboxDispatcher(
     /// Writes serialised by a lock (a recipient's engagements, a week's declaration versions) are written, committed and
     /// so numbered in that order, which consumers rely on to keep the latest. Returns how many rows it numbered.
     /// </summary>
-    private static async Task<int> NumberCommittedRowsAsync(NpgsqlConnection connection, int batchSize, CancellationToken cancellationToken)
+    private static async Task<int> NumberCommittedRowsAsync(NpgsqlConnection connection, int batchSize, int partitionCount, CancellationToken cancellationToken)
     {
         // Most polls find nothing to number: a plain read then, rather than a lock written on the counter row each time.
         if (!await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT FROM outbox WHERE sequence IS NULL)"))
@@ -171,11 +261,12 @@ internal sealed class OutboxDispatcher(
                 WHERE EXISTS (SELECT FROM batch)
                 RETURNING last_sequence - (SELECT count(*) FROM batch) AS before
             )
-            UPDATE outbox SET sequence = counter.before + batch.position
+            UPDATE outbox SET sequence = counter.before + batch.position,
+                              partition = outbox_partition(outbox.body->>'recipientId', @partitionCount)
             FROM counter, batch
             WHERE outbox.id = batch.id
             """,
-            new { batchSize },
+            new { batchSize, partitionCount },
             transaction);
         await transaction.CommitAsync(cancellationToken);
         return numbered;

@@ -34,35 +34,23 @@ internal static class DeadlineBenchmark
         var engagements = int.Parse(Option("--engagements", "2000000"), CultureInfo.InvariantCulture);
         var missingPercent = int.Parse(Option("--missing-percent", "15"), CultureInfo.InvariantCulture);
         var declarers = int.Parse(Option("--declarers", "4"), CultureInfo.InvariantCulture);
-        var admin = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("PLATFORM_TEST_POSTGRES")
-            ?? "Host=127.0.0.1;Port=5432;Username=platform_test;Password=platform_test;Database=postgres") { CommandTimeout = 0 }.ConnectionString;
-
-        var name = $"bench_deadlines_{DateTimeOffset.UtcNow:MMddHHmmss}";
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await connection.ExecuteAsync($"CREATE DATABASE {name}");
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 32, CommandTimeout = 0 }.ConnectionString;
+        await using var database = await BenchmarkDatabase.CreateAsync("bench_deadlines", "services/Rules/Platform.RuleEngine/Data/Migrations");
+        var dataSource = database.DataSource;
         try
         {
-            await using var dataSource = NpgsqlDataSource.Create(connectionString);
-            DefaultTypeMap.MatchNamesWithUnderscores = true;
-            await MigrateAsync(dataSource);
             var load = Stopwatch.StartNew();
             await LoadAsync(dataSource, engagements, missingPercent);
             Console.Error.WriteLine($"loaded {engagements} engagements in {load.Elapsed.TotalSeconds:0.0} s");
 
             var clock = new FixedClock(WeekCalendar.DeadlineOf(Week).AddHours(1));
-            var database = new ServiceDatabase(dataSource, new OutboxSignal(), new ServiceIdentity("rules"), clock);
+            var rules = new ServiceDatabase(dataSource, new OutboxSignal(), new ServiceIdentity("rules"), clock);
             var late = Enumerable.Range(0, engagements).Where(i => i % 100 < missingPercent).Select(Recipient).ToArray();
 
             Console.Error.WriteLine("before: one transaction, the whole week locked …");
             var before = await MeasureAsync(dataSource, late, declarers, LegacyDeclarationLock, () => LegacyJobAsync(dataSource, clock));
             await ResetAsync(dataSource);
             Console.Error.WriteLine("after: (week, bucket) units …");
-            var job = new DeadlineJob(database, clock, Options.Create(new DeadlineOptions()), NullLogger<DeadlineJob>.Instance);
+            var job = new DeadlineJob(rules, clock, Options.Create(new DeadlineOptions()), NullLogger<DeadlineJob>.Instance);
             var after = await MeasureAsync(dataSource, late, declarers, FlagBook.LockDeadlineUnitSql(exclusive: false), async () =>
             {
                 await using var connection = await dataSource.OpenConnectionAsync();
@@ -91,35 +79,9 @@ internal static class DeadlineBenchmark
             Console.Error.WriteLine(exception);
             throw;
         }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        }
     }
 
     private static string Recipient(int i) => $"b-{i:D8}";
-
-    /// <summary>The platform's migrations, then the rules service's, in file-name order, as the service applies them.</summary>
-    private static async Task MigrateAsync(NpgsqlDataSource dataSource)
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Platform.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Run from inside the repository.");
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync();
-        foreach (var folder in new[] { "shared/Platform.ServiceDefaults/Data/Migrations", "services/Rules/Platform.RuleEngine/Data/Migrations" })
-        {
-            foreach (var file in Directory.GetFiles(Path.Combine(root, folder), "*.sql").Order(StringComparer.Ordinal))
-            {
-                await connection.ExecuteAsync(await File.ReadAllTextAsync(file));
-            }
-        }
-    }
 
     private static async Task LoadAsync(NpgsqlDataSource dataSource, int engagements, int missingPercent)
     {

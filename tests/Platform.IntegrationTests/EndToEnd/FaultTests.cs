@@ -17,8 +17,8 @@ namespace Platform.IntegrationTests.EndToEnd;
 public sealed class RunsAlone;
 
 /// <summary>
-/// 200 recipients submit 2,000 declarations while the rules and audit services are killed (kill -9) and restarted
-/// and RabbitMQ is restarted once. Nothing accepted may be lost or applied twice, the flags must be exactly those the
+/// 200 recipients submit 2,000 declarations while the rules, review, allocations and audit services are killed
+/// (kill -9) and restarted and RabbitMQ is restarted once. Nothing accepted may be lost or applied twice, the flags must be exactly those the
 /// rules compute offline from the accepted declarations, and the audit log must verify.
 /// </summary>
 [Collection(nameof(RunsAlone))]
@@ -135,8 +135,12 @@ public sealed class FaultTests(ITestOutputHelper output)
 
         await At(200, "kill -9 rules", () => { platform.Kill("rules"); return Task.CompletedTask; });
         await At(400, "restart rules", () => platform.RestartAsync("rules"));
+        await At(500, "kill -9 review", () => { platform.Kill("review"); return Task.CompletedTask; });
+        await At(700, "restart review", () => platform.RestartAsync("review"));
         await At(900, "kill -9 audit", () => { platform.Kill("audit"); return Task.CompletedTask; });
+        await At(1000, "kill -9 allocations", () => { platform.Kill("allocations"); return Task.CompletedTask; });
         await At(1100, "restart audit", () => platform.RestartAsync("audit"));
+        await At(1300, "restart allocations", () => platform.RestartAsync("allocations"));
         await At(1500, "restart RabbitMQ", () => platform.Servers.RestartBrokerAsync(PlatformProcesses.RepositoryRoot));
         output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} chaos over after {sent()} declarations");
     }

@@ -61,8 +61,8 @@ public sealed class ForeignPublisherTests
                 var open = new List<string> { "Platform.Contracts:IPlatformEvent", "Platform.Contracts:PlatformEvent" };
                 open.AddRange(await BusExchangesAsync(servers, virtualHost));
 
-                // First a copy dated at the first instant .NET holds (PostgreSQL's -infinity): it once stopped the audit
-                // log's ingestion for good; the decision after it must still be recorded.
+                // First a copy dated at the first instant .NET holds (which Npgsql writes as -infinity unless told not
+                // to): it once stopped the audit log's ingestion for good; the decision after it must still be recorded.
                 Assert.False(await BrokerUsers.RefusedAsync(rules, channel => PublishAsync(
                     channel, open[0], decision with { EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.MinValue }, users["rules"])));
                 foreach (var exchange in open)

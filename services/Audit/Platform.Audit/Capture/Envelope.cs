@@ -49,14 +49,8 @@ public static class Envelope
             ? number
             : 0;
 
-    /// <remarks>
-    /// The first and last instants .NET can hold reach PostgreSQL as -infinity and infinity, with which no entry can be
-    /// hashed (the append failed, again and again, for the whole batch): such an instant counts as absent, and the body
-    /// still holds what was sent.
-    /// </remarks>
     private static DateTimeOffset? Instant(JsonElement message, string name) =>
         message.ValueKind == JsonValueKind.Object && message.TryGetProperty(name, out var value) && value.TryGetDateTimeOffset(out var instant)
-        && instant != DateTimeOffset.MinValue && instant != DateTimeOffset.MaxValue
             ? instant
             : null;
 }
