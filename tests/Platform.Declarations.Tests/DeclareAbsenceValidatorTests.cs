@@ -43,6 +43,13 @@ public sealed class DeclareAbsenceValidatorTests
         Assert.Equal(["ToWeek"], FailingFields(Absence(from: "2026-W01", to: "2026-W27")));
     }
 
+    [Fact]
+    public void Validate_AStartMoreThanTwoYearsBack_NamesFromWeek()
+    {
+        Assert.Equal(["FromWeek"], FailingFields(Absence(from: "0001-W01", to: "0001-W01")));
+        Assert.True(Validator.Validate(Absence(from: "2024-W49", to: "2024-W49")).IsValid);
+    }
+
     [Theory]
     [InlineData(null, "2026-W47", "FromWeek")]
     [InlineData("2026-46", "2026-W47", "FromWeek")]

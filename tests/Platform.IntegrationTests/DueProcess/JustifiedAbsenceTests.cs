@@ -128,6 +128,7 @@ public sealed class JustifiedAbsenceTests(DueProcessFixture fixture) : IClassFix
         var read = await fixture.RecipientDeclarations(recipient).GetFromJsonAsync<JsonElement>(url);
         Assert.Equal("accepted", read.GetProperty("status").GetString());
         Assert.Equal("Justifié.", read.GetProperty("decisionReason").GetString());
+        await fixture.Events.WaitForAsync<AbsenceDecided>(e => e.AbsenceId == absenceId);
         Assert.Equal(1, await fixture.Events.CountAfterQuietAsync<AbsenceDecided>(Quiet, e => e.AbsenceId == absenceId));
     }
 

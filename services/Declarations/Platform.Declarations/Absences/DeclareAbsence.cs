@@ -33,7 +33,12 @@ internal sealed class DeclareAbsenceValidator : AbstractValidator<DeclareAbsence
     {
         RuleFor(request => request.FromWeek)
             .Must(week => IsoWeek.TryParse(week, out _))
-            .WithMessage(request => NotAWeek(request.FromWeek, "La première semaine", "The first week"));
+            .WithMessage(request => NotAWeek(request.FromWeek, "La première semaine", "The first week"))
+            .DependentRules(() => RuleFor(request => request.FromWeek)
+                .Must(from => IsoWeek.Parse(from!).Monday >= EarliestMonday(time))
+                .WithMessage(request => Localized.Text(
+                    $"La semaine {request.FromWeek} a plus de {YearsBack} ans : aucun manquement aussi ancien ne peut plus être examiné.",
+                    $"Week {request.FromWeek} is more than {YearsBack} years old: no breach that old can still be reviewed.")));
         RuleFor(request => request.ToWeek)
             .Must(week => IsoWeek.TryParse(week, out _))
             .WithMessage(request => NotAWeek(request.ToWeek, "La dernière semaine", "The last week"))
@@ -72,6 +77,11 @@ internal sealed class DeclareAbsenceValidator : AbstractValidator<DeclareAbsence
                 $"La référence du justificatif fait de 1 à {MaxDocumentReferenceLength} caractères, sans retour à la ligne.",
                 $"The document reference is 1 to {MaxDocumentReferenceLength} characters long, without line breaks."));
     }
+
+    /// <summary>How far back an absence may be declared: older weeks cannot be behind any case still open.</summary>
+    public const int YearsBack = 2;
+
+    public static DateOnly EarliestMonday(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddYears(-YearsBack);
 
     /// <summary>The Monday of the last week that may be declared: today plus <see cref="MonthsAhead"/> months.</summary>
     public static DateOnly LatestMonday(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddMonths(MonthsAhead);

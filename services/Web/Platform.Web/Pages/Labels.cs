@@ -35,6 +35,23 @@ public static class Labels
         _ => code,
     };
 
+    public static string AbsenceKind(string kind) => kind switch
+    {
+        "illness" => T("Maladie", "Illness"),
+        "hospitalisation" => T("Hospitalisation", "Hospitalisation"),
+        "childcare-breakdown" => T("Panne de garde d'enfant", "Childcare breakdown"),
+        "other" => T("Autre raison", "Other reason"),
+        _ => kind,
+    };
+
+    public static string AbsenceStatus(string status) => status switch
+    {
+        "pending" => T("En attente de décision", "Awaiting a decision"),
+        "accepted" => T("Acceptée", "Accepted"),
+        "refused" => T("Refusée", "Refused"),
+        _ => status,
+    };
+
     public static string Role(string role) => role switch
     {
         Roles.Recipient => T("Allocataire", "Recipient"),
