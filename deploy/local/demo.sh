@@ -25,10 +25,10 @@ month=$(date -u +%Y-%m)
 
 for i in $(seq 1 36); do
   rid=$(printf 'DEMO-%03d' "$i")
-  hours=15
-  (( i % 9 == 0 )) && hours=0   # e.g. health: the reason is never stored, only the hours
-  (( i % 5 == 0 )) && hours=10
-  put "$DECLARATIONS/api/recipients/$rid/engagement" "$counsellor" "{\"hoursPerWeek\":$hours,\"fromWeek\":\"$first_week\"}"
+  hours=15; reason=null
+  (( i % 9 == 0 )) && hours=0 && reason='"health"'   # the reason stays in the declarations service, never published
+  (( i % 5 == 0 )) && hours=10 && reason='"lone-parent-without-childcare"'
+  put "$DECLARATIONS/api/recipients/$rid/engagement" "$counsellor" "{\"hoursPerWeek\":$hours,\"fromWeek\":\"$first_week\",\"reductionReason\":$reason}"
   size=$(( 1 + i % 4 )); lone=false; (( i % 7 == 0 )) && lone=true && size=2
   put "$ALLOCATIONS/api/recipients/$rid/allocation" "$payer" \
     "{\"monthlyBaseAmount\":646.52,\"householdSize\":$size,\"loneParentIncrease\":$lone,\"fromMonth\":\"$month\"}"

@@ -40,4 +40,30 @@ public abstract class Rule
 
     private protected static string Hours(decimal hours, CultureInfo culture) =>
         hours.ToString("0.##", culture) + " h";
+
+    /// <summary>
+    /// The sentence that names the accepted absences an explanation took into account (CASF R262-68-6), or an empty
+    /// explanation when there were none. Ids and weeks only: the kind of an absence is never a rule's business.
+    /// </summary>
+    public static Explanation AbsencesTakenIntoAccount(RuleInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Absences is not { Count: > 0 } absences)
+        {
+            return new Explanation("", "");
+        }
+
+        var french = string.Join(", ", absences.Select(absence => $"n° {absence.AbsenceId} (semaines {absence.FromWeek} à {absence.ToWeek})"));
+        var english = string.Join(", ", absences.Select(absence => $"no. {absence.AbsenceId} (weeks {absence.FromWeek} to {absence.ToWeek})"));
+        return new Explanation(
+            $" Absences justifiées acceptées prises en compte (leurs semaines ne comptent pas) : {french}.",
+            $" Accepted justified absences taken into account (their weeks do not count): {english}.");
+    }
+
+    /// <summary><paramref name="explanation"/> followed by the absences it took into account, if any.</summary>
+    private protected static Explanation WithAbsences(Explanation explanation, RuleInput input)
+    {
+        var absences = AbsencesTakenIntoAccount(input);
+        return new Explanation(explanation.Fr + absences.Fr, explanation.En + absences.En);
+    }
 }

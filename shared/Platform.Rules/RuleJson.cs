@@ -29,6 +29,7 @@ public static class RuleJson
                 && Calendar.IsoWeek.TryParse(input.Week, out _)
                 && input.Activities.All(activity => activity is { Category: not null })
                 && input.PreviousWeeks.All(week => week is { Week: not null })
+                && (input.Absences is null || input.Absences.All(absence => absence is { FromWeek: not null, ToWeek: not null }))
                 ? input
                 : null;
         }

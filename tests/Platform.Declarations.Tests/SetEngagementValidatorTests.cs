@@ -13,7 +13,9 @@ public sealed class SetEngagementValidatorTests
     [InlineData(35)]
     public void Validate_HoursFrom0To35_AreAccepted(double hours)
     {
-        Assert.True(Validator.Validate(new SetEngagementCommand("R-1", (decimal)hours, "2026-W45")).IsValid);
+        var reason = hours < 15 ? "health" : null;
+
+        Assert.True(Validator.Validate(new SetEngagementCommand("R-1", (decimal)hours, "2026-W45", reason)).IsValid);
     }
 
     [Theory]
@@ -44,8 +46,35 @@ public sealed class SetEngagementValidatorTests
     }
 
     [Fact]
-    public void DefaultHours_Are15()
+    public void StandardHours_Are15()
     {
-        Assert.Equal(15m, SetEngagementRequest.DefaultHoursPerWeek);
+        Assert.Equal(15m, SetEngagementRequest.StandardHoursPerWeek);
+    }
+
+    [Fact]
+    public void Validate_MissingHours_AreRefused_NeverAssumed()
+    {
+        Assert.Contains(Validator.Validate(new SetEngagementCommand("R-1", null, "2026-W45")).Errors, error => error.PropertyName == "HoursPerWeek");
+    }
+
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(10, null)]
+    [InlineData(14.5, "because")]
+    public void Validate_HoursUnder15_WithoutAKnownReason_AreRefused(double hours, string? reason)
+    {
+        var result = Validator.Validate(new SetEngagementCommand("R-1", (decimal)hours, "2026-W45", reason));
+
+        Assert.Contains(result.Errors, error => error.PropertyName == "ReductionReason");
+    }
+
+    [Theory]
+    [InlineData("health")]
+    [InlineData("disability")]
+    [InlineData("lone-parent-without-childcare")]
+    [InlineData("other")]
+    public void Validate_HoursUnder15_WithAReason_AreAccepted(string reason)
+    {
+        Assert.True(Validator.Validate(new SetEngagementCommand("R-1", 0, "2026-W45", reason)).IsValid);
     }
 }

@@ -14,6 +14,8 @@ public static class EventTypes
 
     public static readonly string EngagementSet = Urn<EngagementSet>();
     public static readonly string DeclarationSubmitted = Urn<DeclarationSubmitted>();
+    public static readonly string AbsenceDeclared = Urn<AbsenceDeclared>();
+    public static readonly string AbsenceDecided = Urn<AbsenceDecided>();
     public static readonly string FlagRaised = Urn<FlagRaised>();
     public static readonly string FlagWithdrawn = Urn<FlagWithdrawn>();
     public static readonly string CaseClaimed = Urn<CaseClaimed>();

@@ -1,3 +1,4 @@
+using Platform.Declarations.Absences;
 using Platform.Declarations.Weeks;
 using Platform.Declarations.Engagements;
 using Platform.ServiceDefaults;
@@ -8,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatformDefaults("declarations");
 builder.DescribeApi(
     "Declarations",
-    "Recipients declare their activities week by week, each change a new version; counsellors set the weekly hours each recipient's engagement requires.",
+    "Recipients declare their activities week by week, each change a new version; counsellors set the weekly hours each recipient's engagement requires and decide the justified absences recipients declare.",
     "http://127.0.0.1:5101");
 builder.Services.AddPlatformBus();
 
@@ -16,4 +17,5 @@ var app = builder.Build();
 app.MapPlatformDefaults();
 app.MapEngagementEndpoints();
 app.MapDeclarationEndpoints();
+app.MapAbsenceEndpoints();
 app.Run();

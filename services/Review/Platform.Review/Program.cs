@@ -1,4 +1,5 @@
 using Platform.Review;
+using Platform.Review.Absences;
 using Platform.Review.Cases;
 using Platform.Review.Expiry;
 using Platform.Review.Messaging;
@@ -34,6 +35,7 @@ builder.Services.AddPlatformBus(bus =>
     bus.AddConsumer<FlagRaisedConsumer>();
     bus.AddConsumer<FlagWithdrawnConsumer>();
     bus.AddConsumer<AllocationSetConsumer>();
+    bus.AddConsumer<AbsenceDecidedConsumer>();
 });
 
 var app = builder.Build();

@@ -16,6 +16,7 @@ builder.Services.AddPlatformBus(bus =>
 {
     bus.AddConsumer<EngagementSetConsumer>();
     bus.AddConsumer<DeclarationSubmittedConsumer>();
+    bus.AddConsumer<AbsenceDecidedConsumer>();
     bus.AddConsumer<FlagDismissedConsumer>();
     bus.AddConsumer<FlagResolvedConsumer>();
     bus.AddConsumer<FlagExpiredConsumer>();

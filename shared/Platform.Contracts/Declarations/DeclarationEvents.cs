@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Platform.Contracts.Declarations;
 
 /// <summary>A counsellor set the weekly hours of a recipient's contrat d'engagement from a week on.</summary>
@@ -21,11 +23,33 @@ public sealed record DeclarationSubmitted(
     bool Late,
     DateTimeOffset SubmittedAt) : PlatformEvent;
 
-/// <param name="Category">One of <see cref="ActivityCategories.All"/>.</param>
-public sealed record DeclaredActivity(string Category, DateOnly Date, decimal Hours, string? Note);
+/// <param name="Category">One of <see cref="ActivityCategories.All"/>, or <see cref="ActivityCategories.PersonalAppointment"/>
+/// where a health-revealing activity is shown to someone other than the person.</param>
+/// <param name="SharedWithCounsellor">For a category that reveals health (<see cref="ActivityCategories.RevealingHealth"/>):
+/// whether the person chose to show it to counsellors as it is. Null (and absent from the JSON) for every other category.</param>
+public sealed record DeclaredActivity(
+    string Category,
+    DateOnly Date,
+    decimal Hours,
+    string? Note,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? SharedWithCounsellor = null)
+{
+    /// <summary>
+    /// The activity as a counsellor (or any other service) may see it: a health-revealing one the person did not choose to
+    /// share becomes a "personal appointment", without its note; its day and hours stay, so the week's total is unchanged.
+    /// </summary>
+    public DeclaredActivity AsSeenByOthers() =>
+        SharedWithCounsellor == false ? new DeclaredActivity(ActivityCategories.PersonalAppointment, Date, Hours, null) : this;
+}
 
 public static class ActivityCategories
 {
+    /// <summary>What others see in place of a health-revealing activity the person did not share; never declared as such.</summary>
+    public const string PersonalAppointment = "personal-appointment";
+
+    /// <summary>The categories that reveal health (care appointments): masked to others unless the person shares them.</summary>
+    public static readonly IReadOnlyList<string> RevealingHealth = ["health"];
+
     public static readonly IReadOnlyList<string> All =
     [
         "training", "work-immersion", "job-search", "workshop", "employment", "business-creation",

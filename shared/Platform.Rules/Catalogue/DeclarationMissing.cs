@@ -24,14 +24,16 @@ public sealed class DeclarationMissing : Rule
         new Explanation(
             "Si, à l'échéance d'une semaine (mardi 0 h, heure de Paris, après la semaine), aucune déclaration n'a été faite alors que l'engagement "
                 + "prévoit des heures cette semaine-là, un conseiller est invité à prendre contact. Une déclaration tardive retire ce signalement. "
-                + "Un engagement de 0 heure ne le lève jamais. Il ne permet pas à lui seul de proposer une sanction.",
+                + "Un engagement de 0 heure ne le lève jamais, ni une semaine couverte par une absence justifiée acceptée. "
+                + "Il ne permet pas à lui seul de proposer une sanction.",
             "If, at a week's deadline (Tuesday 00:00, Paris time, after the week), no declaration was made while the engagement asks for hours "
-                + "that week, a counsellor is asked to get in touch. A late declaration withdraws the flag. A 0-hour engagement never raises it. "
+                + "that week, a counsellor is asked to get in touch. A late declaration withdraws the flag. A 0-hour engagement never raises it, "
+                + "nor does a week covered by an accepted justified absence. "
                 + "On its own it never allows a sanction proposal."),
         SanctionEligible: false);
 
     private protected override bool Evaluate(RuleInput input, IReadOnlyDictionary<string, decimal> parameters) =>
-        !input.Declared && input.EngagementHoursPerWeek > 0;
+        !input.Declared && input.EngagementHoursPerWeek > 0 && input.AbsenceCovering(input.Week) is null;
 
     public override Explanation Explain(RuleInput input, IReadOnlyDictionary<string, decimal> parameters)
     {

@@ -45,15 +45,18 @@ public sealed class RepeatedShortfall : Rule
         new Explanation(
             "Si une semaine déclarée est insuffisante au regard de l'engagement et qu'au moins 3 des 4 dernières semaines (celle-ci comprise) "
                 + "l'ont été aussi, un conseiller est invité à examiner la situation. Une semaine non déclarée n'est pas comptée comme insuffisante "
-                + "(elle fait l'objet de son propre signalement). C'est le seul signalement qui permet à un conseiller de proposer une sanction, "
+                + "(elle fait l'objet de son propre signalement), ni une semaine couverte par une absence justifiée acceptée (motif légitime, "
+                + "CASF R262-68-6), qui ne lève pas non plus ce signalement. C'est le seul signalement qui permet à un conseiller de proposer une sanction, "
                 + "que la personne pourra contester et qu'une seconde personne devra approuver.",
             "If a declared week is short of the engagement and at least 3 of the last 4 weeks (this one included) were short too, a counsellor "
-                + "is asked to look at the situation. An undeclared week is not counted as short (it has its own flag). This is the only flag on "
+                + "is asked to look at the situation. An undeclared week is not counted as short (it has its own flag), nor is a week covered by an "
+                + "accepted justified absence (a legitimate reason, CASF R262-68-6), which does not raise this flag either. This is the only flag on "
                 + "which a counsellor may propose a sanction, which the person can answer and a second person must approve."),
         SanctionEligible: true);
 
     private protected override bool Evaluate(RuleInput input, IReadOnlyDictionary<string, decimal> parameters) =>
         input.Declared
+        && input.AbsenceCovering(input.Week) is null
         && WeeklyHoursBelowEngagement.IsShortfall(input.TotalHours(), input.EngagementHoursPerWeek, parameters[ToleranceHours])
         && ShortWeeks(input, parameters[ToleranceHours]) >= parameters[MinimumShortfallWeeks];
 
@@ -70,6 +73,7 @@ public sealed class RepeatedShortfall : Rule
                 && IsoWeek.TryParse(previous.Week, out var past)
                 && past < current
                 && past >= current.AddWeeks(-WeeksLookedBack)
+                && input.AbsenceCovering(previous.Week) is null
                 && WeeklyHoursBelowEngagement.IsShortfall(previous.TotalHours, previous.EngagementHoursPerWeek, tolerance))
             .Select(previous => previous.Week)
             .Distinct(StringComparer.Ordinal)
@@ -82,12 +86,13 @@ public sealed class RepeatedShortfall : Rule
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(parameters);
         var shortWeeks = ShortWeeks(input, parameters[ToleranceHours]);
-        return new Explanation(
+        return WithAbsences(new Explanation(
             $"Semaine {input.Week} : {Hours(input.TotalHours(), French)} déclarées pour un engagement de {Hours(input.EngagementHoursPerWeek, French)} ; "
                 + $"{shortWeeks} des 4 dernières semaines sont en dessous de l'engagement. Un conseiller examinera la situation avec vous et "
                 + "vous pourrez présenter vos observations avant toute décision.",
             $"Week {input.Week}: {Hours(input.TotalHours(), English)} declared against an engagement of {Hours(input.EngagementHoursPerWeek, English)}; "
                 + $"{shortWeeks} of the last 4 weeks are below the engagement. A counsellor will look at the situation with you and you "
-                + "can give your observations before any decision.");
+                + "can give your observations before any decision."),
+            input);
     }
 }

@@ -30,15 +30,19 @@ public sealed class WeeklyHoursBelowEngagement : Rule
         ],
         new Explanation(
             "Si une semaine est déclarée avec un total d'heures d'activité inférieur aux heures hebdomadaires du contrat d'engagement "
-                + "(moins la tolérance), un conseiller est invité à en parler avec la personne. Un engagement de 0 heure ne lève jamais ce signalement. "
+                + "(moins la tolérance), un conseiller est invité à en parler avec la personne. Un engagement de 0 heure ne lève jamais ce signalement, "
+                + "ni une semaine couverte par une absence justifiée acceptée (motif légitime). "
                 + "Ce signalement est une question, pas une sanction : il ne permet pas à lui seul de proposer une sanction.",
             "When a week is declared with total activity hours below the engagement's weekly hours (less the tolerance), a counsellor is asked "
-                + "to talk it over with the person. A 0-hour engagement never raises this flag. The flag is a question, not a sanction: "
+                + "to talk it over with the person. A 0-hour engagement never raises this flag, nor does a week covered by an accepted justified "
+                + "absence (a legitimate reason). The flag is a question, not a sanction: "
                 + "on its own it never allows a sanction proposal."),
         SanctionEligible: false);
 
     private protected override bool Evaluate(RuleInput input, IReadOnlyDictionary<string, decimal> parameters) =>
-        input.Declared && IsShortfall(input.TotalHours(), input.EngagementHoursPerWeek, parameters[ToleranceHours]);
+        input.Declared
+        && input.AbsenceCovering(input.Week) is null
+        && IsShortfall(input.TotalHours(), input.EngagementHoursPerWeek, parameters[ToleranceHours]);
 
     /// <summary>Shared with the repeated-shortfall rule so both agree on what a short week is.</summary>
     internal static bool IsShortfall(decimal totalHours, decimal engagementHours, decimal toleranceHours) =>
@@ -50,10 +54,11 @@ public sealed class WeeklyHoursBelowEngagement : Rule
         ArgumentNullException.ThrowIfNull(parameters);
         var total = input.TotalHours();
         var tolerance = parameters[ToleranceHours];
-        return new Explanation(
+        return WithAbsences(new Explanation(
             $"Semaine {input.Week} : {Hours(total, French)} d'activité déclarées pour un engagement de {Hours(input.EngagementHoursPerWeek, French)} "
                 + $"par semaine (tolérance {Hours(tolerance, French)}). Un conseiller examinera la situation avec vous ; rien ne change sans décision humaine.",
             $"Week {input.Week}: {Hours(total, English)} of activity declared against an engagement of {Hours(input.EngagementHoursPerWeek, English)} "
-                + $"a week (tolerance {Hours(tolerance, English)}). A counsellor will look at the situation with you; nothing changes without a human decision.");
+                + $"a week (tolerance {Hours(tolerance, English)}). A counsellor will look at the situation with you; nothing changes without a human decision."),
+            input);
     }
 }

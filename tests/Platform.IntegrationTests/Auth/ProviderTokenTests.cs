@@ -95,10 +95,13 @@ public sealed class ProviderTokenTests : IAsyncLifetime
         Assert.Equal("https://xp-rsa.example/problems/unauthenticated", problem.RootElement.GetProperty("type").GetString());
     }
 
-    private async Task<HttpStatusCode> StatusWithAsync(string token)
+    private Task<HttpStatusCode> StatusWithAsync(string token) => StatusWithAsync(Service, Path, token);
+
+    /// <summary>The status a GET of <paramref name="path"/> with <paramref name="token"/> answers.</summary>
+    internal static async Task<HttpStatusCode> StatusWithAsync(ServiceHost<DeclarationsService> service, string path, string token)
     {
-        using var client = Service.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, Path);
+        using var client = service.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await client.SendAsync(request);
         return response.StatusCode;
@@ -157,14 +160,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await StatusWithAsync(oldToken));
     }
 
-    private async Task<HttpStatusCode> StatusWithAsync(string token)
-    {
-        using var client = Service.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, Path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await client.SendAsync(request);
-        return response.StatusCode;
-    }
+    private Task<HttpStatusCode> StatusWithAsync(string token) => ProviderTokenTests.StatusWithAsync(Service, Path, token);
 
     public async Task DisposeAsync()
     {

@@ -35,6 +35,11 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["declarations PUT /api/recipients/{recipientId}/declarations/{week}"] = ["own"],
         ["declarations GET /api/recipients/{recipientId}/declarations/{week}"] = ["own", "counsellor"],
         ["declarations GET /api/recipients/{recipientId}/declarations"] = ["own", "counsellor"],
+        ["declarations POST /api/recipients/{recipientId}/absences"] = ["own"],
+        ["declarations GET /api/recipients/{recipientId}/absences"] = ["own", "counsellor"],
+        ["declarations GET /api/recipients/{recipientId}/absences/{absenceId}"] = ["own", "counsellor"],
+        ["declarations POST /api/recipients/{recipientId}/absences/{absenceId}/accept"] = ["counsellor"],
+        ["declarations POST /api/recipients/{recipientId}/absences/{absenceId}/refuse"] = ["counsellor"],
         ["rules GET /api/rules"] = ["anyone"],
         ["rules GET /api/rules/statistics"] = ["anyone"],
         ["rules GET /api/rules/{ruleId}/versions/{version}"] = ["anyone"],
@@ -87,6 +92,12 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
     private static readonly Dictionary<string, Func<Seeded, object>> Bodies = new()
     {
         ["declarations PUT /api/recipients/{recipientId}/engagement"] = seed => new { hoursPerWeek = 20, fromWeek = seed.ThisWeek },
+        ["declarations POST /api/recipients/{recipientId}/absences"] = seed => new
+        {
+            fromWeek = seed.FreeWeek, toWeek = seed.FreeWeek, kind = "childcare-breakdown", details = "La crèche a fermé.",
+        },
+        ["declarations POST /api/recipients/{recipientId}/absences/{absenceId}/accept"] = _ => new { reason = "Attestation reçue." },
+        ["declarations POST /api/recipients/{recipientId}/absences/{absenceId}/refuse"] = _ => new { reason = "Période non justifiée." },
         ["declarations PUT /api/recipients/{recipientId}/declarations/{week}"] = seed => new
         {
             activities = new[] { new { category = "job-search", date = seed.ThisWeekMonday, hours = 20m } },
@@ -311,6 +322,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             ["{flagId}"] = seed.FlagId.ToString(),
             ["{decisionId}"] = seed.DecisionId.ToString(),
             ["{noticeId}"] = seed.NoticeId.ToString(),
+            ["{absenceId}"] = seed.AbsenceId.ToString(),
         };
         var url = route.Path;
         foreach (var (name, value) in ids)
@@ -430,6 +442,14 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         var suspensions = await counsellorReview.GetFromJsonAsync<JsonElement>($"/api/recipients/{Own}/suspensions");
         var decisionId = suspensions.GetProperty("suspensions")[0].GetProperty("decisionId").GetGuid();
 
+        // An absence awaiting its decision, in weeks nothing else touches, so that accept and refuse would act.
+        var absence = await recipient.PostAsJsonAsync($"/api/recipients/{Own}/absences", new
+        {
+            fromWeek = thisWeek.AddWeeks(2).ToString(), toWeek = thisWeek.AddWeeks(2).ToString(), kind = "illness", details = "Opération prévue.",
+        });
+        Assert.Equal(HttpStatusCode.Created, absence.StatusCode);
+        var absenceId = (await absence.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("absenceId").GetGuid();
+
         // A case still open and unclaimed (a weekly shortfall), so that claim, dismiss, resolve and propose would act.
         var queue = await counsellorReview.GetFromJsonAsync<JsonElement>("/api/review/cases?status=open&pageSize=100");
         var openCase = StoryTests.Items(queue).Select(item => item.GetProperty("caseId").GetGuid()).FirstOrDefault(id => id != decidedCase);
@@ -445,7 +465,9 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             flagId,
             decisionId,
             noticeId,
-            statementId);
+            statementId,
+            absenceId,
+            thisWeek.AddWeeks(4).ToString());
     }
 
     /// <summary>A snapshot once every outbox is drained and two snapshots in a row agree (the consumers are done).</summary>
@@ -512,5 +534,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         Guid FlagId,
         Guid DecisionId,
         Guid NoticeId,
-        Guid StatementId);
+        Guid StatementId,
+        Guid AbsenceId,
+        string FreeWeek);
 }

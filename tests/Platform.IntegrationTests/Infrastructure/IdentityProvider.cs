@@ -77,13 +77,7 @@ public sealed class IdentityProvider : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the identity provider.");
         var logFolder = Path.Combine(PlatformProcesses.RepositoryRoot, "artifacts", "e2e-logs");
         Directory.CreateDirectory(logFolder);
-        var log = new ProcessLog(Path.Combine(logFolder, $"identity-{port}.log"));
-        process.OutputDataReceived += (_, line) => log.Write(line.Data);
-        process.ErrorDataReceived += (_, line) => log.Write(line.Data);
-        process.Exited += (_, _) => log.Dispose();
-        process.EnableRaisingEvents = true;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        ProcessLog.Attach(process, Path.Combine(logFolder, $"identity-{port}.log"));
 
         var provider = new IdentityProvider(process, port);
         await provider.WaitUntilReadyAsync();

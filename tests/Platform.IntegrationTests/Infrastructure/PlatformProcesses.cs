@@ -156,13 +156,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {service}.");
         var logFolder = Path.Combine(RepositoryRoot, "artifacts", "e2e-logs");
         Directory.CreateDirectory(logFolder);
-        var log = new ProcessLog(Path.Combine(logFolder, $"{VirtualHost}-{service}-{Interlocked.Increment(ref generation)}.log"));
-        process.OutputDataReceived += (_, line) => log.Write(line.Data);
-        process.ErrorDataReceived += (_, line) => log.Write(line.Data);
-        process.Exited += (_, _) => log.Dispose();
-        process.EnableRaisingEvents = true;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        ProcessLog.Attach(process, Path.Combine(logFolder, $"{VirtualHost}-{service}-{Interlocked.Increment(ref generation)}.log"));
         running[service] = process;
     }
 
@@ -207,13 +201,27 @@ public sealed class PlatformProcesses : IAsyncDisposable
     }
 }
 
-/// <summary>A service's output file; lines that arrive after the process exited (and the file closed) are dropped.</summary>
-internal sealed class ProcessLog(string path) : IDisposable
+/// <summary>A started process's output file; lines that arrive after the process exited (and the file closed) are dropped.</summary>
+internal sealed class ProcessLog : IDisposable
 {
-    private readonly StreamWriter writer = new(path) { AutoFlush = true };
+    private readonly StreamWriter writer;
     private bool closed;
 
-    public void Write(string? line)
+    private ProcessLog(string path) => writer = new StreamWriter(path) { AutoFlush = true };
+
+    /// <summary>Writes the output and errors of <paramref name="process"/> (started with both redirected) to <paramref name="path"/>.</summary>
+    public static void Attach(Process process, string path)
+    {
+        var log = new ProcessLog(path);
+        process.OutputDataReceived += (_, line) => log.Write(line.Data);
+        process.ErrorDataReceived += (_, line) => log.Write(line.Data);
+        process.Exited += (_, _) => log.Dispose();
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private void Write(string? line)
     {
         lock (writer)
         {

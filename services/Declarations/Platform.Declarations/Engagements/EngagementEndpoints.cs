@@ -19,11 +19,14 @@ public static class EngagementEndpoints
             .WithName("SetEngagement")
             .WithSummary("Set a recipient's weekly hours from a week on")
             .WithDescription("""
-                A counsellor records the hours a week the recipient's contrat d'engagement sets (15 by default), in force from
-                an ISO week. Sending the engagement in force again changes nothing. Publishes `EngagementSet`, which the rules
+                A counsellor records the hours a week the recipient's contrat d'engagement sets, in force from an ISO week.
+                The hours are always stated (no default: an obligation not written in the contract cannot be sanctioned,
+                loi n° 2023-1196); under 15 hours the reason is required (`health`, `disability`, `lone-parent-without-childcare`,
+                `other`), and 0 hours means no activity obligation, so no shortfall flag can be raised. Sending the engagement in
+                force again changes nothing. Publishes `EngagementSet` (the hours only: the reason stays here), which the rules
                 and allocations services keep.
                 """)
-            .WithRequestExample("""{"hoursPerWeek":15,"fromWeek":"2026-W45"}""");
+            .WithRequestExample("""{"hoursPerWeek":7.5,"fromWeek":"2026-W45","reductionReason":"health"}""");
         group.MapGet("", GetEngagement).RequireAuthorization(Policies.RecipientOrCounsellor)
             .WithName("GetEngagement")
             .WithSummary("Read a recipient's engagement and its history")
@@ -45,8 +48,7 @@ public static class EngagementEndpoints
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var command = new SetEngagementCommand(
-            recipientId, request.HoursPerWeek ?? SetEngagementRequest.DefaultHoursPerWeek, request.FromWeek);
+        var command = new SetEngagementCommand(recipientId, request.HoursPerWeek, request.FromWeek, request.ReductionReason);
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
@@ -58,7 +60,8 @@ public static class EngagementEndpoints
             "SELECT pg_advisory_xact_lock(hashtextextended('engagement:' || @recipientId, 0))", new { recipientId }, work.Transaction);
         var current = await work.Connection.QuerySingleOrDefaultAsync<EngagementView>(
             $"{EngagementView.Select} WHERE recipient_id = @recipientId ORDER BY id DESC LIMIT 1", new { recipientId }, work.Transaction);
-        if (current is not null && current.HoursPerWeek == command.HoursPerWeek && current.FromWeek == command.FromWeek)
+        if (current is not null && current.HoursPerWeek == command.HoursPerWeek && current.FromWeek == command.FromWeek
+            && current.ReductionReason == command.ReductionReason)
         {
             return TypedResults.Ok(current);
         }
@@ -67,11 +70,11 @@ public static class EngagementEndpoints
         var setBy = user.SubjectId();
         var saved = await work.Connection.QuerySingleAsync<EngagementView>(
             """
-            INSERT INTO engagements (recipient_id, hours_per_week, from_week, set_by, set_at)
-            VALUES (@RecipientId, @HoursPerWeek, @FromWeek, @setBy, @setAt)
-            RETURNING recipient_id, hours_per_week, from_week, set_by, set_at
+            INSERT INTO engagements (recipient_id, hours_per_week, from_week, reduction_reason, set_by, set_at)
+            VALUES (@RecipientId, @HoursPerWeek, @FromWeek, @ReductionReason, @setBy, @setAt)
+            RETURNING recipient_id, hours_per_week, from_week, set_by, set_at, reduction_reason
             """,
-            new { command.RecipientId, command.HoursPerWeek, command.FromWeek, setBy, setAt },
+            new { command.RecipientId, command.HoursPerWeek, command.FromWeek, command.ReductionReason, setBy, setAt },
             work.Transaction);
         work.Publish(new EngagementSet(recipientId, saved.HoursPerWeek, saved.FromWeek, setBy) { OccurredAt = setAt });
         await work.CommitAsync(cancellationToken);
@@ -101,9 +104,11 @@ public static class EngagementEndpoints
 }
 
 /// <summary>One engagement as set; <see cref="SetBy"/> is the counsellor's id.</summary>
-public sealed record EngagementView(string RecipientId, decimal HoursPerWeek, string FromWeek, string SetBy, DateTimeOffset SetAt)
+/// <param name="ReductionReason">Why the hours are under 15 (null at 15 or more, and for engagements set before reasons were recorded).</param>
+public sealed record EngagementView(
+    string RecipientId, decimal HoursPerWeek, string FromWeek, string SetBy, DateTimeOffset SetAt, string? ReductionReason)
 {
-    internal const string Select = "SELECT recipient_id, hours_per_week, from_week, set_by, set_at FROM engagements";
+    internal const string Select = "SELECT recipient_id, hours_per_week, from_week, set_by, set_at, reduction_reason FROM engagements";
 }
 
 /// <summary>The engagement last set, then every one before it, newest first.</summary>

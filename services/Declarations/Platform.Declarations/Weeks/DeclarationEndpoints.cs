@@ -127,8 +127,12 @@ public static class DeclarationEndpoints
             """,
             saved,
             work.Transaction);
+        // Other services (and the counsellors who read them) get health-revealing activities masked unless shared.
         work.Publish(new DeclarationSubmitted(
-            recipientId, week, saved.Version, activities, saved.TotalHours, saved.Late, submittedAt) { OccurredAt = submittedAt });
+            recipientId, week, saved.Version, [.. activities.Select(activity => activity.AsSeenByOthers())], saved.TotalHours, saved.Late, submittedAt)
+        {
+            OccurredAt = submittedAt,
+        });
         await work.CommitAsync(cancellationToken);
 
         http.Response.Headers.ETag = ETagOf(saved.Version);
@@ -148,7 +152,7 @@ public static class DeclarationEndpoints
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var versions = (await connection.QueryAsync<StoredVersion>(
             $"{StoredVersion.Select} WHERE recipient_id = @recipientId AND week = @week ORDER BY version",
-            new { recipientId, week })).Select(version => version.ToView()).ToList();
+            new { recipientId, week })).Select(version => version.ToView(AsSeenBy(http, recipientId))).ToList();
         if (versions.Count == 0)
         {
             return Problems.NotFound(
@@ -195,7 +199,7 @@ public static class DeclarationEndpoints
             SELECT DISTINCT ON (week) * FROM ({StoredVersion.Select} WHERE recipient_id = @recipientId AND week = ANY(@weeks)) AS v
             ORDER BY week, version DESC
             """,
-            new { recipientId, weeks })).Select(version => version.ToView()).ToList();
+            new { recipientId, weeks })).Select(version => version.ToView(AsSeenBy(http, recipientId))).ToList();
         return TypedResults.Ok(new DeclarationList(recipientId, first.ToString(), last.ToString(), latest));
     }
 
@@ -217,6 +221,9 @@ public static class DeclarationEndpoints
         return fallback;
     }
 
+    /// <summary>The person sees their own activities as declared; anyone else sees health-revealing ones masked unless shared.</summary>
+    private static bool AsSeenBy(HttpContext http, string recipientId) => !http.User.IsRecipient(recipientId);
+
     /// <summary>The activities in a fixed order, so the same declaration always has the same bytes and hash.</summary>
     private static List<DeclaredActivity> Canonical(IEnumerable<ActivityRequest> activities) =>
         activities
@@ -224,7 +231,8 @@ public static class DeclarationEndpoints
                 activity.Category!,
                 DeclarationSubmissionValidator.ParseDate(activity.Date)!.Value,
                 activity.Hours!.Value,
-                string.IsNullOrWhiteSpace(activity.Note) ? null : activity.Note.Trim()))
+                string.IsNullOrWhiteSpace(activity.Note) ? null : activity.Note.Trim(),
+                ActivityCategories.RevealingHealth.Contains(activity.Category!) ? activity.ShareWithCounsellor ?? false : null))
             .OrderBy(activity => activity.Date)
             .ThenBy(activity => activity.Category, StringComparer.Ordinal)
             .ToList();

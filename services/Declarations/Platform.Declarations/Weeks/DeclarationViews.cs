@@ -43,6 +43,11 @@ internal sealed record StoredVersion(
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public DeclarationVersion ToView() => new(
-        RecipientId, Week, Version, Late, TotalHours, JsonSerializer.Deserialize<List<DeclaredActivity>>(Activities, Json)!, SubmittedAt);
+    /// <param name="masked">For anyone but the person: health-revealing activities they did not share become personal appointments.</param>
+    public DeclarationVersion ToView(bool masked = false)
+    {
+        var activities = JsonSerializer.Deserialize<List<DeclaredActivity>>(Activities, Json)!;
+        return new(
+            RecipientId, Week, Version, Late, TotalHours, masked ? [.. activities.Select(activity => activity.AsSeenByOthers())] : activities, SubmittedAt);
+    }
 }

@@ -10,7 +10,9 @@ namespace Platform.Declarations.Weeks;
 public sealed record DeclarationRequest(IReadOnlyList<ActivityRequest>? Activities);
 
 /// <param name="Date">A day of the declared week, written <c>YYYY-MM-DD</c>.</param>
-public sealed record ActivityRequest(string? Category, string? Date, decimal? Hours, string? Note);
+/// <param name="ShareWithCounsellor">For a health activity (a care appointment): true to show it to counsellors as it is;
+/// otherwise they see a "personal appointment" with its hours and no note. Ignored for other categories.</param>
+public sealed record ActivityRequest(string? Category, string? Date, decimal? Hours, string? Note, bool? ShareWithCounsellor = null);
 
 public sealed record DeclarationSubmission(string Week, IReadOnlyList<ActivityRequest>? Activities);
 

@@ -192,6 +192,8 @@ public sealed class DeadlineJob(
                      ORDER BY recipient_id, from_week DESC) e
              WHERE e.hours_per_week > 0
                AND NOT EXISTS (SELECT 1 FROM declarations d WHERE d.recipient_id = e.recipient_id AND d.week = @week)
+               AND NOT EXISTS (SELECT 1 FROM accepted_absences a WHERE a.recipient_id = e.recipient_id
+                                                                  AND a.from_week <= @week AND a.to_week >= @week)
                AND NOT EXISTS (SELECT 1 FROM flags f WHERE f.recipient_id = e.recipient_id AND f.week = @week
                                                       AND f.rule_id = @ruleId)
              ORDER BY e.recipient_id

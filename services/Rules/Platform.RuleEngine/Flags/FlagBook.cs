@@ -80,7 +80,7 @@ public static class FlagBook
                 }
                 else if (!raises && flag is not null)
                 {
-                    await WithdrawAsync(work, recipientId, flag, cancellationToken);
+                    await WithdrawAsync(work, recipientId, flag, history.AbsenceCovering(week), cancellationToken);
                     changes++;
                 }
             }
@@ -166,9 +166,16 @@ public static class FlagBook
             work.Transaction, cancellationToken: cancellationToken));
     }
 
-    private static async Task WithdrawAsync(ServiceTransaction work, string recipientId, OpenFlag flag, CancellationToken cancellationToken)
+    private static async Task WithdrawAsync(
+        ServiceTransaction work, string recipientId, OpenFlag flag, AcceptedAbsence? covering, CancellationToken cancellationToken)
     {
-        var reason = flag.RuleId == DeclarationMissing.Id
+        var reason = covering is not null
+            ? new Explanation(
+                $"La semaine {flag.Week} est couverte par votre absence justifiée n° {covering.AbsenceId} (semaines {covering.FromWeek} à {covering.ToWeek}), "
+                    + "acceptée : un motif légitime excuse cette semaine (CASF R262-68-6) et le signalement est retiré en votre faveur.",
+                $"Week {flag.Week} is covered by your justified absence no. {covering.AbsenceId} (weeks {covering.FromWeek} to {covering.ToWeek}), "
+                    + "accepted: a legitimate reason excuses this week (CASF R262-68-6) and the flag is withdrawn in your favour.")
+            : flag.RuleId == DeclarationMissing.Id
             ? new Explanation(
                 $"Une déclaration a été reçue pour la semaine {flag.Week}, ou l'engagement de cette semaine ne prévoit plus d'heures : le signalement est retiré.",
                 $"A declaration was received for week {flag.Week}, or that week's engagement no longer asks for hours: the flag is withdrawn.")

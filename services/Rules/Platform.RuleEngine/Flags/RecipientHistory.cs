@@ -10,13 +10,20 @@ namespace Platform.RuleEngine.Flags;
 /// What the service knows of one recipient, as rules may see it: engagements by starting week and the latest
 /// version of each declared week. Builds the exact <see cref="RuleInput"/> each rule evaluates.
 /// </summary>
-public sealed class RecipientHistory(IReadOnlyList<EngagementRow> engagements, IReadOnlyDictionary<string, DeclarationRow> declarations)
+public sealed class RecipientHistory(
+    IReadOnlyList<EngagementRow> engagements, IReadOnlyDictionary<string, DeclarationRow> declarations, IReadOnlyList<AcceptedAbsence> absences)
 {
-    /// <summary>The two queries <see cref="ReadAsync"/> reads, for one recipient (parameter <c>@recipientId</c>).</summary>
+    public RecipientHistory(IReadOnlyList<EngagementRow> engagements, IReadOnlyDictionary<string, DeclarationRow> declarations)
+        : this(engagements, declarations, [])
+    {
+    }
+
+    /// <summary>The three queries <see cref="ReadAsync"/> reads, for one recipient (parameter <c>@recipientId</c>).</summary>
     public const string Select =
         """
         SELECT from_week, hours_per_week FROM engagements WHERE recipient_id = @recipientId;
         SELECT week, version, activities::text AS activities FROM declarations WHERE recipient_id = @recipientId;
+        SELECT absence_id, from_week, to_week FROM accepted_absences WHERE recipient_id = @recipientId;
         """;
 
     /// <summary>Reads the results of <see cref="Select"/>, sent with other queries in one round trip.</summary>
@@ -25,8 +32,14 @@ public sealed class RecipientHistory(IReadOnlyList<EngagementRow> engagements, I
         ArgumentNullException.ThrowIfNull(results);
         var engagements = await results.ReadAsync<EngagementRow>();
         var declarations = await results.ReadAsync<DeclarationRow>();
-        return new RecipientHistory(engagements.ToList(), declarations.ToDictionary(row => row.Week, StringComparer.Ordinal));
+        var absences = await results.ReadAsync<AcceptedAbsence>();
+        return new RecipientHistory(
+            engagements.ToList(), declarations.ToDictionary(row => row.Week, StringComparer.Ordinal), absences.ToList());
     }
+
+    /// <summary>The accepted absence that excuses <paramref name="week"/>, if any.</summary>
+    public AcceptedAbsence? AbsenceCovering(IsoWeek week) =>
+        absences.Where(absence => absence.Covers(week)).MinBy(absence => absence.FromWeek, StringComparer.Ordinal);
 
     /// <summary>The engagement in force for <paramref name="week"/>: the one with the latest starting week not after it;
     /// 0 when none was set yet.</summary>
@@ -42,9 +55,10 @@ public sealed class RecipientHistory(IReadOnlyList<EngagementRow> engagements, I
 
     /// <summary>The input of the rules that look at one week only.</summary>
     public RuleInput InputFor(IsoWeek week) =>
-        declarations.TryGetValue(week.ToString(), out var declaration)
+        (declarations.TryGetValue(week.ToString(), out var declaration)
             ? new RuleInput(week.ToString(), EngagementFor(week), true, declaration.RuleActivities(), [])
-            : new RuleInput(week.ToString(), EngagementFor(week), false, [], []);
+            : new RuleInput(week.ToString(), EngagementFor(week), false, [], []))
+        .WithAbsences(absences);
 
     /// <summary>The input of the repeated-shortfall rule: the week and the three before it.</summary>
     public RuleInput InputWithPreviousWeeksFor(IsoWeek week)
@@ -55,7 +69,7 @@ public sealed class RecipientHistory(IReadOnlyList<EngagementRow> engagements, I
                 ? new PreviousWeek(past.ToString(), true, declaration.RuleActivities().Sum(activity => activity.Hours), EngagementFor(past))
                 : new PreviousWeek(past.ToString(), false, 0m, EngagementFor(past)))
             .ToArray();
-        return InputFor(week) with { PreviousWeeks = previous };
+        return (InputFor(week) with { PreviousWeeks = previous }).WithAbsences(absences);
     }
 }
 

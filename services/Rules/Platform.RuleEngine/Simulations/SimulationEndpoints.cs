@@ -114,11 +114,17 @@ public static class SimulationEndpoints
                 new { from = from.AddWeeks(-RepeatedShortfall.WeeksLookedBack).ToString(), to = to.ToString(), recipients },
                 cancellationToken: cancellationToken)))
             .ToLookup(row => row.RecipientId, row => new DeclarationRow(row.Week, row.Version, row.Activities));
+        var absences = (await connection.QueryAsync<(string RecipientId, Guid AbsenceId, string FromWeek, string ToWeek)>(new CommandDefinition(
+                "SELECT recipient_id, absence_id, from_week, to_week FROM accepted_absences WHERE to_week >= @from AND from_week <= @to AND recipient_id = ANY(@recipients)",
+                new { from = from.AddWeeks(-RepeatedShortfall.WeeksLookedBack).ToString(), to = to.ToString(), recipients },
+                cancellationToken: cancellationToken)))
+            .ToLookup(row => row.RecipientId, row => new AcceptedAbsence(row.AbsenceId, row.FromWeek, row.ToWeek));
 
         foreach (var recipientId in recipients)
         {
             var history = new RecipientHistory(
-                engagements[recipientId].ToList(), declarations[recipientId].ToDictionary(row => row.Week, StringComparer.Ordinal));
+                engagements[recipientId].ToList(), declarations[recipientId].ToDictionary(row => row.Week, StringComparer.Ordinal),
+                absences[recipientId].ToList());
             for (var week = from; week <= to && WeekCalendar.DeadlineOf(week) <= now; week = week.Next)
             {
                 foreach (var ruleId in FlagBook.RuleIds)

@@ -31,6 +31,7 @@ public static class Labels
         "housing" => T("Logement", "Housing"),
         "childcare" => T("Garde d'enfants", "Childcare"),
         "other" => T("Autre", "Other"),
+        "personal-appointment" => T("Rendez-vous personnel", "Personal appointment"),
         _ => code,
     };
 
