@@ -83,13 +83,14 @@ public sealed class OutboxPartitions(NpgsqlDataSource dataSource, IOptions<Outbo
         var held = locks.Where(l => l.ClassId == PartitionLockClass).Select(l => (int)l.ObjectId).ToHashSet();
 
         var mine = owned.ToList();
+        var changes = new List<string>();
         // Partitions beyond P (P lowered while running) are let go first.
         foreach (var partition in mine.Where(p => p >= partitions).Concat(mine.Where(p => p < partitions).OrderDescending())
                      .Take(Math.Max(0, mine.Count - share)).ToList())
         {
             await connection.ExecuteAsync("SELECT pg_advisory_unlock(@PartitionLockClass, @partition)", new { PartitionLockClass, partition });
             mine.Remove(partition);
-            logger.LogInformation("Outbox partition {Partition} let go ({Members} instances dispatch)", partition, members);
+            changes.Add($"-{partition}");
         }
 
         // Free partitions, starting from a place that depends on the session, so that instances starting together
@@ -105,11 +106,17 @@ public sealed class OutboxPartitions(NpgsqlDataSource dataSource, IOptions<Outbo
             if (await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@PartitionLockClass, @partition)", new { PartitionLockClass, partition }))
             {
                 mine.Add(partition);
-                logger.LogInformation("Outbox partition {Partition} taken ({Members} instances dispatch)", partition, members);
+                changes.Add($"+{partition}");
             }
         }
 
         owned = [.. mine.Order()];
+        if (changes.Count > 0)
+        {
+            logger.LogInformation(
+                "Outbox partitions {Changes}: this instance publishes {Owned} of {Partitions} ({Members} instances dispatch)",
+                string.Join(' ', changes), string.Join(',', owned), partitions, members);
+        }
     }
 
     /// <summary>
