@@ -36,6 +36,10 @@ configure_rabbitmq() {
 NODENAME=rabbit@localhost
 NODE_IP_ADDRESS=127.0.0.1
 export ERL_EPMD_ADDRESS=127.0.0.1
+# Every virtual host holds open files (its message stores, its quorum queues' logs). Started outside systemd, the
+# node would get the login default of 1024 descriptors and, with a few hundred virtual hosts, wait forever for a file
+# handle while starting one. It gets as many as the machine allows.
+ulimit -S -n "$(ulimit -H -n)"
 CONF
   cat > /etc/rabbitmq/rabbitmq.conf <<'CONF'
 listeners.tcp.default = 127.0.0.1:5672
@@ -55,7 +59,8 @@ start_rabbitmq() {
   rm -f "$pidfile"
   log "starting RabbitMQ"
   /usr/sbin/rabbitmq-server -detached
-  /usr/sbin/rabbitmqctl -q -n rabbit@localhost wait --timeout 120 "$pidfile" >/dev/null
+  # The node recovers every virtual host before it answers; a node that cannot start fails the script, not hangs it.
+  timeout 900 /usr/sbin/rabbitmqctl -q -n rabbit@localhost wait --timeout 900 "$pidfile" >/dev/null
 }
 
 wait_rabbitmq_management() {

@@ -19,9 +19,11 @@ public sealed class PlatformServers
     private static readonly Lazy<Task<PlatformServers>> Shared = new(StartAsync);
 
     /// <summary>
-    /// Each test database's comment names the run that made it; the run holds a PostgreSQL advisory lock on that
-    /// number for as long as its process lives (this connection). A database whose run no longer holds its lock is a
-    /// leftover of a run that has ended, and the next run drops it: a server used for many runs stays small.
+    /// Each test database's comment, and each test virtual host's description, names the run that made it; the run
+    /// holds a PostgreSQL advisory lock on that number for as long as its process lives (this connection). A database
+    /// or virtual host whose run no longer holds its lock is a leftover of a run that has ended, and the next run drops
+    /// it: servers used for many runs stay small. (A broker keeps files open for every virtual host it has; a few
+    /// hundred leftovers once exhausted its file handles and no new virtual host could start.)
     /// </summary>
     private const string RunComment = "platform test run ";
 
@@ -70,7 +72,8 @@ public sealed class PlatformServers
     {
         var name = $"{prefix}-{Guid.NewGuid():N}";
         using var http = ManagementClient();
-        (await http.PutAsync($"api/vhosts/{name}", null)).EnsureSuccessStatusCode();
+        var description = new StringContent($$"""{"description":"{{RunComment}}{{Run}}"}""", Encoding.UTF8, "application/json");
+        (await http.PutAsync($"api/vhosts/{name}", description)).EnsureSuccessStatusCode();
         var user = Uri.UnescapeDataString(Amqp.UserInfo.Split(':')[0]);
         var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
         (await http.PutAsync($"api/permissions/{name}/{user}", permissions)).EnsureSuccessStatusCode();
@@ -169,8 +172,8 @@ public sealed class PlatformServers
     }
 
     /// <summary>
-    /// Takes this run's lock, then drops, in the background, the databases of runs that have ended (their lock is free).
-    /// Runs that are still going (another test project, in parallel) keep theirs.
+    /// Takes this run's lock, then drops, in the background, the databases and virtual hosts of runs that have ended
+    /// (their lock is free). Runs that are still going (another test project, in parallel) keep theirs.
     /// </summary>
     private async Task ClaimRunAsync()
     {
@@ -189,7 +192,8 @@ public sealed class PlatformServers
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
-        var leftovers = new List<(string Database, long Run)>();
+        using var http = ManagementClient();
+        var leftovers = new List<(long Run, Func<Task> Drop)>();
         await using (var query = new NpgsqlCommand(
             "SELECT d.datname, substr(c.description, length(@comment) + 1)::bigint FROM pg_database d " +
             "JOIN pg_shdescription c ON c.objoid = d.oid AND c.classoid = 'pg_database'::regclass " +
@@ -199,11 +203,29 @@ public sealed class PlatformServers
             await using var reader = await query.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                leftovers.Add((reader.GetString(0), reader.GetInt64(1)));
+                var database = reader.GetString(0);
+                leftovers.Add((reader.GetInt64(1), async () =>
+                {
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+                    await drop.ExecuteNonQueryAsync();
+                }));
             }
         }
 
-        foreach (var (database, ended) in leftovers.Where(leftover => leftover.Run != Run))
+        using (var virtualHosts = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("api/vhosts?columns=name,description")))
+        {
+            foreach (var virtualHost in virtualHosts.RootElement.EnumerateArray())
+            {
+                var name = virtualHost.GetProperty("name").GetString()!;
+                var description = virtualHost.TryGetProperty("description", out var text) ? text.GetString() ?? "" : "";
+                if (description.StartsWith(RunComment, StringComparison.Ordinal) && long.TryParse(description[RunComment.Length..], out var run))
+                {
+                    leftovers.Add((run, async () => await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(name)}")));
+                }
+            }
+        }
+
+        foreach (var (ended, drop) in leftovers.Where(leftover => leftover.Run != Run))
         {
             await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@run)", connection);
             tryLock.Parameters.AddWithValue("run", ended);
@@ -212,8 +234,7 @@ public sealed class PlatformServers
                 continue;
             }
 
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await drop();
             await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@run)", connection);
             unlock.Parameters.AddWithValue("run", ended);
             await unlock.ExecuteNonQueryAsync();
