@@ -34,6 +34,7 @@ public static class EventTypes
     public static readonly string HearingRequested = Urn<HearingRequested>();
     public static readonly string HearingScheduled = Urn<HearingScheduled>();
     public static readonly string HearingHeld = Urn<HearingHeld>();
+    public static readonly string NoticeReceived = Urn<NoticeReceived>();
 
     public static string Urn<T>() => Urn(typeof(T));
 
@@ -67,6 +68,8 @@ public enum ContentType
     ObservationReceived,
     AllocationAdjusted,
     HearingHeld,
+    NoticeReceived,
+    HearingRequested,
 }
 
 public static class ContentTypes
@@ -79,6 +82,8 @@ public static class ContentTypes
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.ObservationReceived), EventTypes.ObservationReceived, ContentType.ObservationReceived),
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.AllocationAdjusted), EventTypes.AllocationAdjusted, ContentType.AllocationAdjusted),
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.HearingHeld), EventTypes.HearingHeld, ContentType.HearingHeld),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.NoticeReceived), EventTypes.NoticeReceived, ContentType.NoticeReceived),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.HearingRequested), EventTypes.HearingRequested, ContentType.HearingRequested),
     ];
 
     public static ContentType Of(string messageType)

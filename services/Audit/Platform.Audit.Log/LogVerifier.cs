@@ -32,7 +32,30 @@ public sealed record VerifierState(
     IReadOnlyDictionary<Guid, DateTimeOffset> FirstObservations,
     long LastMatchedCheckpoint,
     bool CheckpointDeparted,
-    IReadOnlyList<PublisherProblemCount> PublisherProblems);
+    IReadOnlyList<PublisherProblemCount> PublisherProblems,
+    IReadOnlyList<NoticeReceiptState>? Receipts = null,
+    IReadOnlyDictionary<Guid, IReadOnlyList<DateTimeOffset>>? NothingToAdd = null,
+    IReadOnlyList<Guid>? HearingsRequested = null,
+    IReadOnlyDictionary<Guid, DateTimeOffset>? HearingsHeld = null);
+
+/// <summary>
+/// A notice's first proof of receipt as the log shows it: the earliest instant of any proof, and the answer window
+/// the review service counted from it (at least the legal 10 days).
+/// </summary>
+public sealed record NoticeReceiptState(Guid NoticeId, DateTimeOffset FirstReceivedAt, TimeSpan Window)
+{
+    /// <summary>The legal minimum between receipt and the deadline (CASF L262-37, décret n° 2025-478).</summary>
+    public static readonly TimeSpan LegalMinimum = TimeSpan.FromDays(10);
+
+    /// <summary>The deadline, measured from the first proof of receipt, never less than 10 days after it.</summary>
+    public DateTimeOffset Deadline => FirstReceivedAt + (Window < LegalMinimum ? LegalMinimum : Window);
+}
+
+/// <summary>
+/// What the log held, when a decision was recorded, about how its answer window could have closed: the first proof of
+/// receipt of its notice, the first « nothing to add » since the notification, and the hearing asked for and held.
+/// </summary>
+public sealed record WindowEvidence(NoticeReceiptState? Receipt, DateTimeOffset? NothingToAddAt, bool HearingRequested, DateTimeOffset? HearingHeldAt);
 
 /// <summary>A producer's next expected sequence and its open gaps.</summary>
 public sealed record ProducerState(long Next, IReadOnlyList<GapState> Gaps);
@@ -41,7 +64,8 @@ public sealed record ProducerState(long Next, IReadOnlyList<GapState> Gaps);
 public sealed record GapState(long From, long To, long SeenAt);
 
 /// <summary>A sanction decision as the pass recorded it, with the notification and first observation that preceded it.</summary>
-public sealed record DecisionState(SanctionDecided Decision, long Position, RecipientNotified? Notification, DateTimeOffset? FirstObservation);
+public sealed record DecisionState(
+    SanctionDecided Decision, long Position, RecipientNotified? Notification, DateTimeOffset? FirstObservation, WindowEvidence? Window = null);
 
 public sealed record PublisherProblemCount(string Publisher, string Producer, int Count);
 
@@ -58,6 +82,12 @@ public static class ViolationKinds
     public const string SelfApproval = "self-approval";
     public const string NoNotification = "no-notification";
     public const string WindowNotRespected = "window-not-respected";
+
+    /// <summary>A decision claiming a closed answer window with no proof that the recipient ever received the notice.</summary>
+    public const string NoticeNotReceived = "notice-not-received";
+
+    /// <summary>A decision whose <c>windowClosedBy</c> claim the recorded events do not bear out.</summary>
+    public const string WindowClaimUnsupported = "window-claim-unsupported";
     public const string FlagNotReproducible = "flag-not-reproducible";
     public const string Truncated = "truncated";
 
@@ -136,6 +166,10 @@ public sealed class LogVerifier(
     private readonly Dictionary<Guid, RecordedDecision> decisions = [];
     private readonly Dictionary<Guid, RecipientNotified> notifications = [];
     private readonly Dictionary<Guid, DateTimeOffset> firstObservations = [];
+    private readonly Dictionary<Guid, NoticeReceiptState> receipts = [];
+    private readonly Dictionary<Guid, List<DateTimeOffset>> nothingToAdd = [];
+    private readonly HashSet<Guid> hearingsRequested = [];
+    private readonly Dictionary<Guid, DateTimeOffset> hearingsHeld = [];
     private readonly ArrayBufferWriter<byte> canonical = new(4096);
     private readonly byte[] computed = new byte[EntryHash.Size];
     private readonly byte[] lastHash = EntryHash.Genesis;
@@ -173,12 +207,16 @@ public sealed class LogVerifier(
             truncated,
             violations.ToList(),
             producers.ToDictionary(pair => pair.Key, pair => pair.Value.State(), StringComparer.Ordinal),
-            decisions.Values.Select(d => new DecisionState(d.Decision, d.Position, d.Notification, d.FirstObservation)).ToList(),
+            decisions.Values.Select(d => new DecisionState(d.Decision, d.Position, d.Notification, d.FirstObservation, d.Window)).ToList(),
             notifications.Values.ToList(),
             new Dictionary<Guid, DateTimeOffset>(firstObservations),
             lastMatchedCheckpoint,
             checkpointDeparted,
-            publisherProblems.Select(pair => new PublisherProblemCount(pair.Key.Publisher, pair.Key.Producer, pair.Value)).ToList());
+            publisherProblems.Select(pair => new PublisherProblemCount(pair.Key.Publisher, pair.Key.Producer, pair.Value)).ToList(),
+            receipts.Values.ToList(),
+            nothingToAdd.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<DateTimeOffset>)pair.Value.ToList()),
+            hearingsRequested.ToList(),
+            new Dictionary<Guid, DateTimeOffset>(hearingsHeld));
     }
 
     /// <summary>
@@ -210,12 +248,30 @@ public sealed class LogVerifier(
 
         foreach (var decision in state.Decisions)
         {
-            decisions.TryAdd(decision.Decision.DecisionId, new RecordedDecision(decision.Decision, decision.Position, decision.Notification, decision.FirstObservation));
+            decisions.TryAdd(
+                decision.Decision.DecisionId,
+                new RecordedDecision(decision.Decision, decision.Position, decision.Notification, decision.FirstObservation, decision.Window));
         }
 
         foreach (var (flag, observed) in state.FirstObservations)
         {
             firstObservations[flag] = observed;
+        }
+
+        foreach (var receipt in state.Receipts ?? [])
+        {
+            receipts[receipt.NoticeId] = receipt;
+        }
+
+        foreach (var (flag, said) in state.NothingToAdd ?? new Dictionary<Guid, IReadOnlyList<DateTimeOffset>>())
+        {
+            nothingToAdd[flag] = [.. said];
+        }
+
+        hearingsRequested.UnionWith(state.HearingsRequested ?? []);
+        foreach (var (proposal, held) in state.HearingsHeld ?? new Dictionary<Guid, DateTimeOffset>())
+        {
+            hearingsHeld[proposal] = held;
         }
 
         lastMatchedCheckpoint = state.LastMatchedCheckpoint;
@@ -427,7 +483,22 @@ public sealed class LogVerifier(
                         decision,
                         position,
                         notifications.GetValueOrDefault(decision.NotificationId),
-                        firstObservations.TryGetValue(decision.FlagId, out var observed) ? observed : null));
+                        firstObservations.TryGetValue(decision.FlagId, out var observed) ? observed : null,
+                        WindowEvidenceFor(decision)));
+                    break;
+                case ContentType.NoticeReceived:
+                    var receipt = Read<NoticeReceived>(body);
+                    var window = receipt.AnswerBy - receipt.FirstReceivedAt;
+                    receipts[receipt.NoticeId] = receipts.TryGetValue(receipt.NoticeId, out var known)
+                        ? known with
+                        {
+                            FirstReceivedAt = receipt.ReceivedAt < known.FirstReceivedAt ? receipt.ReceivedAt : known.FirstReceivedAt,
+                            Window = window > known.Window ? window : known.Window,
+                        }
+                        : new NoticeReceiptState(receipt.NoticeId, receipt.ReceivedAt, window);
+                    break;
+                case ContentType.HearingRequested:
+                    hearingsRequested.Add(Read<HearingRequested>(body).ProposalId);
                     break;
                 case ContentType.RecipientNotified:
                     var notification = Read<RecipientNotified>(body);
@@ -440,6 +511,11 @@ public sealed class LogVerifier(
                         firstObservations[observation.FlagId] = observation.ReceivedAt;
                     }
 
+                    if (observation.NothingToAdd)
+                    {
+                        (nothingToAdd.TryGetValue(observation.FlagId, out var said) ? said : nothingToAdd[observation.FlagId] = []).Add(observation.ReceivedAt);
+                    }
+
                     break;
                 case ContentType.HearingHeld:
                     // Being heard in person answers the flag as a written observation does (CASF L262-37): a decision
@@ -448,6 +524,11 @@ public sealed class LogVerifier(
                     if (!firstObservations.TryGetValue(hearing.FlagId, out var earliest) || hearing.HeldAt < earliest)
                     {
                         firstObservations[hearing.FlagId] = hearing.HeldAt;
+                    }
+
+                    if (!hearingsHeld.TryGetValue(hearing.ProposalId, out var heldBefore) || hearing.HeldAt < heldBefore)
+                    {
+                        hearingsHeld[hearing.ProposalId] = hearing.HeldAt;
                     }
 
                     break;
@@ -500,13 +581,81 @@ public sealed class LogVerifier(
             return;
         }
 
+        if (decision.WindowClosedBy is not null)
+        {
+            CheckWindowClaim(position, found);
+            return;
+        }
+
+        // A decision from before the window claims: an observation or a hearing answered the flag, or the deadline
+        // passed — counted from the first proof of receipt when the log holds one, else from the notification.
+        var deadline = found.Window?.Receipt?.Deadline ?? notification.AnswerBy;
         var heard = found.FirstObservation is { } observed && observed <= decision.DecidedAt;
-        if (decision.DecidedAt < notification.AnswerBy && !heard)
+        if (decision.DecidedAt < deadline && !heard)
         {
             Report(position, ViolationKinds.WindowNotRespected,
-                $"decision {decision.DecisionId} (at {found.Position}) was taken at {decision.DecidedAt:O}, before the answer deadline {notification.AnswerBy:O}, and neither an observation nor a hearing had been received");
+                $"decision {decision.DecisionId} (at {found.Position}) was taken at {decision.DecidedAt:O}, before the answer deadline {deadline:O}, and neither an observation nor a hearing had been received");
         }
     }
+
+    /// <summary>
+    /// Holds a decision's <c>windowClosedBy</c> claim to the events recorded before it (CASF L262-37, décret n° 2025-478):
+    /// the window runs from the notice's first proof of receipt, never from its sending; a requested hearing not held
+    /// keeps it open; « deadline » needs the deadline counted from that receipt to have passed, « nothing to add » the
+    /// person to have said so since the notification, « hearing » the hearing to have been held — each by the decision.
+    /// </summary>
+    private void CheckWindowClaim(long position, RecordedDecision found)
+    {
+        var decision = found.Decision;
+        var evidence = found.Window ?? new WindowEvidence(null, null, false, null);
+        var named = $"decision {decision.DecisionId} (at {found.Position}), window closed by '{decision.WindowClosedBy}'";
+        if (evidence.Receipt is not { } receipt || receipt.FirstReceivedAt > decision.DecidedAt)
+        {
+            Report(position, ViolationKinds.NoticeNotReceived,
+                $"{named}: no proof of receipt of notice {decision.NotificationId} precedes it, so the answer window never began");
+            return;
+        }
+
+        // Instants read back from a database keep microseconds, those in events ticks: a millisecond is the tolerance.
+        if (decision.ReceivedAt is { } claimed && (claimed - receipt.FirstReceivedAt).Duration() >= Tolerance)
+        {
+            Report(position, ViolationKinds.WindowClaimUnsupported,
+                $"{named}: it says the notice was received at {claimed:O}, but the first proof of receipt in the log is at {receipt.FirstReceivedAt:O}");
+        }
+
+        if (evidence.HearingRequested && decision.WindowClosedBy != Platform.Contracts.Review.WindowClosure.Hearing)
+        {
+            Report(position, ViolationKinds.WindowClaimUnsupported, $"{named}: the recipient asked to be heard, and only the hearing closes the window then");
+            return;
+        }
+
+        var reason = decision.WindowClosedBy switch
+        {
+            Platform.Contracts.Review.WindowClosure.Deadline when decision.DecidedAt + Tolerance < receipt.Deadline =>
+                $"taken at {decision.DecidedAt:O}, before the deadline {receipt.Deadline:O} counted from the first proof of receipt ({receipt.FirstReceivedAt:O})",
+            Platform.Contracts.Review.WindowClosure.Deadline => null,
+            Platform.Contracts.Review.WindowClosure.NothingToAdd when evidence.NothingToAddAt is not { } said || said > decision.DecidedAt =>
+                "the recipient never said, since the notification and before the decision, that they had nothing to add",
+            Platform.Contracts.Review.WindowClosure.NothingToAdd => null,
+            Platform.Contracts.Review.WindowClosure.Hearing when evidence.HearingHeldAt is not { } held || held > decision.DecidedAt =>
+                "no hearing on this proposal was held before the decision",
+            Platform.Contracts.Review.WindowClosure.Hearing => null,
+            _ => "this is not a way an answer window closes",
+        };
+        if (reason is not null)
+        {
+            Report(position, ViolationKinds.WindowClaimUnsupported, $"{named}: {reason}");
+        }
+    }
+
+    private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>What the log holds now about how <paramref name="decision"/>'s answer window could have closed.</summary>
+    private WindowEvidence WindowEvidenceFor(SanctionDecided decision) => new(
+        receipts.GetValueOrDefault(decision.NotificationId),
+        nothingToAdd.TryGetValue(decision.FlagId, out var said) && said.Where(at => at >= decision.NotifiedAt).ToList() is { Count: > 0 } since ? since.Min() : null,
+        hearingsRequested.Contains(decision.ProposalId),
+        hearingsHeld.TryGetValue(decision.ProposalId, out var held) ? held : null);
 
     /// <summary>One violation per missing position, so each is reported exactly; a huge hole as one.</summary>
     private void ReportMissing(long from, long to, string context)
@@ -688,7 +837,7 @@ public sealed class LogVerifier(
     }
 
     private sealed record RecordedDecision(
-        SanctionDecided Decision, long Position, RecipientNotified? Notification, DateTimeOffset? FirstObservation);
+        SanctionDecided Decision, long Position, RecipientNotified? Notification, DateTimeOffset? FirstObservation, WindowEvidence? Window);
 
     private sealed record Gap(long From, long To, long SeenAt);
 }

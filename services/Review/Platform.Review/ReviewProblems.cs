@@ -28,6 +28,7 @@ internal static class ReviewProblems
     public const string HearingAlreadyHeld = ProblemTypes.Base + RefusalCode.HearingAlreadyHeld;
     public const string HearingNotScheduled = ProblemTypes.Base + RefusalCode.HearingNotScheduled;
     public const string HearingNotYetDue = ProblemTypes.Base + RefusalCode.HearingNotYetDue;
+    public const string BreachWeekExcused = ProblemTypes.Base + RefusalCode.BreachWeekExcused;
     public const string NoDelegation = ProblemTypes.Base + "no-delegation";
     public const string DelegationForSelf = ProblemTypes.Base + "delegation-for-self";
     public const string DelegationExists = ProblemTypes.Base + "delegation-exists";
@@ -143,6 +144,14 @@ internal static class ReviewProblems
             {
                 ["receivedOn"] = [Localized.Text("La date de réception ne peut pas être dans le futur.", "The date of receipt cannot be in the future.")],
             }),
+            RefusalCode.BreachWeekExcused => Problems.Conflict(
+                BreachWeekExcused,
+                $"Le manquement (semaines {refusal.Breach!.Value.First} à {refusal.Breach.Value.Last}) repose sur des semaines couvertes par l'absence justifiée n° {refusal.Excused!.AbsenceId} "
+                    + $"(semaines {refusal.Excused.FromWeek} à {refusal.Excused.ToWeek}), acceptée : un motif légitime excuse ces semaines et aucune sanction ne peut s'y appuyer "
+                    + "(CASF R262-68-6). Une proposition déjà faite ne peut plus être approuvée : rejetez-la.",
+                $"The breach (weeks {refusal.Breach.Value.First} to {refusal.Breach.Value.Last}) rests on weeks covered by justified absence no. {refusal.Excused.AbsenceId} "
+                    + $"(weeks {refusal.Excused.FromWeek} to {refusal.Excused.ToWeek}), accepted: a legitimate reason excuses those weeks and no sanction may rest on them "
+                    + "(CASF R262-68-6). A proposal already made can no longer be approved: reject it."),
             RefusalCode.NotTheRecipientsFlag => FlagNotFound(),
             _ => throw new InvalidOperationException($"No answer is defined for the refusal '{refusal.Code}'."),
         };

@@ -62,6 +62,70 @@ public sealed class JustifiedAbsenceTests(DueProcessFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task AnAbsenceAcceptedAfterTheProposal_IsListedInTheNotice_AndBlocksTheApproval()
+    {
+        var recipient = DueProcessFixture.NewRecipient();
+        await fixture.ShortWeeksAsync(recipient, "2026-W44", "2026-W45", "2026-W46", "2026-W47");
+        var caseId = await DueProcessFixture.ScalarAsync<Guid>(fixture.ReviewDatabase, ShortWeekFlagCase, new { recipient, week = "2026-W47" });
+        var proposed = await ProposeAsync(caseId);
+        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+        var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();
+        var proposalId = proposal.GetProperty("proposalId").GetGuid();
+        var noticeId = proposal.GetProperty("notificationId").GetGuid();
+        var flagId = proposal.GetProperty("flagId").GetGuid();
+        var me = fixture.Review.ClientFor("recipient", recipient);
+        var noticeUrl = $"/api/recipients/{recipient}/notices/{noticeId}";
+
+        // The notice says no absence was taken into account, in both languages.
+        var before = await me.GetFromJsonAsync<JsonElement>(noticeUrl);
+        Assert.Equal(0, before.GetProperty("absences").GetArrayLength());
+        Assert.StartsWith("Aucune", Section(before, "absences"), StringComparison.Ordinal);
+        Assert.StartsWith("None", Section(await me.GetFromJsonAsync<JsonElement>($"{noticeUrl}?language=en"), "absences"), StringComparison.Ordinal);
+
+        // The person receives the notice and says they have nothing to add: the window is closed.
+        Assert.Equal(HttpStatusCode.OK, (await me.PostAsync($"{noticeUrl}/acknowledgement", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await me.PostAsJsonAsync(
+            $"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "J'étais malade la première semaine.", nothingToAdd = true })).StatusCode);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        // An absence over the breach's first week is accepted now; the pattern of weeks 45 to 47 still stands.
+        var absenceId = await fixture.DeclareAbsenceAsync(recipient, "2026-W44", "2026-W44");
+        Assert.Equal(HttpStatusCode.OK, (await fixture.CounsellorDeclarations().PostAsJsonAsync(
+            $"/api/recipients/{recipient}/absences/{absenceId}/accept", new { reason = "Arrêt de travail reçu." })).StatusCode);
+        await DueProcessFixture.WaitUntilAsync(
+            fixture.ReviewDatabase, "SELECT count(*) FROM accepted_absences WHERE absence_id = @absenceId", new { absenceId });
+
+        var after = await me.GetFromJsonAsync<JsonElement>(noticeUrl);
+        var listed = Assert.Single(after.GetProperty("absences").EnumerateArray());
+        Assert.Equal((absenceId, "2026-W44", "2026-W44"), (listed.GetProperty("absenceId").GetGuid(), listed.GetProperty("fromWeek").GetString(), listed.GetProperty("toWeek").GetString()));
+        Assert.Contains(absenceId.ToString(), Section(after, "absences"), StringComparison.Ordinal);
+        var pdf = await me.GetByteArrayAsync($"{noticeUrl}.pdf");
+        using (var document = UglyToad.PdfPig.PdfDocument.Open(pdf))
+        {
+            var text = string.Join(" ", document.GetPages().SelectMany(page => page.GetWords()).Select(word => word.Text));
+            Assert.Contains("Absences justifiées prises en compte", text, StringComparison.Ordinal);
+            Assert.Contains(absenceId.ToString(), text, StringComparison.Ordinal);
+        }
+
+        var approval = await fixture.Review.ClientFor("supervisor", "agent-s1").PostAsJsonAsync(
+            $"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "Rien à ajouter ; manquement établi." });
+        Assert.Equal(HttpStatusCode.Conflict, approval.StatusCode);
+        var problem = await approval.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("https://xp-rsa.example/problems/breach-week-excused", problem.GetProperty("type").GetString());
+        Assert.Contains(absenceId.ToString(), problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("pending", await DueProcessFixture.ScalarAsync<string>(
+            fixture.ReviewDatabase, "SELECT state FROM proposals WHERE proposal_id = @proposalId", new { proposalId }));
+        Assert.Equal(0, await fixture.Events.CountAfterQuietAsync<Platform.Contracts.Review.SanctionDecided>(Quiet, e => e.ProposalId == proposalId));
+
+        // Rejecting it, in the person's favour, stays possible.
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Review.ClientFor("supervisor", "agent-s1").PostAsJsonAsync(
+            $"/api/review/sanction-proposals/{proposalId}/reject", new { reason = "Semaine excusée par une absence justifiée." })).StatusCode);
+    }
+
+    private static string Section(JsonElement notice, string key) =>
+        notice.GetProperty("sections").EnumerateArray().Single(section => section.GetProperty("key").GetString() == key).GetProperty("text").GetString()!;
+
+    [Fact]
     public async Task AFlagRaisedAfterAnAcceptedAbsence_SkipsItsWeeks_AndItsExplanationNamesTheAbsence()
     {
         var recipient = DueProcessFixture.NewRecipient();

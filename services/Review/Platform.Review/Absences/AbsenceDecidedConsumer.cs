@@ -1,12 +1,14 @@
 using MassTransit;
 using Platform.Contracts.Declarations;
+using Platform.Review.Stores;
 using Platform.Rules.Calendar;
 using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Absences;
 
 /// <summary>
-/// Keeps the weeks of each accepted justified absence, so that a sanction proposal resting on one of them is refused.
+/// Keeps the weeks of each accepted justified absence, so that a sanction resting on one of them is refused, when it is
+/// proposed and when it is approved (even if the absence was accepted after the proposal).
 /// A refused absence changes nothing; a redelivery has no second effect. Open flags of covered weeks are withdrawn by
 /// the rules service, whose <c>FlagWithdrawn</c> closes their cases here.
 /// </summary>
@@ -29,7 +31,7 @@ public sealed class AbsenceDecidedConsumer(ServiceDatabase database, ILogger<Abs
         }
 
         if (absence.Accepted
-            && await ExcusedWeeks.KeepAsync(work, absence.AbsenceId, absence.RecipientId, from.ToString(), to.ToString()))
+            && await AcceptedAbsenceStore.KeepAsync(work, absence.AbsenceId, absence.RecipientId, from.ToString(), to.ToString()))
         {
             logger.LogInformation("Accepted absence {AbsenceId} kept: proposals on its weeks are refused", absence.AbsenceId);
         }

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Review;
-using Platform.Review.Absences;
 using Platform.Review.Domain;
 using Platform.Review.Notices;
 using Platform.Review.Stores;
@@ -96,7 +95,7 @@ public static class CaseEndpoints
             .ProducesProblemType(
                 StatusCodes.Status409Conflict, ReviewProblems.HouseholdCapExceeded, "With the household's other suspensions, a month would exceed the cap.")
             .ProducesProblemType(
-                StatusCodes.Status409Conflict, ExcusedWeeks.BreachWeekExcused, "An accepted justified absence covers a week of the breach.");
+                StatusCodes.Status409Conflict, ReviewProblems.BreachWeekExcused, "An accepted justified absence covers a week of the breach.");
         return endpoints;
     }
 
@@ -162,11 +161,6 @@ public static class CaseEndpoints
         if (outcome.Refusal is { } refusal)
         {
             return ReviewProblems.For(refusal);
-        }
-
-        if (outcome.Change!.Proposal!.Breach is { } breach && await ExcusedWeeks.CoveringAsync(work, found.RecipientId, breach) is { } excused)
-        {
-            return ExcusedWeeks.Refusal(excused, breach);
         }
 
         await ReviewChanges.SaveAsync(work, outcome.Change!);

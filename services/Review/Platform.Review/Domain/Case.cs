@@ -90,7 +90,7 @@ public sealed record Case(
     /// <summary>
     /// Proposes a sanction within the bounds of CASF R262-68 et suivants for this household and this recipient's history
     /// (<see cref="SanctionBounds"/>, <see cref="SanctionSchedule"/>: never retroactive, one per breach, the cap on the
-    /// household's total), and notifies the recipient, who has <paramref name="observationWindow"/> to answer. Nothing is
+    /// household's total), on no week an accepted justified absence excuses, and notifies the recipient, who has <paramref name="observationWindow"/> to answer. Nothing is
     /// decided here; the same bounds are checked again at approval.
     /// </summary>
     public Outcome Propose(
@@ -127,6 +127,11 @@ public sealed record Case(
             is { } conflict)
         {
             return Refusal.ForSchedule(conflict);
+        }
+
+        if (standing.ExcuseFor(breach) is { } excused)
+        {
+            return excused;
         }
 
         var proposal = Proposal.Notified(this, me, terms, repeated, breach, proposalId, notificationId, now, now + observationWindow);

@@ -1,5 +1,6 @@
 using Platform.Contracts.Review;
 using Platform.Rules.Calendar;
+using Platform.Rules.Sanctions;
 
 namespace Platform.Review.Domain;
 
@@ -20,6 +21,20 @@ public sealed record Notice(
     string? TrackingReference,
     DateOnly? PostalReceivedOn)
 {
+    /// <summary>
+    /// The accepted justified absences covering a week of the proposal's breach, as known when the notice is read: the
+    /// notice lists them (or says there are none), and a proposal they touch can no longer be approved (CASF R262-68-6).
+    /// </summary>
+    public IReadOnlyList<ExcusingAbsence> Absences { get; init; } = [];
+
+    /// <summary>The weeks a proposal rests on: its breach, or the flag's own week for proposals made before breaches were recorded.</summary>
+    public static BreachPeriod? WeeksOf(Case of, Proposal proposal)
+    {
+        ArgumentNullException.ThrowIfNull(of);
+        ArgumentNullException.ThrowIfNull(proposal);
+        return proposal.Breach ?? (IsoWeek.TryParse(of.Week, out var week) ? new BreachPeriod(week, week) : null);
+    }
+
     /// <summary>The notice of a proposal just made.</summary>
     public static Notice For(Proposal proposal, decimal? monthlyBaseAmount)
     {

@@ -71,7 +71,8 @@ public sealed record Proposal(
     /// <summary>
     /// Approves the proposal: a second person, once the recipient's answer window closed (<see cref="ApprovalGate"/>: its
     /// deadline passed, they said they had nothing to add, or the hearing they asked for was held), and only while it
-    /// still keeps the bounds against the recipient's other approved sanctions and the decision's own date
+    /// still keeps the bounds against the recipient's other approved sanctions, the absences accepted since (a week they
+    /// cover cannot be sanctioned, CASF R262-68-6) and the decision's own date
     /// (<see cref="SanctionSchedule"/>: a proposal approved after its start month began would be retroactive). The decision
     /// states how and when the window closed, is signed by <paramref name="sign"/> and is the only event the allocations
     /// service acts on.
@@ -88,6 +89,12 @@ public sealed record Proposal(
         ArgumentNullException.ThrowIfNull(standing);
         ArgumentNullException.ThrowIfNull(sign);
         var (outcome, closed) = ApprovalGate.Evaluate(me, ProposedBy, IsPending, ReceivedAt, AnswerBy, window, now);
+        // An absence accepted after the proposal excuses its weeks all the same: the proposal can only be rejected.
+        if (outcome is not (ApprovalOutcome.SelfApproval or ApprovalOutcome.NotPending) && Breach is { } breach && standing.ExcuseFor(breach) is { } excused)
+        {
+            return excused;
+        }
+
         if (RefusalFor(outcome, mustHaveHeard: true) is { } refusal)
         {
             return refusal;

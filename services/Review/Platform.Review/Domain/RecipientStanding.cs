@@ -26,6 +26,15 @@ public sealed record RecipientStanding(IReadOnlyList<Suspension> Decided, IReadO
     /// <summary>How long after a decision a breach must begin to count as repeated (a parameter; see <see cref="SanctionSchedule"/>).</summary>
     public TimeSpan RepeatDelay { get; init; } = SanctionSchedule.DefaultRepeatDelay;
 
+    /// <summary>The recipient's accepted justified absences: no sanction may rest on a week they cover (CASF R262-68-6).</summary>
+    public IReadOnlyList<ExcusingAbsence> AcceptedAbsences { get; init; } = [];
+
+    /// <summary>Why <paramref name="breach"/> cannot be sanctioned: an accepted absence covering one of its weeks; null when none does.</summary>
+    public Refusal? ExcuseFor(BreachPeriod breach) =>
+        ExcusingAbsence.Covering(AcceptedAbsences, breach) is { } absence
+            ? new Refusal(RefusalCode.BreachWeekExcused) { Excused = absence, Breach = breach }
+            : null;
+
     /// <summary>"Repeated" only when this breach began after an approved decision (plus the delay).</summary>
     public bool RepeatedBreachFor(BreachPeriod breach) => SanctionSchedule.IsRepeated(breach, Decided, RepeatDelay);
 }

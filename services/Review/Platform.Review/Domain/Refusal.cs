@@ -84,6 +84,12 @@ public static class RefusalCode
     /// <summary>Recording a hearing before its scheduled time.</summary>
     public const string HearingNotYetDue = "hearing-not-yet-due";
 
+    /// <summary>
+    /// Proposing or approving a sanction whose breach touches a week an accepted justified absence covers (CASF
+    /// R262-68-6): the absence may have been accepted after the proposal was made.
+    /// </summary>
+    public const string BreachWeekExcused = "breach-week-excused";
+
     /// <summary>Answering a flag that is not the caller's.</summary>
     public const string NotTheRecipientsFlag = "not-the-recipients-flag";
 }
@@ -105,6 +111,12 @@ public sealed record Refusal(string Code)
 
     /// <summary>The first month a sanction decided now may withhold, for <see cref="RefusalCode.StartMonthPast"/>.</summary>
     public DateOnly? EarliestStartMonth { get; init; }
+
+    /// <summary>The accepted absence covering a week of the breach, for <see cref="RefusalCode.BreachWeekExcused"/>.</summary>
+    public ExcusingAbsence? Excused { get; init; }
+
+    /// <summary>The breach an accepted absence excuses, for <see cref="RefusalCode.BreachWeekExcused"/>.</summary>
+    public BreachPeriod? Breach { get; init; }
 
     /// <summary>The schedule conflict behind the refusal, with its sentence in French and English.</summary>
     public ScheduleConflict? Conflict { get; init; }

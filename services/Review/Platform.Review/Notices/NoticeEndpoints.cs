@@ -279,7 +279,8 @@ public static class NoticeEndpoints
             letter.Language, letter.Title, letter.Facts, letter.Sanction, letter.Sections,
             letter.Language == "fr" ? NoticeLetter.LegalBasisFr : NoticeLetter.LegalBasisEn,
             $"/api/recipients/{notice.RecipientId}/notices/{notice.NoticeId:D}.pdf",
-            hearing);
+            hearing,
+            letter.Absences);
     }
 }
 
@@ -316,7 +317,8 @@ public sealed record NoticeReceiptView(string Channel, DateTimeOffset ReceivedAt
 
 /// <summary>
 /// A notice as the API shows it: its state of receipt (null <see cref="AnswerBy"/> until a first proof of receipt), its
-/// letter in the language asked for, and the hearing the person asked for (null if none).
+/// letter in the language asked for, the hearing the person asked for (null if none), and the accepted justified absences
+/// over the proposal's weeks that were taken into account (empty when none; any one of them bars the approval).
 /// </summary>
 public sealed record NoticeView(
     Guid NoticeId,
@@ -338,7 +340,8 @@ public sealed record NoticeView(
     IReadOnlyList<NoticeSection> Sections,
     string LegalBasis,
     string PdfUrl,
-    Platform.Review.Cases.HearingView? Hearing);
+    Platform.Review.Cases.HearingView? Hearing,
+    IReadOnlyList<ExcusingAbsence> Absences);
 
 public sealed record RecipientNotices(string RecipientId, IReadOnlyList<NoticeView> Notices);
 

@@ -18,11 +18,13 @@ public sealed record NoticeSanction(int Percent, int Months, string StartMonth, 
 /// <summary>
 /// The text of the notice in one language — French by default, English on request — built from the case, the proposal
 /// and the notice, and used alike by the API, the PDF letter and the e-mail: the facts week by week, the rule and its
-/// explanation, the envisaged sanction and its amount, the deadline, how to answer in writing, how to ask to be heard
+/// explanation, the accepted justified absences taken into account (or none), the envisaged sanction and its amount, the deadline, how to answer in writing, how to ask to be heard
 /// with someone of one's choice, and whom to contact (CASF L262-37, décret n° 2025-478 du 30 mai 2025).
 /// </summary>
+/// <param name="Absences">The accepted justified absences over the proposal's weeks, taken into account; empty when none.</param>
 public sealed record NoticeLetter(
-    string Language, string Title, IReadOnlyList<NoticeWeek> Facts, NoticeSanction Sanction, DateTimeOffset? AnswerBy, IReadOnlyList<NoticeSection> Sections)
+    string Language, string Title, IReadOnlyList<NoticeWeek> Facts, NoticeSanction Sanction, DateTimeOffset? AnswerBy, IReadOnlyList<NoticeSection> Sections,
+    IReadOnlyList<ExcusingAbsence> Absences)
 {
     public const string LegalBasisFr =
         "Articles L262-37 et R262-68 et suivants du code de l'action sociale et des familles (décret n° 2025-478 du 30 mai 2025)";
@@ -79,9 +81,24 @@ public sealed record NoticeLetter(
                 ? $"Vous avez {days} jours à compter de la réception de cet avis pour répondre (au moins 10 jours, CASF L262-37) ; reçu aujourd'hui, vous auriez jusqu'au {Day(notice.CreatedAt + window)}. Aucune décision ne sera prise avant."
                 : $"You have {days} days from receiving this notice to answer (at least 10 days, CASF L262-37); received today, you would have until {Day(notice.CreatedAt + window)}. No decision will be taken before then.";
 
+        var span = Notice.WeeksOf(of, proposal) is { } breach
+            ? fr ? $"les semaines {breach.First} à {breach.Last}" : $"weeks {breach.First} to {breach.Last}"
+            : fr ? $"la semaine {of.Week}" : $"week {of.Week}";
+        var absences = notice.Absences.Count == 0
+            ? fr
+                ? $"Aucune : aucune absence justifiée acceptée ne couvre {span}."
+                : $"None: no accepted justified absence covers {span}."
+            : string.Join("\n", notice.Absences.Select(absence => fr
+                    ? $"Absence justifiée n° {absence.AbsenceId}, acceptée : semaines {absence.FromWeek} à {absence.ToWeek}."
+                    : $"Justified absence no. {absence.AbsenceId}, accepted: weeks {absence.FromWeek} to {absence.ToWeek}."))
+                + "\n" + (fr
+                    ? $"Un motif légitime excuse ces semaines (CASF R262-68-6) : aucune sanction ne peut reposer sur {span}, et la sanction envisagée ci-dessous ne peut plus être décidée."
+                    : $"A legitimate reason excuses those weeks (CASF R262-68-6): no sanction may rest on {span}, and the sanction envisaged below can no longer be decided.");
+
         List<NoticeSection> sections =
         [
             new("facts", fr ? "Les faits, semaine par semaine" : "The facts, week by week", string.Join("\n", factLines)),
+            new("absences", fr ? "Absences justifiées prises en compte" : "Justified absences taken into account", absences),
             new("rule", fr ? $"La règle ({of.RuleId}) et son explication" : $"The rule ({of.RuleId}) and its explanation",
                 (fr ? of.Explanation.Fr : of.Explanation.En) + "\n"
                 + (fr
@@ -115,7 +132,8 @@ public sealed record NoticeLetter(
             weeks,
             sanction,
             proposal.ReceivedAt is null ? null : proposal.AnswerBy,
-            sections);
+            sections,
+            notice.Absences);
     }
 
     /// <summary>The weeks behind the flag: from a recorded rule input, or from the older facts' parallel arrays.</summary>

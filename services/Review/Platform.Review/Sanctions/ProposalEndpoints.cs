@@ -43,9 +43,10 @@ public static class ProposalEndpoints
                 receipt) and their answer window closed: its deadline, counted from that receipt, passed, or they said they had
                 nothing to add, or the hearing they asked for was held (a first observation does not close it; a requested
                 hearing not yet held blocks any approval). And only while the sanction still keeps its bounds: its start month after
-                today's, its breach not sanctioned since, the household's total within the cap. The review service signs the
-                decision, breach period and how the window closed included. Publishes `SanctionDecided` (signed), which the
-                allocations service verifies, and checks against the same bounds, before changing anything.
+                today's, its breach not sanctioned since nor covered by a justified absence accepted since, the household's
+                total within the cap. The review service signs the decision, breach period and how the window closed included.
+                Publishes `SanctionDecided` (signed), which the allocations service verifies, and checks against the same bounds,
+                before changing anything.
                 """)
             .WithRequestExample("""{"reason":"Observation lue ; manquement confirmé en entretien."}""")
             .ProducesDecisionProblems()
@@ -55,7 +56,9 @@ public static class ProposalEndpoints
             .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.BreachAlreadySanctioned, "These weeks were sanctioned since.")
             .ProducesProblemType(
                 StatusCodes.Status409Conflict, ReviewProblems.HouseholdCapExceeded, "With the household's other suspensions, a month would exceed the cap.")
-            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.NoticeNotReceived, "Nothing proves yet that the recipient received the notice.");
+            .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.NoticeNotReceived, "Nothing proves yet that the recipient received the notice.")
+            .ProducesProblemType(
+                StatusCodes.Status409Conflict, ReviewProblems.BreachWeekExcused, "An absence accepted since the proposal covers a week of the breach.");
         decide.MapPost("/reject", Reject).ValidateRequest<ReasonRequest>()
             .WithName("RejectSanctionProposal")
             .WithSummary("Reject a sanction proposal")

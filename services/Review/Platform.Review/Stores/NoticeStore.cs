@@ -103,7 +103,10 @@ internal static class NoticeStore
         work.Connection.ExecuteScalarAsync<string?>(
             "SELECT email FROM recipient_contacts WHERE recipient_id = @recipientId", new { recipientId }, work.Transaction);
 
-    /// <summary>A notice with its proposal and case, as committed; null when there is no such notice.</summary>
+    /// <summary>
+    /// A notice with its proposal and case, as committed, and the accepted absences over the proposal's weeks; null when
+    /// there is no such notice.
+    /// </summary>
     public static async Task<(Case Case, Proposal Proposal, Notice Notice)?> ReadAsync(ServiceDatabase database, Guid noticeId, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
@@ -115,7 +118,11 @@ internal static class NoticeStore
 
         var proposal = await connection.QuerySingleAsync<Proposal>($"{ProposalStore.Select} WHERE proposal_id = @ProposalId", new { row.ProposalId });
         var caseRow = await connection.QuerySingleAsync<CaseRow>($"{CaseRow.Select} WHERE case_id = @CaseId", new { row.CaseId });
-        return (CaseStore.ToCase(caseRow), proposal, row.ToNotice());
+        var found = CaseStore.ToCase(caseRow);
+        var absences = Notice.WeeksOf(found, proposal) is { } weeks
+            ? await AcceptedAbsenceStore.OverlappingAsync(database, row.RecipientId, weeks, cancellationToken)
+            : [];
+        return (found, proposal, row.ToNotice() with { Absences = absences });
     }
 
     /// <summary>The ids of a recipient's notices, newest first.</summary>

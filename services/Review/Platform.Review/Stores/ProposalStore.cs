@@ -37,8 +37,8 @@ internal static class ProposalStore
             work.Transaction);
 
     /// <summary>
-    /// The recipient's other sanctions (approved, as ended early if they were) and pending proposals, and the household:
-    /// what the bounds of a new or decided sanction are checked against. The caller holds the recipient's lock.
+    /// The recipient's other sanctions (approved, as ended early if they were) and pending proposals, the household and
+    /// the accepted justified absences: what the bounds of a new or decided sanction are checked against. The caller holds the recipient's lock.
     /// </summary>
     public static async Task<RecipientStanding> StandingAsync(ServiceTransaction work, string recipientId, Guid? excludingProposal)
     {
@@ -61,7 +61,10 @@ internal static class ProposalStore
         return new RecipientStanding(
             rows.Where(row => row.State == ProposalState.Approved).Select(Of).ToList(),
             rows.Where(row => row.State == ProposalState.Pending).Select(Of).ToList(),
-            await HouseholdStore.FindAsync(work, recipientId));
+            await HouseholdStore.FindAsync(work, recipientId))
+        {
+            AcceptedAbsences = await AcceptedAbsenceStore.OfAsync(work, recipientId),
+        };
     }
 
     private sealed record StandingRow(

@@ -27,6 +27,20 @@ public static class FlagBook
         await work.Connection.ExecuteAsync(new CommandDefinition(
             LockRecipientSql, new { recipientId }, work.Transaction, cancellationToken: cancellationToken));
 
+    /// <summary>
+    /// Keeps an accepted justified absence (a motif légitime excuses its weeks, CASF R262-68-6), read back by
+    /// <see cref="RecipientHistory"/> and the deadline job; false when it was already kept.
+    /// </summary>
+    public static async Task<bool> KeepAbsenceAsync(
+        ServiceTransaction work, Guid absenceId, string recipientId, IsoWeek from, IsoWeek to, CancellationToken cancellationToken) =>
+        await work.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO accepted_absences (absence_id, recipient_id, from_week, to_week) VALUES (@absenceId, @recipientId, @from, @to)
+            ON CONFLICT (absence_id) DO NOTHING
+            """,
+            new { absenceId, recipientId, from = from.ToString(), to = to.ToString() },
+            work.Transaction, cancellationToken: cancellationToken)) > 0;
+
     /// <summary>How many units a week's deadline is split into; the same number is fixed in the <c>engagements.deadline_bucket</c> column.</summary>
     public const int DeadlineBuckets = 64;
 

@@ -1,4 +1,3 @@
-using Dapper;
 using MassTransit;
 using Platform.Contracts.Declarations;
 using Platform.RuleEngine.Flags;
@@ -36,14 +35,8 @@ public sealed class AbsenceDecidedConsumer(ServiceDatabase database, ILogger<Abs
         if (message.Accepted)
         {
             await FlagBook.LockRecipientAsync(work, message.RecipientId, cancellationToken);
-            var stored = await work.Connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO accepted_absences (absence_id, recipient_id, from_week, to_week) VALUES (@AbsenceId, @RecipientId, @from, @to)
-                ON CONFLICT (absence_id) DO NOTHING
-                """,
-                new { message.AbsenceId, message.RecipientId, from = from.ToString(), to = to.ToString() },
-                work.Transaction, cancellationToken: cancellationToken));
-            if (stored > 0)
+            var stored = await FlagBook.KeepAbsenceAsync(work, message.AbsenceId, message.RecipientId, from, to, cancellationToken);
+            if (stored)
             {
                 var weeks = Enumerable.Range(0, from.WeeksUntil(to) + 1 + RepeatedShortfall.WeeksLookedBack).Select(from.AddWeeks);
                 changes = await FlagBook.ReconcileAsync(work, message.RecipientId, weeks, cancellationToken);
