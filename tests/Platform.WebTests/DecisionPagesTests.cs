@@ -85,5 +85,16 @@ public sealed class DecisionPagesTests(WebPlatform platform)
         Assert.Contains("décision n°", table, StringComparison.Ordinal);
         Assert.Contains("452,56", table, StringComparison.Ordinal);
         browser.Check("recipient-8-allocation-adjusted");
+
+        // The decision's letter: who decided, under which delegation, and how to contest it; receiving it starts the two months.
+        browser.Open("/recipient/decisions");
+        var letters = browser.Find("[data-testid=decision-letters]").Text;
+        Assert.Contains("Décision : suspension de 30 % de votre RSA", letters, StringComparison.Ordinal);
+        Assert.Contains(Platform.IntegrationTests.Infrastructure.TestDelegations.Reference, letters, StringComparison.Ordinal);
+        Assert.Contains("recours administratif préalable obligatoire", letters, StringComparison.Ordinal);
+        Assert.Contains("tribunal administratif", letters, StringComparison.Ordinal);
+        browser.ClickAndWait("[data-testid=decision-letters] button[type=submit]");
+        Assert.Contains("recours préalable possible jusqu'au", browser.Find("[data-testid=letter-received]").Text, StringComparison.Ordinal);
+        browser.Check("recipient-9-decision-letter");
     }
 }

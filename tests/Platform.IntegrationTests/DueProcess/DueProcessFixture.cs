@@ -70,7 +70,7 @@ public sealed class DueProcessFixture : IAsyncLifetime
             ["Notices:SmtpPort"] = Smtp.Port.ToString(CultureInfo.InvariantCulture),
             ["Notices:PublicBaseUrl"] = "http://review.test",
             ["Notices:MailPollInterval"] = "00:00:01",
-        });
+        }.Concat(TestDelegations.ForHost("agent-s1")).ToDictionary());
         _ = Declarations.Server;
         _ = Rules.Server;
         _ = Review.Server;
