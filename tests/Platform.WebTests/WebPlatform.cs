@@ -27,7 +27,9 @@ public sealed class WebPlatform : IAsyncLifetime
             ["Provider__Clients__web__RedirectUris__0"] = $"http://127.0.0.1:{webPort}/signin-oidc-local",
             ["Provider__Clients__web__PostLogoutRedirectUris__0"] = $"http://127.0.0.1:{webPort}/signout-callback-oidc-local",
         });
-        Services = await PlatformProcesses.StartWithAsync(Provider, new Dictionary<string, int>(), null, null, Backends);
+        // The supervisors the pages' tests sign in as decide by a delegation in force.
+        Services = await PlatformProcesses.StartWithAsync(
+            Provider, new Dictionary<string, int>(), null, TestDelegations.ForProcess("agent-web-samir").ToDictionary(), Backends);
         Front = await PlatformProcesses.StartWithAsync(
             Provider,
             new Dictionary<string, int> { ["web"] = webPort },

@@ -3,6 +3,7 @@ using Platform.Review.Absences;
 using Platform.Review.Cases;
 using Platform.Review.Expiry;
 using Platform.Review.Hearings;
+using Platform.Review.Letters;
 using Platform.Review.Messaging;
 using Platform.Review.Notices;
 using Platform.Review.Recipients;
@@ -27,6 +28,11 @@ builder.Services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.S
 builder.Services.AddOptions<NoticeOptions>().BindConfiguration(NoticeOptions.Section)
     .Validate(NoticeOptions.IsValid, "Notices: SmtpPort must be a port, PublicBaseUrl an absolute URL, From set, MailPollInterval and MaxRetryDelay positive.")
     .ValidateOnStart();
+builder.Services.AddOptions<LetterOptions>().BindConfiguration(LetterOptions.Section)
+    .Validate(LetterOptions.IsValid, "Letters: Departement must be a département code, DepartementName set, RuleCatalogueUrl an absolute URL, each seeded delegation complete.")
+    .ValidateOnStart();
+builder.Services.AddHostedService<DelegationSeeder>();
+builder.Services.AddHostedService<LetterMailer>();
 builder.Services.AddSingleton<NoticeMailSignal>();
 builder.Services.AddHostedService<NoticeMailer>();
 builder.Services.AddSingleton<DecisionSigner>();
@@ -48,4 +54,6 @@ app.MapSuspensionEndpoints();
 app.MapNoticeEndpoints();
 app.MapHearingEndpoints();
 app.MapContactEndpoints();
+app.MapLetterEndpoints();
+app.MapDelegationEndpoints();
 app.Run();

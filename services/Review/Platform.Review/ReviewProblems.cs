@@ -29,6 +29,9 @@ internal static class ReviewProblems
     public const string HearingNotScheduled = ProblemTypes.Base + RefusalCode.HearingNotScheduled;
     public const string HearingNotYetDue = ProblemTypes.Base + RefusalCode.HearingNotYetDue;
     public const string BreachWeekExcused = ProblemTypes.Base + RefusalCode.BreachWeekExcused;
+    public const string NoDelegation = ProblemTypes.Base + "no-delegation";
+    public const string DelegationForSelf = ProblemTypes.Base + "delegation-for-self";
+    public const string DelegationExists = ProblemTypes.Base + "delegation-exists";
 
     public static ProblemHttpResult CaseNotFound() => Problems.NotFound("Ce dossier n'existe pas.", "This case does not exist.");
 
@@ -37,6 +40,17 @@ internal static class ReviewProblems
     public static ProblemHttpResult ProposalNotFound() => Problems.NotFound("Cette proposition n'existe pas.", "This proposal does not exist.");
 
     public static ProblemHttpResult NoticeNotFound() => Problems.NotFound("Cet avis n'existe pas.", "This notice does not exist.");
+
+    public static ProblemHttpResult LetterNotFound() => Problems.NotFound("Cette lettre de décision n'existe pas.", "This decision letter does not exist.");
+
+    /// <summary>The decider holds no delegation of the président in force today: nobody may decide in the président's name without one.</summary>
+    public static ProblemHttpResult WithoutDelegation(string departement) => Problems.Create(
+        StatusCodes.Status403Forbidden,
+        NoDelegation,
+        Localized.Text("Pas de délégation en vigueur", "No delegation in force"),
+        Localized.Text(
+            $"Vous n'avez pas aujourd'hui de délégation du président du conseil départemental ({departement}) pour décider en son nom : rien n'a été enregistré. Une décision sans délégation serait prise par une autorité incompétente.",
+            $"You hold no delegation in force today from the président of the conseil départemental ({departement}) to decide in their name: nothing was recorded. A decision without one would be taken by an authority without competence."));
 
     /// <summary>The answer to a refused transition, by its stable code.</summary>
     public static ProblemHttpResult For(Refusal refusal)

@@ -70,6 +70,14 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["review POST /api/review/sanction-proposals/{proposalId}/hearing/schedule"] = ["counsellor", "supervisor"],
         ["review POST /api/review/sanction-proposals/{proposalId}/hearing/record"] = ["counsellor", "supervisor"],
         ["review GET /api/recipients/{recipientId}/contact"] = ["own", "counsellor"],
+        ["review GET /api/recipients/{recipientId}/decision-letters"] = ["own", "counsellor", "supervisor"],
+        ["review GET /api/recipients/{recipientId}/decision-letters/{letterId}"] = ["own", "counsellor", "supervisor"],
+        ["review GET /api/recipients/{recipientId}/decision-letters/{letterId}.pdf"] = ["own", "counsellor", "supervisor"],
+        ["review GET /api/recipients/{recipientId}/decision-letters/{letterId}/pdf"] = ["own", "counsellor", "supervisor"],
+        ["review POST /api/recipients/{recipientId}/decision-letters/{letterId}/acknowledgement"] = ["own"],
+        ["review GET /api/decisions/{decisionId}/seal"] = ["anyone"],
+        ["review GET /api/review/delegations"] = ["supervisor"],
+        ["review POST /api/review/delegations"] = ["supervisor"],
         ["review PUT /api/recipients/{recipientId}/contact"] = ["own", "counsellor"],
         ["allocations PUT /api/recipients/{recipientId}/allocation"] = ["payer"],
         ["allocations GET /api/recipients/{recipientId}/allocation"] = ["own", "counsellor"],
@@ -139,6 +147,10 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         },
         ["review POST /api/review/notices/{noticeId}/postal-receipt"] = seed => new { trackingReference = "1A00000000001", receivedOn = seed.Today },
         ["review PUT /api/recipients/{recipientId}/contact"] = _ => new { email = "forger@example.org" },
+        ["review POST /api/review/delegations"] = seed => new
+        {
+            agentId = "agent-forged-delegate", agentName = "Agent Délégué", agentRole = "chef de service", reference = "arrêté n° 2026-999", validFrom = seed.Today,
+        },
         ["review POST /api/recipients/{recipientId}/notices/{noticeId}/hearing"] = _ => new { assistantName = "Mme Martin", assistantRole = "association" },
         ["review POST /api/review/sanction-proposals/{proposalId}/hearing/schedule"] = _ => new { scheduledAt = DateTimeOffset.UtcNow.AddDays(3), place = "Agence" },
         ["review POST /api/review/sanction-proposals/{proposalId}/hearing/record"] = _ => new { personAttended = false, summary = "Ne s'est pas présenté." },
@@ -163,6 +175,11 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             // reaches a table or the bus in between came from a call.
             settings["Outbox__HeadInterval"] = "1.00:00:00";
             settings["audit:Audit__Checkpoints__Interval"] = "1.00:00:00";
+            foreach (var (key, value) in TestDelegations.ForProcess("agent-seed-supervisor"))
+            {
+                settings[key] = value;
+            }
+
             await CheckEveryRouteAsync(virtualHost, settings);
         }
         finally
@@ -329,6 +346,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             ["{decisionId}"] = seed.DecisionId.ToString(),
             ["{noticeId}"] = seed.NoticeId.ToString(),
             ["{absenceId}"] = seed.AbsenceId.ToString(),
+            ["{letterId}"] = seed.LetterId.ToString(),
         };
         var url = route.Path;
         foreach (var (name, value) in ids)
@@ -442,6 +460,9 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             return allocation.GetProperty("adjustments").GetArrayLength() > 0 ? (bool?)true : null;
         });
 
+        var letters = await recipientReview.GetFromJsonAsync<JsonElement>($"/api/recipients/{Own}/decision-letters");
+        var letterId = letters.GetProperty("letters")[0].GetProperty("letterId").GetGuid();
+
         var said = await recipientReview.PostAsJsonAsync($"/api/recipients/{Own}/obligations-met", new { text = "J'ai repris mes démarches." });
         Assert.Equal(HttpStatusCode.Created, said.StatusCode);
         var statementId = (await said.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statementId").GetGuid();
@@ -473,7 +494,8 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             noticeId,
             statementId,
             absenceId,
-            thisWeek.AddWeeks(4).ToString());
+            thisWeek.AddWeeks(4).ToString(),
+            letterId);
     }
 
     /// <summary>A snapshot once every outbox is drained and two snapshots in a row agree (the consumers are done).</summary>
@@ -542,5 +564,6 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         Guid NoticeId,
         Guid StatementId,
         Guid AbsenceId,
-        string FreeWeek);
+        string FreeWeek,
+        Guid LetterId);
 }

@@ -28,6 +28,9 @@ public sealed class HumanGateFixture : IAsyncLifetime
     public const string Counsellor = "agent-c1";
     public const string Supervisor = "agent-s1";
 
+    /// <summary>Another supervisor with a delegation in force.</summary>
+    public const string SecondSupervisor = "agent-s2";
+
     /// <summary>Thursday 2026-11-26, 10:00 in Paris.</summary>
     public static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
 
@@ -79,7 +82,7 @@ public sealed class HumanGateFixture : IAsyncLifetime
             ["Notices:SmtpPort"] = Smtp.Port.ToString(CultureInfo.InvariantCulture),
             ["Notices:PublicBaseUrl"] = "http://review.test",
             ["Notices:MailPollInterval"] = "00:00:01",
-        });
+        }.Concat(TestDelegations.ForHost(Supervisor, SecondSupervisor)).ToDictionary());
         Allocations = new ServiceHost<AllocationsService>(AllocationsDatabase, Servers.Amqp, VirtualHost, Clock, new Dictionary<string, string?>
         {
             [$"DecisionKeys:{KeyId}"] = reviewKey.ExportSubjectPublicKeyInfoPem(),

@@ -1,8 +1,7 @@
 using System.Globalization;
-using PdfSharp;
-using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 using Platform.Review.Domain;
+using Platform.Review.Letters;
 
 namespace Platform.Review.Notices;
 
@@ -13,7 +12,6 @@ namespace Platform.Review.Notices;
 /// </summary>
 internal static class NoticePdf
 {
-    private const double Margin = 56;
     private const double BodySize = 10;
 
     public static byte[] Render(NoticeLetter letter, Notice notice)
@@ -25,7 +23,7 @@ internal static class NoticePdf
         using var document = new PdfDocument();
         document.Info.Title = letter.Title;
         document.Info.Subject = fr ? "Avis préalable à une sanction" : "Notice before a sanction";
-        var writer = new Writer(document);
+        var writer = new LetterWriter(document);
 
         writer.Line(fr ? "Service RSA du département" : "Département RSA service", 9, bold: false);
         writer.Line((fr ? "Allocataire : " : "Recipient: ") + notice.RecipientId, 9, bold: false);
@@ -60,68 +58,5 @@ internal static class NoticePdf
         using var output = new MemoryStream();
         document.Save(output, false);
         return output.ToArray();
-    }
-
-    /// <summary>Writes lines top to bottom, wrapping words to the page's width and starting a new page when one is full.</summary>
-    private sealed class Writer(PdfDocument document) : IDisposable
-    {
-        private readonly XPdfFontOptions fontOptions = new(PdfFontEncoding.Unicode);
-        private PdfPage? page;
-        private XGraphics? graphics;
-        private double y;
-
-        public void Space(double points) => y += points;
-
-        public void Line(string text, double size, bool bold)
-        {
-            var font = Font(size, bold);
-            EnsureRoom(size * 1.4);
-            graphics!.DrawString(text, font, XBrushes.Black, new XPoint(Margin, y), XStringFormats.TopLeft);
-            y += size * 1.4;
-        }
-
-        public void Paragraph(string text, double size, bool bold)
-        {
-            EnsureRoom(size * 1.4);
-            var font = Font(size, bold);
-            var width = page!.Width.Point - (2 * Margin);
-            var line = "";
-            foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var candidate = line.Length == 0 ? word : line + " " + word;
-                if (line.Length > 0 && graphics!.MeasureString(candidate, font).Width > width)
-                {
-                    Line(line, size, bold);
-                    line = word;
-                }
-                else
-                {
-                    line = candidate;
-                }
-            }
-
-            if (line.Length > 0)
-            {
-                Line(line, size, bold);
-            }
-        }
-
-        public void Dispose() => graphics?.Dispose();
-
-        private XFont Font(double size, bool bold) => new(NoticeFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, fontOptions);
-
-        private void EnsureRoom(double height)
-        {
-            if (page is not null && y + height <= page.Height.Point - Margin)
-            {
-                return;
-            }
-
-            graphics?.Dispose();
-            page = document.AddPage();
-            page.Size = PageSize.A4;
-            graphics = XGraphics.FromPdfPage(page);
-            y = Margin;
-        }
     }
 }

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Platform.Review.Cases;
 using Platform.Review.Domain;
+using Platform.Review.Letters;
 using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
@@ -16,6 +18,7 @@ public static class ProposalEndpoints
     private static RouteHandlerBuilder ProducesDecisionProblems(this RouteHandlerBuilder endpoint) => endpoint
         .ProducesNotFound("This proposal does not exist.")
         .ProducesProblemType(StatusCodes.Status403Forbidden, ReviewProblems.ForbiddenSelfApproval, "The proposer cannot decide their own proposal.")
+        .ProducesProblemType(StatusCodes.Status403Forbidden, ReviewProblems.NoDelegation, "The decider holds no delegation of the président in force today.")
         .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.ProposalNotPending, "The proposal was already decided.");
 
     public static IEndpointRouteBuilder MapProposalEndpoints(this IEndpointRouteBuilder endpoints)
@@ -85,11 +88,15 @@ public static class ProposalEndpoints
         ClaimsPrincipal user,
         DecisionSigner signer,
         ServiceDatabase database,
+        IOptions<LetterOptions> letters,
         TimeProvider time,
         CancellationToken cancellationToken) =>
         DecideAsync(
             proposalId,
+            user,
             database,
+            letters.Value,
+            time,
             async (work, found, proposal) =>
             {
                 var now = time.GetUtcNow();
@@ -102,15 +109,24 @@ public static class ProposalEndpoints
             cancellationToken);
 
     private static Task<Results<Ok<ProposalView>, ProblemHttpResult>> Reject(
-        Guid proposalId, ReasonRequest request, ClaimsPrincipal user, ServiceDatabase database, TimeProvider time, CancellationToken cancellationToken) =>
+        Guid proposalId, ReasonRequest request, ClaimsPrincipal user, ServiceDatabase database, IOptions<LetterOptions> letters, TimeProvider time,
+        CancellationToken cancellationToken) =>
         DecideAsync(
             proposalId,
+            user,
             database,
+            letters.Value,
+            time,
             (_, found, proposal) => Task.FromResult(proposal.Reject(found, user.SubjectId(), request.Reason!.Trim(), time.GetUtcNow())),
             cancellationToken);
 
+    /// <summary>
+    /// Decides in one transaction: the proposal's own checks first, then the decider's delegation in force today (403
+    /// without one, nothing written), then the decision and its letter together.
+    /// </summary>
     private static async Task<Results<Ok<ProposalView>, ProblemHttpResult>> DecideAsync(
-        Guid proposalId, ServiceDatabase database, Func<ServiceTransaction, Case, Proposal, Task<Outcome>> decide, CancellationToken cancellationToken)
+        Guid proposalId, ClaimsPrincipal user, ServiceDatabase database, LetterOptions letters, TimeProvider time,
+        Func<ServiceTransaction, Case, Proposal, Task<Outcome>> decide, CancellationToken cancellationToken)
     {
         await using (var work = await database.BeginAsync(cancellationToken))
         {
@@ -125,7 +141,14 @@ public static class ProposalEndpoints
                 return ReviewProblems.For(refusal);
             }
 
+            var now = time.GetUtcNow();
+            if (await LetterDelivery.DelegationInForceAsync(work, user.SubjectId(), letters.Departement, now) is not { } delegation)
+            {
+                return ReviewProblems.WithoutDelegation(letters.Departement);
+            }
+
             await ReviewChanges.SaveAsync(work, outcome.Change!);
+            await LetterDelivery.IssueAsync(work, outcome.Change!, delegation, now);
             await work.CommitAsync(cancellationToken);
         }
 

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Platform.Contracts.Review;
+using Platform.Review.Domain;
+using Platform.Review.Stores;
+using Platform.Rules.Calendar;
+using Platform.ServiceDefaults.Data;
+
+namespace Platform.Review.Letters;
+
+/// <summary>
+/// Who may decide, and the letter of what they decided: both in the decision's own transaction, so a decision without
+/// its letter, or a letter without its decision, cannot be committed.
+/// </summary>
+internal static class LetterDelivery
+{
+    /// <summary>The delegation that lets <paramref name="agentId"/> decide today (Paris) for the département's président; null if none is in force.</summary>
+    public static async Task<Delegation?> DelegationInForceAsync(ServiceTransaction work, string agentId, string departement, DateTimeOffset now) =>
+        Delegation.InForce(await DelegationStore.OfAgentAsync(work, agentId, departement), agentId, departement, WeekCalendar.TodayIn(now));
+
+    /// <summary>Writes the letter of the decision <paramref name="decided"/> and queues its e-mail when the person gave an address.</summary>
+    /// <returns>Whether an e-mail was queued.</returns>
+    public static async Task<bool> IssueAsync(ServiceTransaction work, ReviewChange decided, Delegation delegation, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(decided);
+        ArgumentNullException.ThrowIfNull(delegation);
+        var proposal = decided.Proposal ?? throw new InvalidOperationException("A decision letter needs a decided proposal.");
+        var signed = decided.Events.OfType<SanctionDecided>().SingleOrDefault();
+        var letter = new DecisionLetterRecord(
+            Guid.CreateVersion7(now),
+            signed is null ? LetterKind.SanctionRejected : LetterKind.SanctionApproved,
+            proposal.ProposalId,
+            proposal.CaseId,
+            proposal.RecipientId,
+            delegation.DelegationId,
+            signed?.DecisionId,
+            signed?.KeyId,
+            signed?.Signature,
+            signed is null ? null : JsonSerializer.Serialize(signed, JsonSerializerOptions.Web),
+            now);
+        await LetterStore.InsertAsync(work, letter);
+        if (await NoticeStore.ContactAsync(work, proposal.RecipientId) is not { } address)
+        {
+            return false;
+        }
+
+        await LetterStore.QueueEmailAsync(work, letter.LetterId, address, now);
+        return true;
+    }
+}
