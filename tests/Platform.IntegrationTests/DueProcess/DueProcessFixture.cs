@@ -20,6 +20,9 @@ public sealed class DueProcessFixture : IAsyncLifetime
 {
     public const string Counsellor = "agent-c1";
 
+    /// <summary>A supervisor with a delegation in force: they may decide.</summary>
+    public const string Supervisor = "agent-s1";
+
     /// <summary>Thursday of week 2026-W48, 10:00 in Paris: weeks 2026-W44 to W47 are past, declared late.</summary>
     public static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
 
@@ -70,7 +73,7 @@ public sealed class DueProcessFixture : IAsyncLifetime
             ["Notices:SmtpPort"] = Smtp.Port.ToString(CultureInfo.InvariantCulture),
             ["Notices:PublicBaseUrl"] = "http://review.test",
             ["Notices:MailPollInterval"] = "00:00:01",
-        }.Concat(TestDelegations.ForHost("agent-s1")).ToDictionary());
+        }.Concat(TestDelegations.ForHost(Supervisor)).ToDictionary());
         _ = Declarations.Server;
         _ = Rules.Server;
         _ = Review.Server;

@@ -107,7 +107,7 @@ public sealed class JustifiedAbsenceTests(DueProcessFixture fixture) : IClassFix
             Assert.Contains(absenceId.ToString(), text, StringComparison.Ordinal);
         }
 
-        var approval = await fixture.Review.ClientFor("supervisor", "agent-s1").PostAsJsonAsync(
+        var approval = await fixture.Review.ClientFor("supervisor", DueProcessFixture.Supervisor).PostAsJsonAsync(
             $"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "Rien à ajouter ; manquement établi." });
         Assert.Equal(HttpStatusCode.Conflict, approval.StatusCode);
         var problem = await approval.Content.ReadFromJsonAsync<JsonElement>();
@@ -118,7 +118,7 @@ public sealed class JustifiedAbsenceTests(DueProcessFixture fixture) : IClassFix
         Assert.Equal(0, await fixture.Events.CountAfterQuietAsync<Platform.Contracts.Review.SanctionDecided>(Quiet, e => e.ProposalId == proposalId));
 
         // Rejecting it, in the person's favour, stays possible.
-        Assert.Equal(HttpStatusCode.OK, (await fixture.Review.ClientFor("supervisor", "agent-s1").PostAsJsonAsync(
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Review.ClientFor("supervisor", DueProcessFixture.Supervisor).PostAsJsonAsync(
             $"/api/review/sanction-proposals/{proposalId}/reject", new { reason = "Semaine excusée par une absence justifiée." })).StatusCode);
     }
 

@@ -46,6 +46,22 @@ public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage
     [BindProperty]
     public Guid? ProposalId { get; set; }
 
+    /// <summary>When the hearing takes place, as a counsellor types it: local time in Paris (<c>yyyy-MM-ddTHH:mm</c>).</summary>
+    [BindProperty]
+    public string? HearingAt { get; set; }
+
+    [BindProperty]
+    public string? HearingPlace { get; set; }
+
+    [BindProperty]
+    public bool PersonAttended { get; set; }
+
+    [BindProperty]
+    public string? Attendees { get; set; }
+
+    [BindProperty]
+    public string? Summary { get; set; }
+
     /// <summary>Which form the last post came from, so its fields keep what was typed and the problem shows beside it.</summary>
     public string? Form { get; private set; }
 
@@ -98,6 +114,24 @@ public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage
         ActAsync("decide", review => review.RejectSanctionProposalAsync(ProposalId ?? Guid.Empty, new ReasonRequest { Reason = Reason }, cancellationToken),
             Labels.T("Sanction rejetée.", "Sanction rejected."), null, cancellationToken);
 
+    /// <summary>A counsellor sets (or moves) the hearing the recipient asked for: a date and time in Paris, a place or a phone.</summary>
+    public Task<IActionResult> OnPostScheduleHearingAsync(CancellationToken cancellationToken) =>
+        ActAsync("hearing", review => review.ScheduleHearingAsync(
+                ProposalId ?? Guid.Empty, null, new HearingScheduleRequest { ScheduledAt = ParisInstant(HearingAt), Place = HearingPlace }, cancellationToken),
+            Labels.T("Entretien programmé : l'allocataire le voit sur son avis.", "Hearing scheduled: the recipient sees it on their notice."), null, cancellationToken);
+
+    /// <summary>A counsellor records the hearing once its time has come: who attended and what was said, or that the person did not come.</summary>
+    public Task<IActionResult> OnPostRecordHearingAsync(CancellationToken cancellationToken) =>
+        ActAsync("hearing", review => review.RecordHearingAsync(
+                ProposalId ?? Guid.Empty,
+                null,
+                new HearingRecordRequest
+                {
+                    PersonAttended = PersonAttended, Attendees = string.IsNullOrWhiteSpace(Attendees) ? null : Attendees, Summary = Summary,
+                },
+                cancellationToken),
+            Labels.T("Entretien enregistré : le délai de réponse est clos.", "Hearing recorded: the answer window is closed."), null, cancellationToken);
+
     private async Task<IActionResult> ActAsync<T>(string form, Func<ReviewClient, Task<T>> call, string notice, string? then, CancellationToken cancellationToken)
     {
         var result = await Api.Review(call);
@@ -110,6 +144,21 @@ public sealed class CaseModel(PlatformApi api, TimeProvider time) : PlatformPage
         Problem = result.Problem;
         await LoadAsync(cancellationToken);
         return Page();
+    }
+
+    /// <summary>
+    /// A date and time typed in Paris (a <c>datetime-local</c> field) as an instant; anything else is sent as null so the
+    /// service answers with its own message.
+    /// </summary>
+    private static DateTimeOffset? ParisInstant(string? text)
+    {
+        if (!DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var local))
+        {
+            return null;
+        }
+
+        var paris = Rules.Calendar.WeekCalendar.Paris;
+        return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), paris.GetUtcOffset(local)).ToUniversalTime();
     }
 
     /// <summary>A number as typed; anything else is sent as null so the service answers with its own message.</summary>
