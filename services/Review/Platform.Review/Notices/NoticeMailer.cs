@@ -1,120 +1,47 @@
-using Dapper;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Platform.Contracts.Review;
+using Platform.Review.Letters;
 using Platform.Review.Stores;
 using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Notices;
 
 /// <summary>
-/// Sends the notices' e-mails queued in <c>notice_emails</c> (written in the proposal's transaction: an outbox) through
-/// the configured SMTP server: the notice as text, in French then English, the PDF letter attached, and the single-use
-/// acknowledgement link. An e-mail the server does not take is retried later with a growing delay, so a server that is
-/// down loses nothing. Delivery is at least once: an e-mail sent just before a crash may be sent again.
+/// Sends the notices' e-mails queued in <c>notice_emails</c> (written in the proposal's transaction): the notice as
+/// text, in French then English, the PDF letter attached, and the single-use acknowledgement link, erased once sent.
 /// </summary>
 public sealed class NoticeMailer(
     ServiceDatabase database, NoticeMailSignal signal, IOptions<NoticeOptions> options, IOptions<ReviewOptions> review, TimeProvider time,
-    ILogger<NoticeMailer> logger) : BackgroundService
+    ILogger<NoticeMailer> logger) : QueuedMailer(database, options, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Kind => "notice";
+
+    /// <summary>Woken as soon as a proposal queues its notice's e-mail, not only at the next interval.</summary>
+    protected override async Task WaitAsync(TimeSpan interval, CancellationToken cancellationToken) => await signal.WaitAsync(interval, cancellationToken);
+
+    protected override Task<QueuedEmail?> NextDueAsync(ServiceTransaction work, DateTimeOffset now) => NoticeStore.NextDueEmailAsync(work, now);
+
+    protected override async Task MarkSentAsync(ServiceTransaction work, QueuedEmail email, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(options.Value.SmtpHost))
-        {
-            logger.LogWarning("No SMTP server is configured (Notices:SmtpHost): notice e-mails wait in their outbox");
-            return;
-        }
-
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    while (await SendNextAsync(stoppingToken))
-                    {
-                    }
-                }
-                catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
-                {
-                    logger.LogWarning(exception, "The notice e-mail outbox could not be read; it is read again at the next interval");
-                }
-
-                await signal.WaitAsync(options.Value.MailPollInterval, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
+        var caseId = await NoticeStore.MarkEmailSentAsync(work, email.Id, now);
+        await CaseStore.AddHistoryAsync(work, [new(caseId, now, CaseHistoryAction.NoticeEmailed, SystemActors.Review, null)]);
     }
 
-    /// <summary>Tries the next due e-mail; false when none is due.</summary>
-    public async Task<bool> SendNextAsync(CancellationToken cancellationToken)
+    protected override Task MarkFailedAsync(ServiceTransaction work, QueuedEmail email, DateTimeOffset nextAttempt, string failure) =>
+        NoticeStore.MarkEmailFailedAsync(work, email.Id, nextAttempt, failure);
+
+    protected override async Task<MimeMessage> ComposeAsync(QueuedEmail email, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await using var work = await database.BeginAsync(cancellationToken);
-        var due = await work.Connection.QuerySingleOrDefaultAsync<(Guid NoticeId, string Address, string? LinkToken, int Attempts)?>(
-            """
-            SELECT notice_id, address, link_token, attempts FROM notice_emails
-            WHERE sent_at IS NULL AND next_attempt_at <= @now
-            ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            """,
-            new { now },
-            work.Transaction);
-        if (due is not { } email)
-        {
-            return false;
-        }
-
-        try
-        {
-            await SendAsync(email.NoticeId, email.Address, email.LinkToken, cancellationToken);
-            await work.Connection.ExecuteAsync(
-                "UPDATE notice_emails SET sent_at = @now, attempts = attempts + 1, link_token = NULL, last_error = NULL WHERE notice_id = @NoticeId",
-                new { email.NoticeId, now },
-                work.Transaction);
-            var caseId = await work.Connection.ExecuteScalarAsync<Guid>(
-                "SELECT case_id FROM notices WHERE notice_id = @NoticeId", new { email.NoticeId }, work.Transaction);
-            await CaseStore.AddHistoryAsync(work, [new(caseId, now, CaseHistoryAction.NoticeEmailed, SystemActors.Review, null)]);
-            await work.CommitAsync(cancellationToken);
-            logger.LogInformation("Notice {NoticeId} e-mailed", email.NoticeId);
-        }
-        catch (Exception exception) when (exception is SmtpCommandException or SmtpProtocolException or IOException or System.Net.Sockets.SocketException
-                                              or SslHandshakeException or AuthenticationException or TimeoutException)
-        {
-            var delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxRetryDelay.TotalSeconds, 30 * Math.Pow(2, Math.Min(email.Attempts, 16))));
-            await work.Connection.ExecuteAsync(
-                """
-                UPDATE notice_emails SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE notice_id = @NoticeId
-                """,
-                new { email.NoticeId, next = now + delay, error = exception.GetType().Name },
-                work.Transaction);
-            await work.CommitAsync(cancellationToken);
-            logger.LogWarning("Notice {NoticeId} could not be e-mailed ({Error}); next attempt in {Delay}", email.NoticeId, exception.GetType().Name, delay);
-        }
-
-        return true;
-    }
-
-    private async Task SendAsync(Guid noticeId, string address, string? linkToken, CancellationToken cancellationToken)
-    {
-        var (found, proposal, notice) = (await NoticeStore.ReadAsync(database, noticeId, cancellationToken))!.Value;
+        var (found, proposal, notice) = (await NoticeStore.ReadAsync(Database, email.Id, cancellationToken))!.Value;
         var window = review.Value.ObservationWindow;
-        var french = NoticeLetter.Compose(notice, found, proposal, options.Value, window, "fr");
-        var english = NoticeLetter.Compose(notice, found, proposal, options.Value, window, "en");
-        var link = linkToken is null ? null : $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/notices/acknowledge?token={linkToken}";
+        var french = NoticeLetter.Compose(notice, found, proposal, Settings, window, "fr");
+        var english = NoticeLetter.Compose(notice, found, proposal, Settings, window, "en");
+        var link = email.LinkToken is null ? null : $"{Settings.PublicBaseUrl.TrimEnd('/')}/api/notices/acknowledge?token={email.LinkToken}";
         var text = new System.Text.StringBuilder();
         foreach (var letter in new[] { french, english })
         {
-            text.AppendLine(letter.Title).AppendLine();
-            foreach (var section in letter.Sections)
-            {
-                text.AppendLine(section.Heading.ToUpperInvariant()).AppendLine(section.Text).AppendLine();
-            }
-
+            AppendLetter(text, letter.Title, letter.Sections);
             if (link is not null)
             {
                 text.AppendLine(letter.Language == "fr"
@@ -126,17 +53,8 @@ public sealed class NoticeMailer(
             text.AppendLine("————————").AppendLine();
         }
 
-        using var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(options.Value.From));
-        message.To.Add(MailboxAddress.Parse(address));
-        message.Subject = "Avis avant sanction : vos droits / Notice before a sanction: your rights";
         var body = new BodyBuilder { TextBody = text.ToString() };
-        body.Attachments.Add($"avis-{noticeId:D}.pdf", NoticePdf.Render(french, notice), new ContentType("application", "pdf"));
-        message.Body = body.ToMessageBody();
-
-        using var client = new SmtpClient();
-        await client.ConnectAsync(options.Value.SmtpHost, options.Value.SmtpPort, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
-        await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(true, cancellationToken);
+        body.Attachments.Add($"avis-{email.Id:D}.pdf", NoticePdf.Render(french, notice), new ContentType("application", "pdf"));
+        return new MimeMessage { Subject = "Avis avant sanction : vos droits / Notice before a sanction: your rights", Body = body.ToMessageBody() };
     }
 }

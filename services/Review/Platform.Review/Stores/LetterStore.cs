@@ -1,5 +1,6 @@
 using Dapper;
 using Platform.Review.Domain;
+using Platform.Review.Letters;
 using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Stores;
@@ -31,10 +32,10 @@ internal static class LetterStore
             work.Transaction);
 
     /// <summary>The next e-mail due, locked for this transaction; null when none is due.</summary>
-    public static Task<(Guid LetterId, string Address, int Attempts)?> NextDueEmailAsync(ServiceTransaction work, DateTimeOffset now) =>
-        work.Connection.QuerySingleOrDefaultAsync<(Guid LetterId, string Address, int Attempts)?>(
+    public static Task<QueuedEmail?> NextDueEmailAsync(ServiceTransaction work, DateTimeOffset now) =>
+        work.Connection.QuerySingleOrDefaultAsync<QueuedEmail?>(
             """
-            SELECT letter_id, address, attempts FROM decision_letter_emails
+            SELECT letter_id AS id, address, NULL::text AS link_token, attempts FROM decision_letter_emails
             WHERE sent_at IS NULL AND next_attempt_at <= @now
             ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED
             """,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using Platform.Review.Domain;
+using Platform.Review.Letters;
 using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Stores;
@@ -29,6 +30,33 @@ internal static class NoticeStore
         work.Connection.ExecuteAsync(
             "INSERT INTO notice_emails (notice_id, address, link_token, next_attempt_at) VALUES (@noticeId, @address, @linkToken, @now)",
             new { noticeId, address, linkToken, now },
+            work.Transaction);
+
+    /// <summary>The next e-mail due, locked for this transaction; null when none is due.</summary>
+    public static Task<QueuedEmail?> NextDueEmailAsync(ServiceTransaction work, DateTimeOffset now) =>
+        work.Connection.QuerySingleOrDefaultAsync<QueuedEmail?>(
+            """
+            SELECT notice_id AS id, address, link_token, attempts FROM notice_emails
+            WHERE sent_at IS NULL AND next_attempt_at <= @now
+            ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED
+            """,
+            new { now },
+            work.Transaction);
+
+    /// <summary>Marks the e-mail sent and erases its link token (the e-mail was its only copy); returns the notice's case.</summary>
+    public static async Task<Guid> MarkEmailSentAsync(ServiceTransaction work, Guid noticeId, DateTimeOffset now)
+    {
+        await work.Connection.ExecuteAsync(
+            "UPDATE notice_emails SET sent_at = @now, attempts = attempts + 1, link_token = NULL, last_error = NULL WHERE notice_id = @noticeId",
+            new { noticeId, now },
+            work.Transaction);
+        return await work.Connection.ExecuteScalarAsync<Guid>("SELECT case_id FROM notices WHERE notice_id = @noticeId", new { noticeId }, work.Transaction);
+    }
+
+    public static Task MarkEmailFailedAsync(ServiceTransaction work, Guid noticeId, DateTimeOffset next, string error) =>
+        work.Connection.ExecuteAsync(
+            "UPDATE notice_emails SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE notice_id = @noticeId",
+            new { noticeId, next, error },
             work.Transaction);
 
     /// <summary>The notice, its proposal and its case, locked in <see cref="ReviewLocks"/>' order; null when there is no such notice.</summary>
