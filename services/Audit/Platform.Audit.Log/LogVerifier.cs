@@ -44,11 +44,9 @@ public sealed record VerifierState(
 /// </summary>
 public sealed record NoticeReceiptState(Guid NoticeId, DateTimeOffset FirstReceivedAt, TimeSpan Window)
 {
-    /// <summary>The legal minimum between receipt and the deadline (CASF L262-37, décret n° 2025-478).</summary>
-    public static readonly TimeSpan LegalMinimum = TimeSpan.FromDays(10);
-
     /// <summary>The deadline, measured from the first proof of receipt, never less than 10 days after it.</summary>
-    public DateTimeOffset Deadline => FirstReceivedAt + (Window < LegalMinimum ? LegalMinimum : Window);
+    public DateTimeOffset Deadline =>
+        FirstReceivedAt + (Window < ReviewDeadlines.MinimumObservationWindow ? ReviewDeadlines.MinimumObservationWindow : Window);
 }
 
 /// <summary>

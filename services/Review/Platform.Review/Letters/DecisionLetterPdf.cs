@@ -7,8 +7,6 @@ namespace Platform.Review.Letters;
 /// <summary>A decision letter as a PDF for the post and the e-mail (PDFsharp 6, fonts embedded).</summary>
 internal static class DecisionLetterPdf
 {
-    private const double BodySize = 10;
-
     public static byte[] Render(DecisionLetter letter, LetterSource source, LetterOptions options)
     {
         ArgumentNullException.ThrowIfNull(letter);
@@ -25,20 +23,7 @@ internal static class DecisionLetterPdf
         writer.Line((fr ? "Allocataire : " : "Recipient: ") + source.Letter.RecipientId, 9, bold: false);
         writer.Line((fr ? "Référence de la lettre : " : "Letter reference: ") + source.Letter.LetterId.ToString("D"), 9, bold: false);
         writer.Line((fr ? "Date : " : "Date: ") + source.Letter.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 9, bold: false);
-        writer.Space(14);
-        writer.Paragraph(letter.Title, 15, bold: true);
-        writer.Space(8);
-        foreach (var section in letter.Sections)
-        {
-            writer.Paragraph(section.Heading, 11.5, bold: true);
-            writer.Space(2);
-            foreach (var paragraph in section.Text.Split('\n'))
-            {
-                writer.Paragraph(paragraph, BodySize, bold: false);
-            }
-
-            writer.Space(8);
-        }
+        writer.TitleAndSections(letter.Title, letter.Sections);
 
         writer.Dispose();
         using var output = new MemoryStream();

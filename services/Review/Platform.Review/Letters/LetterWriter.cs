@@ -11,6 +11,9 @@ namespace Platform.Review.Letters;
 /// </summary>
 internal sealed class LetterWriter(PdfDocument document) : IDisposable
 {
+    /// <summary>The size of a letter's running text.</summary>
+    public const double BodySize = 10;
+
     private const double Margin = 56;
 
     private readonly XPdfFontOptions fontOptions = new(PdfFontEncoding.Unicode);
@@ -19,6 +22,26 @@ internal sealed class LetterWriter(PdfDocument document) : IDisposable
     private double y;
 
     public void Space(double points) => y += points;
+
+    /// <summary>The letter's title, then each section: its heading in bold, its text paragraph by paragraph.</summary>
+    public void TitleAndSections(string title, IEnumerable<NoticeSection> sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        Space(14);
+        Paragraph(title, 15, bold: true);
+        Space(8);
+        foreach (var section in sections)
+        {
+            Paragraph(section.Heading, 11.5, bold: true);
+            Space(2);
+            foreach (var paragraph in section.Text.Split('\n'))
+            {
+                Paragraph(paragraph, BodySize, bold: false);
+            }
+
+            Space(8);
+        }
+    }
 
     public void Line(string text, double size, bool bold)
     {

@@ -12,8 +12,6 @@ namespace Platform.Review.Notices;
 /// </summary>
 internal static class NoticePdf
 {
-    private const double BodySize = 10;
-
     public static byte[] Render(NoticeLetter letter, Notice notice)
     {
         ArgumentNullException.ThrowIfNull(letter);
@@ -29,30 +27,17 @@ internal static class NoticePdf
         writer.Line((fr ? "Allocataire : " : "Recipient: ") + notice.RecipientId, 9, bold: false);
         writer.Line((fr ? "Référence de l'avis : " : "Notice reference: ") + notice.NoticeId.ToString("D"), 9, bold: false);
         writer.Line((fr ? "Date : " : "Date: ") + notice.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 9, bold: false);
-        writer.Space(14);
-        writer.Paragraph(letter.Title, 15, bold: true);
-        writer.Space(8);
-        foreach (var section in letter.Sections)
-        {
-            writer.Paragraph(section.Heading, 11.5, bold: true);
-            writer.Space(2);
-            foreach (var paragraph in section.Text.Split('\n'))
-            {
-                writer.Paragraph(paragraph, BodySize, bold: false);
-            }
-
-            writer.Space(8);
-        }
+        writer.TitleAndSections(letter.Title, letter.Sections);
 
         writer.Space(6);
         writer.Paragraph(fr ? "Envoi en recommandé avec avis de réception" : "Registered letter with acknowledgement of receipt", 11.5, bold: true);
         writer.Paragraph(
             (fr ? "Numéro de suivi La Poste : " : "La Poste tracking number: ") + (notice.TrackingReference ?? "______________________"),
-            BodySize, bold: false);
+            LetterWriter.BodySize, bold: false);
         writer.Paragraph(
             (fr ? "Date de réception : " : "Date of receipt: ")
             + (notice.PostalReceivedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "____ / ____ / ________"),
-            BodySize, bold: false);
+            LetterWriter.BodySize, bold: false);
         writer.Dispose();
 
         using var output = new MemoryStream();
