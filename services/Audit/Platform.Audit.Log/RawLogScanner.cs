@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -26,24 +28,132 @@ public static class RawLogScanner
 
     private static readonly byte[] MagicV2Field = LengthPrefixed(Encoding.UTF8.GetBytes(EntryHash.MagicV2));
 
+    private static readonly byte[] MagicV3Field = LengthPrefixed(Encoding.UTF8.GetBytes(EntryHash.MagicV3));
+
+    /// <summary>An empty text field: a v3 entry's publisher stored as NULL is hashed as ''.</summary>
+    private static readonly byte[] EmptyField = new byte[4];
+
     /// <summary>
-    /// Feeds every entry of the log after position <paramref name="after"/> (all of it by default), in position order,
-    /// to <paramref name="verifier"/>; <paramref name="progress"/> gets the count so far.
+    /// Feeds every entry of the log after position <paramref name="after"/> (all of it by default), partition by partition,
+    /// each in position order, to <paramref name="verifier"/> on this one connection; <paramref name="progress"/> gets the
+    /// count so far.
     /// </summary>
-    public static async Task ScanAsync(
+    public static Task ScanAsync(
         NpgsqlConnection connection, LogVerifier verifier, Action<long>? progress, CancellationToken cancellationToken, long after = 0)
+    {
+        // COPY takes no parameters: the position is a number formatted here, never text from outside.
+        var from = after.ToString(CultureInfo.InvariantCulture);
+        return ScanQueryAsync(
+            connection, $"SELECT {LogReader.Columns} FROM audit_log WHERE position > {from} ORDER BY partition, position", verifier,
+            new Counter(progress), cancellationToken);
+    }
+
+    /// <summary>
+    /// Feeds every partition's entries after its position in <paramref name="after"/> (from its start when absent), each
+    /// partition in position order, to <paramref name="verifier"/>, up to <paramref name="parallelism"/> partitions at once,
+    /// each on a connection of its own opened by <paramref name="open"/>. All of them read the snapshot of
+    /// <paramref name="snapshot"/>'s transaction (repeatable read, kept open by the caller until this returns), so every
+    /// partition is read as of one instant, the instant the caller read the heads at.
+    /// </summary>
+    public static async Task ScanPartitionsAsync(
+        NpgsqlConnection snapshot,
+        Func<CancellationToken, ValueTask<NpgsqlConnection>> open,
+        IEnumerable<int> partitions,
+        IReadOnlyDictionary<int, long> after,
+        LogVerifier verifier,
+        int parallelism,
+        Action<long>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(partitions);
+        ArgumentNullException.ThrowIfNull(after);
+        string id;
+        await using (var export = new NpgsqlCommand("SELECT pg_export_snapshot()", snapshot))
+        {
+            id = (string)(await export.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var queue = new ConcurrentQueue<int>(partitions.Distinct().Order());
+        var counter = new Counter(progress);
+        var workers = Enumerable.Range(0, Math.Clamp(parallelism, 1, Math.Max(1, queue.Count))).Select(async _ =>
+        {
+            await using var connection = await open(cancellationToken);
+            // The snapshot id is PostgreSQL's own text (hex digits and dashes): no outside input reaches this statement.
+            await using (var begin = new NpgsqlCommand(
+                $"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{id.Replace("'", "", StringComparison.Ordinal)}'", connection))
+            {
+                await begin.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            while (queue.TryDequeue(out var partition))
+            {
+                var from = after.GetValueOrDefault(partition).ToString(CultureInfo.InvariantCulture);
+                var number = partition.ToString(CultureInfo.InvariantCulture);
+                await ScanQueryAsync(
+                    connection, $"SELECT {LogReader.Columns} FROM audit_log WHERE partition = {number} AND position > {from} ORDER BY position",
+                    verifier, counter, cancellationToken);
+            }
+
+            await using var commit = new NpgsqlCommand("COMMIT", connection);
+            await commit.ExecuteNonQueryAsync(cancellationToken);
+        }).ToList();
+        await Task.WhenAll(workers);
+    }
+
+    /// <summary>
+    /// Every partition the log has a head row for or holds entries in (a skip scan of the partition index), with its head
+    /// (position 0 and no hash when the head row is missing), read in the caller's transaction.
+    /// </summary>
+    public static async Task<IReadOnlyList<PartitionHead>> HeadsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var heads = new List<PartitionHead>();
+        await using var command = new NpgsqlCommand(
+            """
+            WITH RECURSIVE present (partition) AS (
+                SELECT min(partition) FROM audit_log
+                UNION ALL
+                SELECT (SELECT min(l.partition) FROM audit_log l WHERE l.partition > present.partition) FROM present WHERE present.partition IS NOT NULL)
+            SELECT coalesce(h.partition, p.partition), coalesce(h.position, 0), coalesce(h.entry_hash, ''::bytea)
+            FROM audit_partition_head h
+            FULL JOIN (SELECT partition FROM present WHERE partition IS NOT NULL) p ON p.partition = h.partition
+            ORDER BY 1
+            """, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            heads.Add(new PartitionHead(reader.GetInt32(0), reader.GetInt64(1), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(2))));
+        }
+
+        return heads;
+    }
+
+    /// <summary>Entries fed so far across the scans of one pass, reported every 16,384.</summary>
+    private sealed class Counter(Action<long>? progress)
+    {
+        private long count;
+
+        public void Add()
+        {
+            var now = Interlocked.Increment(ref count);
+            if ((now & 0x3FFF) == 0)
+            {
+                progress?.Invoke(now);
+            }
+        }
+    }
+
+    private static async Task ScanQueryAsync(NpgsqlConnection connection, string query, LogVerifier verifier, Counter counter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(verifier);
-        // COPY takes no parameters: the position is a number formatted here, never text from outside.
-        var from = after.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var stream = await connection.BeginRawBinaryCopyAsync(
-            $"COPY (SELECT {LogReader.Columns} FROM audit_log WHERE position > {from} ORDER BY position) TO STDOUT (FORMAT BINARY)", cancellationToken);
+        await using var stream = await connection.BeginRawBinaryCopyAsync($"COPY ({query}) TO STDOUT (FORMAT BINARY)", cancellationToken);
         var state = new ScanState(verifier);
         var buffer = new byte[1 << 20];
         int start = 0, end = 0;
         var headerRead = false;
-        long count = 0;
         while (true)
         {
             if (start > 0)
@@ -110,10 +220,7 @@ public static class RawLogScanner
 
                 state.Check(span[..length]);
                 start += length;
-                if ((++count & 0x3FFF) == 0)
-                {
-                    progress?.Invoke(count);
-                }
+                counter.Add();
             }
 
             if (read == 0)
@@ -201,14 +308,23 @@ public static class RawLogScanner
             var bodyField = PrefixedField(tuple, ref offset);
             // Null (empty here) for entries appended before publishers were recorded: hashed as audit-entry/v1.
             var publisherField = PrefixedField(tuple, ref offset);
-            if (position.Length != 8 || sequence.Length != 8 || occurredAt.Length != 8 || receivedAt.Length != 8 || messageId.Length != 16
+            var partition = Field(tuple, ref offset);
+            // Null (empty here) for legacy entries, one chain before partitions: hashed as audit-entry/v1 or v2.
+            var previousPosition = Field(tuple, ref offset);
+            var partitioned = previousPosition.Length == 8;
+            if (partitioned && publisherField.Length == 0)
+            {
+                publisherField = EmptyField;
+            }
+
+            if (position.Length != 8 || partition.Length != 4 || (previousPosition.Length != 0 && !partitioned) || sequence.Length != 8 || occurredAt.Length != 8 || receivedAt.Length != 8 || messageId.Length != 16
                 || previousHash.Length != EntryHash.Size || typeField.Length < 4 || producerField.Length < 4 || recipientField.Length < 4 || bodyField.Length < 4)
             {
                 throw new InvalidDataException("An entry of the COPY stream has a NULL or malformed column.");
             }
 
-            var magic = publisherField.Length == 0 ? MagicField : MagicV2Field;
-            var size = magic.Length + 8 + 32 + 16 + typeField.Length + producerField.Length + 24 + recipientField.Length + bodyField.Length
+            var magic = partitioned ? MagicV3Field : publisherField.Length == 0 ? MagicField : MagicV2Field;
+            var size = magic.Length + 8 + (partitioned ? 12 : 0) + 32 + 16 + typeField.Length + producerField.Length + 24 + recipientField.Length + bodyField.Length
                 + publisherField.Length;
             if (canonical.Length < size)
             {
@@ -219,6 +335,12 @@ public static class RawLogScanner
             var at = 0;
             Append(target, ref at, magic);
             Append(target, ref at, position);
+            if (partitioned)
+            {
+                Append(target, ref at, partition);
+                Append(target, ref at, previousPosition);
+            }
+
             Append(target, ref at, previousHash);
             Append(target, ref at, messageId);
             Append(target, ref at, typeField);
@@ -242,7 +364,9 @@ public static class RawLogScanner
                 BinaryPrimitives.ReadInt64BigEndian(sequence),
                 ContentTypes.Of(typeField[4..]),
                 bodyField[4..],
-                publisherField.Length == 0 ? null : Producer(publisherField[4..]));
+                publisherField.Length == 0 ? null : Producer(publisherField[4..]),
+                BinaryPrimitives.ReadInt32BigEndian(partition),
+                partitioned ? BinaryPrimitives.ReadInt64BigEndian(previousPosition) : null);
         }
 
         private string Producer(ReadOnlySpan<byte> utf8)

@@ -122,19 +122,25 @@ public sealed class CheckpointTailCutTests(AuditFixture fixture) : AuditCheckpoi
         try
         {
             var kept = head - 20;
+            // Every partition's head moved back to its last remaining entry (or to empty), so heads and entries agree.
             await TamperAsync($"""
                 DELETE FROM audit_log WHERE position > {kept};
-                UPDATE audit_head SET position = {kept}, entry_hash = (SELECT entry_hash FROM audit_log WHERE position = {kept});
+                UPDATE audit_partition_head h SET position = coalesce(l.position, 0), entry_hash = coalesce(l.entry_hash, decode(repeat('00', 32), 'hex'))
+                  FROM audit_partition_head k
+                  LEFT JOIN LATERAL (SELECT position, entry_hash FROM audit_log WHERE partition = k.partition ORDER BY position DESC LIMIT 1) l ON true
+                 WHERE k.partition = h.partition;
                 """);
 
             var api = await ApiViolationsAsync();
             var (exitCode, tool) = await ToolViolationsAsync(file);
 
-            // The chain and the head agree with each other: only the checkpoints show the cut, where it starts.
+            // The chains and the heads agree with each other: only the checkpoints show the cut, where it may start at the
+            // earliest (a partition's cut begins after its last remaining entry, which may lie before the global cut).
             Assert.DoesNotContain(api, v => v.Kind is "missing-entry" or "altered-entry");
-            Assert.Contains(api, v => v.Kind == "checkpoint-departed" && v.Position == kept + 1);
+            var departed = Assert.Single(api, v => v.Kind == "checkpoint-departed");
+            Assert.InRange(departed.Position, 1, kept + 1);
             Assert.Equal(1, exitCode);
-            Assert.Contains(tool, v => v.Kind == "checkpoint-departed" && v.Position == kept + 1);
+            Assert.Contains(tool, v => v.Kind == "checkpoint-departed" && v.Position == departed.Position);
         }
         finally
         {
@@ -154,14 +160,16 @@ public sealed class CheckpointRewriteTests(AuditFixture fixture) : AuditCheckpoi
             var firstRewritten = head - 99;
             await TamperAsync($$"""
                 DO $$
-                DECLARE previous bytea; p bigint;
+                DECLARE previous bytea; r record;
                 BEGIN
-                    SELECT entry_hash INTO previous FROM audit_log WHERE position = {{firstRewritten - 1}};
-                    FOR p IN SELECT position FROM audit_log WHERE position >= {{firstRewritten}} ORDER BY position LOOP
-                        UPDATE audit_log SET body = convert_to('{"hoursPerWeek":0}', 'UTF8'), previous_hash = previous WHERE position = p;
-                        UPDATE audit_log l SET entry_hash = sha256(audit_canonical(l)) WHERE position = p RETURNING entry_hash INTO previous;
+                    -- Each rewritten entry re-linked to its partition's previous entry (rewritten first: position order), then
+                    -- re-hashed; every partition's head takes its new last hash.
+                    FOR r IN SELECT position, previous_position FROM audit_log WHERE position >= {{firstRewritten}} ORDER BY position LOOP
+                        previous := coalesce((SELECT entry_hash FROM audit_log WHERE position = r.previous_position), decode(repeat('00', 32), 'hex'));
+                        UPDATE audit_log SET body = convert_to('{"hoursPerWeek":0}', 'UTF8'), previous_hash = previous WHERE position = r.position;
+                        UPDATE audit_log l SET entry_hash = sha256(audit_canonical(l)) WHERE position = r.position;
                     END LOOP;
-                    UPDATE audit_head SET entry_hash = previous;
+                    UPDATE audit_partition_head h SET entry_hash = l.entry_hash FROM audit_log l WHERE l.position = h.position;
                 END $$;
                 """);
 
