@@ -189,3 +189,47 @@ public sealed class CheckpointRewriteTests(AuditFixture fixture) : AuditCheckpoi
         }
     }
 }
+
+public sealed class CheckpointPartitionTests(AuditFixture fixture) : AuditCheckpointTests(fixture), IClassFixture<AuditFixture>
+{
+    [Fact]
+    public async Task ACheckpointStatesEveryPartitionsHead_AndARewriteOfOnePartitionAloneIsCaughtAgainstIt_ByTheApiAndTheTool()
+    {
+        var (_, file) = await FillAndKeepCheckpointAsync(80);
+        try
+        {
+            var page = await Fixture.Audit.ClientFor("auditor", "auditor-1").GetFromJsonAsync<JsonElement>("/api/audit/checkpoints");
+            var last = page.GetProperty("checkpoints").Deserialize<List<KeptCheckpoint>>(EventTypes.Json)![^1];
+            var heads = await Fixture.QueryAsync<(int Partition, long Position, byte[] Hash)>(
+                "SELECT partition, position, entry_hash FROM audit_partition_head ORDER BY partition");
+            // Every partition's head as the log holds it, bound to the signature by the signed head hash.
+            Assert.Equal(heads.Select(h => new PartitionHead(h.Partition, h.Position, Convert.ToHexStringLower(h.Hash))), last.Partitions!);
+            Assert.True(last.Partitions!.Count(h => h.Position > 0) >= 8, "80 recipients fell in fewer than 8 partitions");
+            Assert.Null(AuditCheckpoint.Check(last, Fixture.CheckpointKey));
+            Assert.NotNull(AuditCheckpoint.Check(last with { Partitions = [.. last.Partitions!.Skip(1)] }, Fixture.CheckpointKey));
+
+            // One partition's last entry rewritten and re-hashed, its head with it: its chain and head agree, the others are untouched.
+            var (victim, rewritten) = (await Fixture.QueryAsync<(int Partition, long Position)>(
+                "SELECT partition, max(position) FROM audit_log GROUP BY partition ORDER BY count(*) DESC, partition LIMIT 1")).Single();
+            await TamperAsync($$"""
+                UPDATE audit_log SET body = convert_to('{"hoursPerWeek":0}', 'UTF8') WHERE position = {{rewritten}};
+                UPDATE audit_log l SET entry_hash = sha256(audit_canonical(l)) WHERE position = {{rewritten}};
+                UPDATE audit_partition_head h SET entry_hash = l.entry_hash FROM audit_log l WHERE l.position = h.position AND h.partition = {{victim}};
+                """);
+
+            var api = await ApiViolationsAsync();
+            var (exitCode, tool) = await ToolViolationsAsync(file);
+
+            Assert.DoesNotContain(api, v => v.Kind is "missing-entry" or "altered-entry");
+            var departed = Assert.Single(api, v => v.Kind == "checkpoint-departed");
+            Assert.InRange(departed.Position, 1, rewritten);
+            Assert.Contains($"in partition {victim}", departed.Reason, StringComparison.Ordinal);
+            Assert.Equal(1, exitCode);
+            Assert.Contains(tool, v => v.Kind == "checkpoint-departed" && v.Position == departed.Position);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
