@@ -7,8 +7,8 @@
 #   audit_append(P, …) of BATCH events (default 10) of one random recipient out of a million, as the service appends one
 #   batch's events of one partition (the function the service's role calls, in a fresh database per P).
 # - Verification: `platform-audit generate --partitions P` writes COUNT synthetic, valid events (default 200,000; eight in
-#   ten declarations, one in ten a flag the tool re-runs), then `platform-audit verify` checks them, partitions in
-#   parallel (--parallel, by default one per processor, at least 2).
+#   ten declarations, one in ten a flag the tool re-runs), then `platform-audit verify` checks them in one pass, the
+#   partitions' chains on the reading thread (--parallel 1) and then on two workers beside it (--parallel 2).
 # Connection: the usual libpq variables (PGHOST, PGPORT, PGUSER, PGPASSWORD), a role allowed to create databases.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -56,18 +56,21 @@ for round in $(seq "$rounds"); do
     tps=$(pgbench -n -f "$script" -D p="$p" -D batch="$batch" -c "$clients" -j 2 -T "$duration" "audit_bench_append_p$p" 2>&1 \
       | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
     appended=$(awk -v t="$tps" -v b="$batch" 'BEGIN { printf "%.0f", t * b }')
-    verified=$("${tool[@]}" verify --no-progress --connection "$(connection "audit_bench_verify_p$p")" 2>&1 >/dev/null \
+    verified=$("${tool[@]}" verify --no-progress --parallel 1 --connection "$(connection "audit_bench_verify_p$p")" 2>&1 >/dev/null \
       | sed -n 's/.*, \([0-9]*\) entries\/s$/\1/p')
-    echo "  P = $p: append $appended events/s ($clients clients), verify $verified entries/s"
-    echo "$round $p $appended $verified" >> "$results"
+    parallel=$("${tool[@]}" verify --no-progress --parallel 2 --connection "$(connection "audit_bench_verify_p$p")" 2>&1 >/dev/null \
+      | sed -n 's/.*, \([0-9]*\) entries\/s$/\1/p')
+    echo "  P = $p: append $appended events/s ($clients clients), verify $verified entries/s (--parallel 1), $parallel entries/s (--parallel 2)"
+    echo "$round $p $appended $verified $parallel" >> "$results"
   done
 done
 
 echo "mean over $rounds round(s), ratio to P = 1 within each round, then averaged:"
-awk '{ a[$1" "$2] = $3; v[$1" "$2] = $4; if ($2 == 1) { a1[$1] = $3; v1[$1] = $4 } ps[$2] = 1; rs[$1] = 1 }
-     END { for (p in ps) { n = 0; sa = 0; sv = 0; ra = 0; rv = 0
-             for (r in rs) { n++; sa += a[r" "p]; sv += v[r" "p]; ra += a[r" "p] / a1[r]; rv += v[r" "p] / v1[r] }
-             printf "  P = %2d: append %7.0f events/s (x%.2f), verify %7.0f entries/s (x%.2f)\n", p, sa / n, ra / n, sv / n, rv / n } }' "$results" | sort -t= -k2 -n
+awk '{ a[$1" "$2] = $3; v[$1" "$2] = $4; w[$1" "$2] = $5; if ($2 == 1) { a1[$1] = $3; v1[$1] = $4; w1[$1] = $5 } ps[$2] = 1; rs[$1] = 1 }
+     END { for (p in ps) { n = 0; sa = 0; sv = 0; sw = 0; ra = 0; rv = 0; rw = 0
+             for (r in rs) { n++; sa += a[r" "p]; sv += v[r" "p]; sw += w[r" "p]; ra += a[r" "p] / a1[r]; rv += v[r" "p] / v1[r]; rw += w[r" "p] / w1[r] }
+             printf "  P = %2d: append %6.0f events/s (x%.2f); verify --parallel 1: %6.0f entries/s (x%.2f), --parallel 2: %6.0f entries/s (x%.2f)\n",
+                    p, sa / n, ra / n, sv / n, rv / n, sw / n, rw / n } }' "$results" | sort -t= -k2 -n
 for p in $partitions; do
   psql -d postgres -qc "DROP DATABASE IF EXISTS audit_bench_append_p$p WITH (FORCE)" -c "DROP DATABASE IF EXISTS audit_bench_verify_p$p WITH (FORCE)"
 done

@@ -115,7 +115,8 @@ public sealed class PartitionedLogTests : IAsyncLifetime
             WHERE h.position <> coalesce(last.position, 0) OR (last.position IS NOT NULL AND h.entry_hash <> last.entry_hash)
             """));
 
-        var verified = await Tool.RunAsync(connectionString, "verify", "--no-progress");
+        // The partitions' chains on four workers beside the reading thread.
+        var verified = await Tool.RunAsync(connectionString, "verify", "--no-progress", "--parallel", "4");
         Assert.True(verified.ExitCode == 0, verified.Stdout + verified.Stderr);
         using var report = JsonDocument.Parse(verified.Stdout);
         Assert.Equal(200, report.RootElement.GetProperty("entries").GetInt64());
@@ -132,10 +133,13 @@ public sealed class PartitionedLogTests : IAsyncLifetime
 
         await TamperAsync($"UPDATE audit_log SET body = convert_to('{{\"hoursPerWeek\":0}}', 'UTF8') WHERE position = {altered}");
         await TamperAsync($"DELETE FROM audit_log WHERE position = {deleted}");
-        var result = await Tool.RunAsync(connectionString, "verify", "--no-progress");
+        var result = await Tool.RunAsync(connectionString, "verify", "--no-progress", "--parallel", "1");
+        var onWorkers = await Tool.RunAsync(connectionString, "verify", "--no-progress", "--parallel", "4");
 
         Assert.Equal(1, result.ExitCode);
+        Assert.Equal(1, onWorkers.ExitCode);
         var violations = Violations(result.Stdout);
+        Assert.Equal(violations, Violations(onWorkers.Stdout));
         Assert.Equal(
             new[] { (altered, "altered-entry"), (deleted, "missing-entry") }.OrderBy(v => v.Item1),
             violations.Select(v => (v.Position, v.Kind)).OrderBy(v => v.Position));

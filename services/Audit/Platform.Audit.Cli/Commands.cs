@@ -13,7 +13,7 @@ public static class Commands
     public const string Usage = """
         usage: platform-audit <command> [--connection "<npgsql connection string>"] [options]
           verify   [--key <keyId>=<spki.pem>]... [--no-progress]    check each partition's chain, producer sequences, decisions and flags
-                   [--parallel <n>]                                  ... n partitions at once (default: one per processor, at least 2)
+                   [--parallel <n>]                                  ... partitions' chains on n workers (default: processors - 1)
                    [--checkpoint <file>]...                          ... and that the log still extends each checkpoint kept
                    [--checkpoint-key <keyId>=<spki.pem>]...          ... whose signature is checked against these keys
                    [--publisher <broker user>=<producer,...|*>]...   ... and who may publish as which producer
@@ -41,10 +41,9 @@ public static class Commands
         using var keys = new DecisionKeys(line.All("--key").Select(ReadKey));
         var kept = CheckpointsKept(line);
         var publishers = line.Has("--publisher") ? new PublisherPolicy(line.All("--publisher").Select(ReadPublisher)) : null;
-        var parallel = int.Parse(line.Get("--parallel") ?? Math.Max(2, Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture), NumberStyles.None, CultureInfo.InvariantCulture);
+        var parallel = int.Parse(line.Get("--parallel") ?? Math.Max(1, Environment.ProcessorCount - 1).ToString(CultureInfo.InvariantCulture), NumberStyles.None, CultureInfo.InvariantCulture);
         await using var connection = await OpenAsync(line, cancellationToken);
-        // One snapshot for the heads and every partition's rows (each partition's connection imports it): appends during
-        // the pass are not mistaken for a truncated log.
+        // One snapshot for the heads and the rows: appends during the pass are not mistaken for a truncated log.
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var head = await HeadAsync(connection, cancellationToken);
         var heads = await RawLogScanner.HeadsAsync(connection, snapshot, cancellationToken);
@@ -52,8 +51,7 @@ public static class Commands
         verifier.ExpectCheckpoints(kept);
         var started = DateTime.UtcNow;
         await WithProgressAsync(line, "verifying", head, advance => RawLogScanner.ScanPartitionsAsync(
-            connection, async token => await OpenAsync(line, token), heads.Select(h => h.Partition), new Dictionary<int, long>(), verifier, parallel, advance,
-            cancellationToken));
+            connection, new Dictionary<int, long>(), verifier, parallel, advance, cancellationToken));
         await snapshot.CommitAsync(cancellationToken);
         var report = verifier.Complete(heads);
         var seconds = (DateTime.UtcNow - started).TotalSeconds;

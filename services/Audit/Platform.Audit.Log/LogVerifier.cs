@@ -172,7 +172,7 @@ public sealed class LogVerifier(
     private readonly Dictionary<int, Chain> chains = [];
     private readonly List<(string Producer, long Sequence, string Source)> statedHeads = [];
     private readonly Dictionary<(string Publisher, string Producer), int> publisherProblems = [];
-    // Partitions are scanned in parallel: the chain of each is touched by its own scan only, the rest under this gate.
+    // Partitions' chains are checked in parallel (each chain by one thread at a time): violations and chains are added under this gate.
     private readonly Lock gate = new();
     private readonly List<Violation> violations = [];
     private readonly Dictionary<string, ProducerSequence> producers = new(StringComparer.Ordinal);
@@ -387,18 +387,35 @@ public sealed class LogVerifier(
         int partition = 0,
         long? previousPosition = null)
     {
+        AddLink(partition, position, previousPosition, previousHash, entryHash, computedHash);
+        AddContent(position, producer, producerSequence, type, body, publisher);
+    }
+
+    /// <summary>
+    /// The chain half of <see cref="Add(LogEntry)"/>: the entry's hash and its link to the previous entry of its
+    /// partition, and the partition's signed checkpoint heads. Entries of one partition come in position order, from one
+    /// thread at a time; different partitions may come from different threads at once.
+    /// </summary>
+    public void AddLink(
+        int partition, long position, long? previousPosition, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> entryHash, ReadOnlySpan<byte> computedHash)
+    {
         var chain = ChainOf(partition);
-        lock (gate)
+        CheckChain(chain, position, previousPosition, previousHash, entryHash, computedHash);
+        CheckCheckpoint(chain, position, entryHash);
+    }
+
+    /// <summary>
+    /// The other half: producer sequences, publishers and what the bodies say (decisions, notifications, flags...). Every
+    /// entry of the log, in position order, from one thread.
+    /// </summary>
+    public void AddContent(long position, string producer, long producerSequence, ContentType type, ReadOnlySpan<byte> body, string? publisher)
+    {
+        entries++;
+        CheckSequence(position, producer, producerSequence);
+        CheckPublisher(position, producer, publisher);
+        if (type != ContentType.Other)
         {
-            entries++;
-            CheckChain(chain, position, previousPosition, previousHash, entryHash, computedHash);
-            CheckCheckpoint(chain, position, entryHash);
-            CheckSequence(position, producer, producerSequence);
-            CheckPublisher(position, producer, publisher);
-            if (type != ContentType.Other)
-            {
-                CheckContent(position, type, body);
-            }
+            CheckContent(position, type, body);
         }
     }
 
@@ -794,13 +811,16 @@ public sealed class LogVerifier(
 
     private void Report(long position, string kind, string reason)
     {
-        if (violations.Count >= maxViolations)
+        lock (gate)
         {
-            truncated = true;
-            return;
-        }
+            if (violations.Count >= maxViolations)
+            {
+                truncated = true;
+                return;
+            }
 
-        violations.Add(new Violation(position, kind, reason));
+            violations.Add(new Violation(position, kind, reason));
+        }
     }
 
     /// <summary>

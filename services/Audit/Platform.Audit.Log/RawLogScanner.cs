@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
@@ -34,72 +35,49 @@ public static class RawLogScanner
     private static readonly byte[] EmptyField = new byte[4];
 
     /// <summary>
-    /// Feeds every entry of the log after position <paramref name="after"/> (all of it by default), partition by partition,
-    /// each in position order, to <paramref name="verifier"/> on this one connection; <paramref name="progress"/> gets the
-    /// count so far.
+    /// Feeds every entry of the log after position <paramref name="after"/> (all of it by default), in position order,
+    /// to <paramref name="verifier"/> on this one connection, on this thread; <paramref name="progress"/> gets the count
+    /// so far.
     /// </summary>
     public static Task ScanAsync(
-        NpgsqlConnection connection, LogVerifier verifier, Action<long>? progress, CancellationToken cancellationToken, long after = 0)
-    {
-        // COPY takes no parameters: the position is a number formatted here, never text from outside.
-        var from = after.ToString(CultureInfo.InvariantCulture);
-        return ScanQueryAsync(
-            connection, $"SELECT {LogReader.Columns} FROM audit_log WHERE position > {from} ORDER BY partition, position", verifier,
-            new Counter(progress), cancellationToken);
-    }
+        NpgsqlConnection connection, LogVerifier verifier, Action<long>? progress, CancellationToken cancellationToken, long after = 0) =>
+        ScanPartitionsAsync(connection, new Dictionary<int, long>(), verifier, 1, progress, cancellationToken, after);
 
     /// <summary>
-    /// Feeds every partition's entries after its position in <paramref name="after"/> (from its start when absent), each
-    /// partition in position order, to <paramref name="verifier"/>, up to <paramref name="parallelism"/> partitions at once,
-    /// each on a connection of its own opened by <paramref name="open"/>. All of them read the snapshot of
-    /// <paramref name="snapshot"/>'s transaction (repeatable read, kept open by the caller until this returns), so every
-    /// partition is read as of one instant, the instant the caller read the heads at.
+    /// Feeds every partition's entries after its position in <paramref name="after"/> (after <paramref name="otherwise"/>
+    /// for a partition not listed) to <paramref name="verifier"/>. The log is read once, in position order, in one binary
+    /// COPY (one sequential pass: reading each partition by itself would read every page once per partition): this
+    /// thread runs the checks that follow the whole log's order (producer sequences, what the bodies say), and
+    /// <paramref name="parallelism"/> workers check the partitions' chains at the same time, each worker the partitions
+    /// whose number modulo <paramref name="parallelism"/> is its own, each partition in position order (its hashes, its
+    /// links, its signed heads).
     /// </summary>
     public static async Task ScanPartitionsAsync(
-        NpgsqlConnection snapshot,
-        Func<CancellationToken, ValueTask<NpgsqlConnection>> open,
-        IEnumerable<int> partitions,
+        NpgsqlConnection connection,
         IReadOnlyDictionary<int, long> after,
         LogVerifier verifier,
         int parallelism,
         Action<long>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        long otherwise = 0)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        ArgumentNullException.ThrowIfNull(open);
-        ArgumentNullException.ThrowIfNull(partitions);
         ArgumentNullException.ThrowIfNull(after);
-        string id;
-        await using (var export = new NpgsqlCommand("SELECT pg_export_snapshot()", snapshot))
+        // COPY takes no parameters: positions and partitions are numbers formatted here, never text from outside.
+        var from = Math.Min(otherwise, after.Count == 0 ? otherwise : after.Values.Min()).ToString(CultureInfo.InvariantCulture);
+        var each = after.Count == 0
+            ? ""
+            : $" AND position > CASE partition {string.Concat(after.Select(pair => string.Create(CultureInfo.InvariantCulture, $"WHEN {pair.Key} THEN {pair.Value} ")))}ELSE {otherwise.ToString(CultureInfo.InvariantCulture)} END";
+        using var pipeline = new Pipeline(verifier, parallelism);
+        try
         {
-            id = (string)(await export.ExecuteScalarAsync(cancellationToken))!;
+            await ScanQueryAsync(
+                connection, $"SELECT {LogReader.Columns} FROM audit_log WHERE position > {from}{each} ORDER BY position", pipeline, new Counter(progress),
+                cancellationToken);
         }
-
-        var queue = new ConcurrentQueue<int>(partitions.Distinct().Order());
-        var counter = new Counter(progress);
-        var workers = Enumerable.Range(0, Math.Clamp(parallelism, 1, Math.Max(1, queue.Count))).Select(async _ =>
+        finally
         {
-            await using var connection = await open(cancellationToken);
-            // The snapshot id is PostgreSQL's own text (hex digits and dashes): no outside input reaches this statement.
-            await using (var begin = new NpgsqlCommand(
-                $"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{id.Replace("'", "", StringComparison.Ordinal)}'", connection))
-            {
-                await begin.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            while (queue.TryDequeue(out var partition))
-            {
-                var from = after.GetValueOrDefault(partition).ToString(CultureInfo.InvariantCulture);
-                var number = partition.ToString(CultureInfo.InvariantCulture);
-                await ScanQueryAsync(
-                    connection, $"SELECT {LogReader.Columns} FROM audit_log WHERE partition = {number} AND position > {from} ORDER BY position",
-                    verifier, counter, cancellationToken);
-            }
-
-            await using var commit = new NpgsqlCommand("COMMIT", connection);
-            await commit.ExecuteNonQueryAsync(cancellationToken);
-        }).ToList();
-        await Task.WhenAll(workers);
+            pipeline.Complete();
+        }
     }
 
     /// <summary>
@@ -145,12 +123,10 @@ public static class RawLogScanner
         }
     }
 
-    private static async Task ScanQueryAsync(NpgsqlConnection connection, string query, LogVerifier verifier, Counter counter, CancellationToken cancellationToken)
+    private static async Task ScanQueryAsync(NpgsqlConnection connection, string query, Pipeline pipeline, Counter counter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(verifier);
         await using var stream = await connection.BeginRawBinaryCopyAsync($"COPY ({query}) TO STDOUT (FORMAT BINARY)", cancellationToken);
-        var state = new ScanState(verifier);
         var buffer = new byte[1 << 20];
         int start = 0, end = 0;
         var headerRead = false;
@@ -218,7 +194,7 @@ public static class RawLogScanner
                     break;
                 }
 
-                state.Check(span[..length]);
+                pipeline.Add(span[..length]);
                 start += length;
                 counter.Add();
             }
@@ -282,7 +258,100 @@ public static class RawLogScanner
         return field;
     }
 
-    /// <summary>Per-scan scratch: the canonical bytes being assembled, the hash, and the producers' names seen so far.</summary>
+    /// <summary>
+    /// The ordered checks on the reading thread, the chains on <c>parallelism</c> workers fed through bounded queues (a
+    /// copy of each entry's bytes waits there, at most a few thousand per worker: memory stays flat). With one worker,
+    /// everything runs on the reading thread, nothing is copied.
+    /// </summary>
+    private sealed class Pipeline : IDisposable
+    {
+        private readonly ScanState reader;
+        private readonly BlockingCollection<(byte[] Tuple, int Length)>[] queues;
+        private readonly Task[] workers;
+
+        public Pipeline(LogVerifier verifier, int parallelism)
+        {
+            reader = new ScanState(verifier);
+            var count = Math.Clamp(parallelism, 1, 64);
+            queues = count == 1 ? [] : Enumerable.Range(0, count).Select(_ => new BlockingCollection<(byte[], int)>(boundedCapacity: 2_048)).ToArray();
+            workers = queues.Select(queue => Task.Factory.StartNew(() =>
+            {
+                var hasher = new ScanState(verifier);
+                Exception? failure = null;
+                foreach (var (tuple, length) in queue.GetConsumingEnumerable())
+                {
+                    try
+                    {
+                        // After a failure the worker still drains its queue, so that the reader never waits on it.
+                        if (failure is null)
+                        {
+                            hasher.Link(tuple.AsSpan(0, length));
+                        }
+                    }
+                    catch (Exception exception) when (exception is not OutOfMemoryException)
+                    {
+                        failure = exception;
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(tuple);
+                    }
+                }
+
+                if (failure is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        }
+
+        public void Add(ReadOnlySpan<byte> tuple)
+        {
+            var partition = reader.Content(tuple);
+            if (queues.Length == 0)
+            {
+                reader.Link(tuple);
+                return;
+            }
+
+            var copy = ArrayPool<byte>.Shared.Rent(tuple.Length);
+            tuple.CopyTo(copy);
+            queues[partition % queues.Length].Add((copy, tuple.Length));
+        }
+
+        /// <summary>Waits for the workers to check what they were given; throws what one of them failed with.</summary>
+        public void Complete()
+        {
+            foreach (var queue in queues.Where(queue => !queue.IsAddingCompleted))
+            {
+                queue.CompleteAdding();
+            }
+
+            try
+            {
+                Task.WaitAll(workers);
+            }
+            catch (AggregateException failed) when (failed.InnerExceptions.Count > 0)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.InnerExceptions[0]);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var queue in queues)
+            {
+                if (!queue.IsAddingCompleted)
+                {
+                    queue.CompleteAdding();
+                }
+
+                queue.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Per-thread scratch: the canonical bytes being assembled, the hash, and the producers' names seen so far.</summary>
     private sealed class ScanState(LogVerifier verifier)
     {
         private readonly List<(byte[] Utf8, string Name)> producers = [];
@@ -291,7 +360,40 @@ public static class RawLogScanner
         private readonly IncrementalHash sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private byte[] canonical = new byte[4096];
 
-        public void Check(ReadOnlySpan<byte> tuple)
+        /// <summary>The ordered checks of one entry; returns its partition.</summary>
+        public int Content(ReadOnlySpan<byte> tuple)
+        {
+            var offset = 2;
+            var position = Field(tuple, ref offset);
+            Field(tuple, ref offset);
+            Field(tuple, ref offset);
+            Field(tuple, ref offset);
+            var typeField = PrefixedField(tuple, ref offset);
+            var producerField = PrefixedField(tuple, ref offset);
+            var sequence = Field(tuple, ref offset);
+            Field(tuple, ref offset);
+            Field(tuple, ref offset);
+            PrefixedField(tuple, ref offset);
+            var bodyField = PrefixedField(tuple, ref offset);
+            var publisherField = PrefixedField(tuple, ref offset);
+            var partition = Field(tuple, ref offset);
+            if (position.Length != 8 || sequence.Length != 8 || partition.Length != 4 || typeField.Length < 4 || producerField.Length < 4 || bodyField.Length < 4)
+            {
+                throw new InvalidDataException("An entry of the COPY stream has a NULL or malformed column.");
+            }
+
+            verifier.AddContent(
+                BinaryPrimitives.ReadInt64BigEndian(position),
+                Producer(producerField[4..]),
+                BinaryPrimitives.ReadInt64BigEndian(sequence),
+                ContentTypes.Of(typeField[4..]),
+                bodyField[4..],
+                publisherField.Length == 0 ? null : Producer(publisherField[4..]));
+            return BinaryPrimitives.ReadInt32BigEndian(partition);
+        }
+
+        /// <summary>The chain checks of one entry: its canonical bytes hashed, its link, its partition's signed heads.</summary>
+        public void Link(ReadOnlySpan<byte> tuple)
         {
             // Fields, each as (length, value) including its 4-byte length prefix where the canonical form keeps it.
             var offset = 2;
@@ -355,18 +457,13 @@ public static class RawLogScanner
             sha256.AppendData(target[..at]);
             sha256.GetHashAndReset(computed);
 
-            verifier.Add(
+            verifier.AddLink(
+                BinaryPrimitives.ReadInt32BigEndian(partition),
                 BinaryPrimitives.ReadInt64BigEndian(position),
+                partitioned ? BinaryPrimitives.ReadInt64BigEndian(previousPosition) : null,
                 previousHash,
                 entryHash,
-                computed,
-                Producer(producerField[4..]),
-                BinaryPrimitives.ReadInt64BigEndian(sequence),
-                ContentTypes.Of(typeField[4..]),
-                bodyField[4..],
-                publisherField.Length == 0 ? null : Producer(publisherField[4..]),
-                BinaryPrimitives.ReadInt32BigEndian(partition),
-                partitioned ? BinaryPrimitives.ReadInt64BigEndian(previousPosition) : null);
+                computed);
         }
 
         private string Producer(ReadOnlySpan<byte> utf8)

@@ -158,9 +158,7 @@ public static class AuditEndpoints
         }
 
         // Each partition from where the run stopped in it: a position of one partition says nothing of another's.
-        await RawLogScanner.ScanPartitionsAsync(
-            connection, dataSource.OpenConnectionAsync, heads.Select(h => h.Partition), afterByPartition, verifier, verification.Value.Parallelism, null,
-            cancellationToken);
+        await RawLogScanner.ScanPartitionsAsync(connection, afterByPartition, verifier, verification.Value.Parallelism, null, cancellationToken);
         var running = await VerificationRuns.RunningAsync(connection, snapshot, runner.EntriesDone);
         await snapshot.CommitAsync(cancellationToken);
         var report = verifier.Complete(heads);

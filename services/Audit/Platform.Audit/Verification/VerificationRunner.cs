@@ -18,9 +18,12 @@ public sealed class VerificationOptions
     [Range(typeof(TimeSpan), "00:00:01", "24855.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Partitions checked at once, each on a connection of its own (by default one per processor).</summary>
+    /// <summary>
+    /// Workers checking the partitions' chains at once, besides the thread reading the log: by default one per processor
+    /// but the reader's; 1 checks them on the reading thread (on two cores the workers' copies cost more than they save).
+    /// </summary>
     [Range(1, 64)]
-    public int Parallelism { get; set; } = Math.Max(2, Environment.ProcessorCount);
+    public int Parallelism { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
 }
 
 /// <summary>
@@ -120,8 +123,7 @@ public sealed class VerificationRunner(
             using var verifier = new LogVerifier(keys, reproduce, publishers: publishers);
             await sources.ApplyAsync(verifier, connection, snapshot);
             await RawLogScanner.ScanPartitionsAsync(
-                connection, dataSource.OpenConnectionAsync, heads.Select(h => h.Partition), new Dictionary<int, long>(), verifier,
-                options.Value.Parallelism, done => Interlocked.Exchange(ref entriesDone, done), cancellationToken);
+                connection, new Dictionary<int, long>(), verifier, options.Value.Parallelism, done => Interlocked.Exchange(ref entriesDone, done), cancellationToken);
             await snapshot.CommitAsync(cancellationToken);
             state = verifier.Snapshot();
             report = verifier.Complete(heads);
