@@ -44,8 +44,9 @@ public static class RawLogScanner
         ScanPartitionsAsync(connection, new Dictionary<int, long>(), verifier, 1, progress, cancellationToken, after);
 
     /// <summary>
-    /// Feeds every partition's entries after its position in <paramref name="after"/> (after <paramref name="otherwise"/>
-    /// for a partition not listed) to <paramref name="verifier"/>. The log is read once, in position order, in one binary
+    /// Feeds every partition's entries after its position in <paramref name="after"/> to <paramref name="verifier"/>
+    /// (when <paramref name="after"/> is empty, every entry after <paramref name="otherwise"/>; when not, the partitions it
+    /// lists only: list every partition of the heads, 0 for one to read whole). The log is read once, in position order, in one binary
     /// COPY (one sequential pass: reading each partition by itself would read every page once per partition): this
     /// thread runs the checks that follow the whole log's order (producer sequences, what the bodies say), and
     /// <paramref name="parallelism"/> workers check the partitions' chains at the same time, each worker the partitions
@@ -63,15 +64,15 @@ public static class RawLogScanner
     {
         ArgumentNullException.ThrowIfNull(after);
         // COPY takes no parameters: positions and partitions are numbers formatted here, never text from outside.
-        var from = Math.Min(otherwise, after.Count == 0 ? otherwise : after.Values.Min()).ToString(CultureInfo.InvariantCulture);
-        var each = after.Count == 0
-            ? ""
-            : $" AND position > CASE partition {string.Concat(after.Select(pair => string.Create(CultureInfo.InvariantCulture, $"WHEN {pair.Key} THEN {pair.Value} ")))}ELSE {otherwise.ToString(CultureInfo.InvariantCulture)} END";
+        // One range of the partition index per partition: a request after a background run reads the new entries only.
+        var where = after.Count == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"position > {otherwise}")
+            : string.Join(" OR ", after.OrderBy(pair => pair.Key).Select(pair => string.Create(CultureInfo.InvariantCulture, $"(partition = {pair.Key} AND position > {pair.Value})")));
         using var pipeline = new Pipeline(verifier, parallelism);
         try
         {
             await ScanQueryAsync(
-                connection, $"SELECT {LogReader.Columns} FROM audit_log WHERE position > {from}{each} ORDER BY position", pipeline, new Counter(progress),
+                connection, $"SELECT {LogReader.Columns} FROM audit_log WHERE {where} ORDER BY position", pipeline, new Counter(progress),
                 cancellationToken);
         }
         finally

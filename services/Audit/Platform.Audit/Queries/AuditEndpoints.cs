@@ -154,7 +154,9 @@ public static class AuditEndpoints
         {
             verifier.Resume(state!);
             after = run!.Position;
-            afterByPartition = VerificationRuns.Reached(state!).ToDictionary(p => p.Partition, p => p.LastPosition);
+            // Every partition of the heads, from where the run stopped in it (from its start for one the run did not see).
+            var reached = VerificationRuns.Reached(state!).ToDictionary(p => p.Partition, p => p.LastPosition);
+            afterByPartition = heads.Select(h => h.Partition).Union(reached.Keys).ToDictionary(p => p, p => reached.GetValueOrDefault(p));
         }
 
         // Each partition from where the run stopped in it: a position of one partition says nothing of another's.
