@@ -73,7 +73,7 @@ public static class AppealEndpoints
                 A counsellor or supervisor records an appeal received by post, with the date the département received it (the
                 two months run from that date). Otherwise as the recipient's own filing. Publishes `AppealFiled`.
                 """)
-            .WithRequestExample("""{"recipientId":"R-1","decisionId":"0193c0de-0000-7000-8000-000000000001","reasons":"Courrier du 2 décembre : l'allocataire conteste.","receivedOn":"2026-12-04"}""")
+            .WithRequestExample("""{"recipientId":"R-1","decisionId":"0193c0de-0000-7000-8000-000000000001","reasons":"Courrier du 2 décembre : l'allocataire conteste.","documents":["lettre manuscrite du 2 décembre"],"receivedOn":"2026-12-04"}""")
             .ProducesNotFound("No signed sanction decision of this recipient carries this number.")
             .ProducesProblemType(StatusCodes.Status409Conflict, ReviewProblems.AppealExists, "An appeal was already filed against this decision.");
         review.MapPost("/{appealId:guid}/commission-opinion", RecordOpinion).ValidateRequest<CommissionOpinionRequest>()
@@ -94,7 +94,7 @@ public static class AppealEndpoints
                 the tribunal administratif and its deadline). Publishes `AppealDecided` (signed), which the allocations service
                 verifies before paying back what was withheld beyond the new sanction.
                 """)
-            .WithRequestExample("""{"outcome":"reduced","percent":30,"reason":"Une seule semaine est établie ; la sanction est ramenée à 30 %."}""")
+            .WithRequestExample("""{"outcome":"reduced","percent":30,"months":2,"reason":"Une seule semaine est établie ; la sanction est ramenée à 30 % pour deux mois."}""")
             .ProducesNotFound("This appeal does not exist.")
             .ProducesProblemType(StatusCodes.Status403Forbidden, ReviewProblems.AppealInstructorTookPart, "The caller proposed or approved the sanction contested.")
             .ProducesProblemType(StatusCodes.Status403Forbidden, ReviewProblems.NoDelegation, "The decider holds no delegation of the président in force today.")
