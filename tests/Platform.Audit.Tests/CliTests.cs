@@ -76,7 +76,7 @@ public sealed class CliTests : IAsyncLifetime
         var huge = "{\"note\":\"" + new string('x', 3 << 20) + "\"}";
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
-            var appender = new LogAppender(dataSource);
+            var appender = new LogAppender(dataSource, Microsoft.Extensions.Options.Options.Create(new Platform.ServiceDefaults.Messaging.OutboxOptions()));
             var captured = new CapturedEvent(
                 Guid.NewGuid(), "urn:message:Platform.Contracts.Declarations:EngagementSet", "bulky", 1, LogBuilder.Start, LogBuilder.Start, "r-1",
                 System.Text.Encoding.UTF8.GetBytes(huge));

@@ -35,7 +35,13 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
         double? AuditP50Seconds,
         double? AuditP95Seconds,
         long BacklogAfter,
-        bool Sustained);
+        bool Sustained,
+        IReadOnlyDictionary<string, double> CpuMsPerDeclaration);
+
+    /// <summary>The declarations service's instances (comma-separated in the settings): requests go round the list.</summary>
+    private readonly string[] declarations = settings.Declarations.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private string DeclarationsFor(int index) => declarations[index % declarations.Length];
 
     public async Task<StepResult> RunStepAsync(int rate, string runId, int seconds)
     {
@@ -49,8 +55,9 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
         // Sampled recipients get an engagement, so their short week raises a flag whose arrival we can time.
         var counsellor = DevTokens.For("counsellor", "bench-counsellor", settings.Identity);
         await Parallel.ForEachAsync(sampled, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (recipient, ct) =>
-            await SendAsync(HttpMethod.Put, $"{settings.Declarations}/api/recipients/{recipient}/engagement", counsellor,
+            await SendAsync(HttpMethod.Put, $"{declarations[0]}/api/recipients/{recipient}/engagement", counsellor,
                 new { hoursPerWeek = 15, fromWeek = week.AddWeeks(-1).ToString() }, ct));
+        await DevTokens.PrefetchAsync("recipient", recipients, settings.Identity);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var backlogBefore = await QueueBacklogAsync();
 
@@ -64,6 +71,7 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
             activities = new[] { new { category = "job-search", date = week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), hours = 5 } },
         };
 
+        var cpuBefore = ServiceCpu.Read(settings.PidFolder);
         var clock = Stopwatch.StartNew();
         var submissions = recipients.Select(async (recipient, i) =>
         {
@@ -76,7 +84,7 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
 
             var token = DevTokens.For("recipient", recipient, settings.Identity);
             var started = clock.Elapsed;
-            var status = await SendAsync(HttpMethod.Put, $"{settings.Declarations}/api/recipients/{recipient}/declarations/{week}", token, body, default);
+            var status = await SendAsync(HttpMethod.Put, $"{DeclarationsFor(i)}/api/recipients/{recipient}/declarations/{week}", token, body, default);
             latencies.Add((clock.Elapsed - started).TotalMilliseconds);
             if (status == HttpStatusCode.Created)
             {
@@ -92,6 +100,10 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(2));
         var backlogAfter = await QueueBacklogAsync();
         await Task.WhenAll(followUps);
+        // The CPU the services spent on this step's declarations, until their queues are empty again.
+        await DrainAsync();
+        var cpuPerDeclaration = ServiceCpu.Read(settings.PidFolder)
+            .ToDictionary(used => used.Key, used => (used.Value - cpuBefore.GetValueOrDefault(used.Key)).TotalMilliseconds / Math.Max(1, accepted));
 
         var sorted = latencies.Order().ToList();
         // Kept up: every request accepted at the rate asked, none queued for long in the service (p95 under 1 s), the
@@ -107,7 +119,7 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
             rate, count, accepted, count / elapsed.TotalSeconds,
             Percentile(sorted, 0.50), Percentile(sorted, 0.95), Percentile(sorted, 0.99),
             Seconds(flagTimes, 0.50), Seconds(flagTimes, 0.95), Seconds(auditTimes, 0.50), Seconds(auditTimes, 0.95),
-            backlogAfter, sustained);
+            backlogAfter, sustained, cpuPerDeclaration);
     }
 
     /// <summary>Polls until the review service shows the recipient's flag and the audit log holds the declaration.</summary>
@@ -201,4 +213,35 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
         values.IsEmpty ? null : Percentile(values.Order().ToList(), quantile);
 
     public void Dispose() => http.Dispose();
+}
+
+/// <summary>
+/// The CPU time (user and system) each service has used so far, read from /proc for the pids deploy/local/up.sh wrote;
+/// the instances of one service (<c>rules</c>, <c>rules-2</c>…) are added together.
+/// </summary>
+internal static class ServiceCpu
+{
+    public static Dictionary<string, TimeSpan> Read(string pidFolder)
+    {
+        var used = new Dictionary<string, TimeSpan>();
+        foreach (var pidFile in Directory.Exists(pidFolder) ? Directory.GetFiles(pidFolder, "*.pid") : [])
+        {
+            var name = Path.GetFileNameWithoutExtension(pidFile);
+            var service = name.Contains('-', StringComparison.Ordinal) ? name[..name.LastIndexOf('-')] : name;
+            var stat = $"/proc/{File.ReadAllText(pidFile).Trim()}/stat";
+            if (!File.Exists(stat))
+            {
+                continue;
+            }
+
+            // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th of them, in
+            // USER_HZ ticks (100 a second on Linux, whatever the kernel's own tick).
+            var text = File.ReadAllText(stat);
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            used[service] = used.GetValueOrDefault(service) + TimeSpan.FromSeconds(ticks / 100d);
+        }
+
+        return used;
+    }
 }

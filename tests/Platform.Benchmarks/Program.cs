@@ -59,6 +59,17 @@ foreach (var s in steps)
         $"| {s.Rate} | {s.Sent} | {s.Accepted} | {s.AchievedPerSecond:0} | {s.P50Ms:0.0} | {s.P95Ms:0.0} | {s.P99Ms:0.0} | {s.FlagP50Seconds:0.00} / {s.FlagP95Seconds:0.00} | {s.AuditP50Seconds:0.00} / {s.AuditP95Seconds:0.00} | {s.BacklogAfter} | {(s.Sustained ? "yes" : "no")} |"));
 }
 
+Console.WriteLine();
+Console.WriteLine("## CPU each service used per accepted declaration (ms, all its instances, from the step's start until its queues were empty)");
+var services = steps.SelectMany(s => s.CpuMsPerDeclaration.Keys).Distinct().Where(name => name is not ("identity" or "web")).Order().ToList();
+Console.WriteLine($"| target/s | {string.Join(" | ", services)} | total |");
+Console.WriteLine($"|---|{string.Concat(services.Select(_ => "---|"))}---|");
+foreach (var s in steps)
+{
+    var cpu = services.Select(name => s.CpuMsPerDeclaration.GetValueOrDefault(name)).ToList();
+    Console.WriteLine(string.Create(culture, $"| {s.Rate} | {string.Join(" | ", cpu.Select(ms => ms.ToString("0.00", culture)))} | {cpu.Sum():0.00} |"));
+}
+
 Console.Error.WriteLine("baseline again: raw RabbitMQ publish with confirms + consume …");
 baselines.Add(await BrokerBaseline.RunAsync(new Uri(settings.Amqp), settings.BaselineMessages));
 var baseline = baselines.MaxBy(result => result.RoundTripPerSecond)!;

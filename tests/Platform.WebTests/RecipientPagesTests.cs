@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace Platform.WebTests;
 
@@ -57,6 +59,40 @@ public sealed class RecipientPagesTests(WebPlatform platform)
         var version = browser.Find("[data-testid=version-1]").Text;
         Assert.Contains("Atelier", version, StringComparison.Ordinal);
         Assert.Contains("Santé", version, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Recipient_ShowsOneHealthAppointmentToTheCounsellor_AndTheOtherStaysAPersonalAppointment()
+    {
+        const string recipientId = "R-web-share";
+        var week = Backstage.ThisWeek;
+        using var browser = new Browser(platform.WebUrl);
+        browser.SignIn("recipient", recipientId);
+        browser.Choose("#Rows_0__Category", "health");
+        browser.Type("#Rows_0__Hours", "2");
+        browser.Find("label[for=Rows_0__Share]").Click();
+        browser.ClickAndWait("#add-row");
+        Assert.True(browser.Find("#Rows_0__Share").Selected);
+        browser.Choose("#Rows_1__Category", "health");
+        browser.SetValue("#Rows_1__Date", week.Monday.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        browser.Type("#Rows_1__Hours", "1");
+        browser.Check("recipient-10-share-health");
+        browser.ClickAndWait("#submit-week");
+        Assert.Contains($"semaine {week} est enregistrée (version 1, 3 h)", browser.Find("[data-testid=notice]").Text, StringComparison.Ordinal);
+
+        // The counsellor sees the shared appointment as it is and the other as a personal appointment, hours kept.
+        using var counsellor = platform.Services.ClientFor("declarations", "counsellor", "agent-backstage");
+        var declaration = await counsellor.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/declarations/{week}");
+        var seen = declaration.GetProperty("activities").EnumerateArray()
+            .Select(activity => (activity.GetProperty("category").GetString(), activity.GetProperty("hours").GetDecimal()))
+            .OrderBy(activity => activity.Item2)
+            .ToList();
+        Assert.Equal([("personal-appointment", 1m), ("health", 2m)], seen);
+
+        // The person's own form shows their choice again.
+        browser.Open($"/recipient/week/{week}");
+        Assert.True(browser.Find("#Rows_0__Share").Selected);
+        Assert.False(browser.Find("#Rows_1__Share").Selected);
     }
 
     [Fact]

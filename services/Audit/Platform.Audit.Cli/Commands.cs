@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Security.Cryptography;
 using Npgsql;
 using Platform.Audit.Log;
-using Platform.Contracts.Audit;
 using Spectre.Console;
 
 namespace Platform.Audit.Cli;
@@ -13,7 +12,8 @@ public static class Commands
 {
     public const string Usage = """
         usage: platform-audit <command> [--connection "<npgsql connection string>"] [options]
-          verify   [--key <keyId>=<spki.pem>]... [--no-progress]    check the chain, producer sequences, decisions and flags
+          verify   [--key <keyId>=<spki.pem>]... [--no-progress]    check each partition's chain, producer sequences, decisions and flags
+                   [--parallel <n>]                                  ... partitions' chains on n workers (default: processors - 1)
                    [--checkpoint <file>]...                          ... and that the log still extends each checkpoint kept
                    [--checkpoint-key <keyId>=<spki.pem>]...          ... whose signature is checked against these keys
                    [--publisher <broker user>=<producer,...|*>]...   ... and who may publish as which producer
@@ -21,8 +21,9 @@ public static class Commands
           checkpoint [--output <file>] [--all]                       the latest signed checkpoint (or all) as JSON, to keep
                                                                      outside the platform
           replay   --recipient <id> --at <RFC 3339 instant>          a recipient's case and allocation as they stood then (JSON)
-          export   [--output <file>] [--no-progress]                 the whole log as JSON Lines (stdout by default)
-          generate --count <n> [--recipients <n>] [--key-id <id>]    append n synthetic events (benchmarks only; needs the
+          export   [--output <file>] [--no-progress]                 the whole log as JSON Lines (stdout by default), every
+                                                                     partition merged in order of occurrence
+          generate --count <n> [--recipients <n>] [--partitions <p>] append n synthetic events (benchmarks only; needs the
                                                                      owner role: the service's own role cannot write rows)
         The connection string may come from PLATFORM_AUDIT_CONNECTION instead of --connection.
         """;
@@ -40,16 +41,19 @@ public static class Commands
         using var keys = new DecisionKeys(line.All("--key").Select(ReadKey));
         var kept = CheckpointsKept(line);
         var publishers = line.Has("--publisher") ? new PublisherPolicy(line.All("--publisher").Select(ReadPublisher)) : null;
+        var parallel = int.Parse(line.Get("--parallel") ?? Math.Max(1, Environment.ProcessorCount - 1).ToString(CultureInfo.InvariantCulture), NumberStyles.None, CultureInfo.InvariantCulture);
         await using var connection = await OpenAsync(line, cancellationToken);
-        // One snapshot for the head and the rows: appends during the pass are not mistaken for a truncated log.
+        // One snapshot for the heads and the rows: appends during the pass are not mistaken for a truncated log.
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var head = await HeadAsync(connection, cancellationToken);
+        var heads = await RawLogScanner.HeadsAsync(connection, snapshot, cancellationToken);
         using var verifier = new LogVerifier(keys, FlagReplay.Reproduce, publishers: publishers);
         verifier.ExpectCheckpoints(kept);
         var started = DateTime.UtcNow;
-        await WithProgressAsync(line, "verifying", head, advance => RawLogScanner.ScanAsync(connection, verifier, advance, cancellationToken));
+        await WithProgressAsync(line, "verifying", head, advance => RawLogScanner.ScanPartitionsAsync(
+            connection, new Dictionary<int, long>(), verifier, parallel, advance, cancellationToken));
         await snapshot.CommitAsync(cancellationToken);
-        var report = verifier.Complete(head);
+        var report = verifier.Complete(heads);
         var seconds = (DateTime.UtcNow - started).TotalSeconds;
 
         await using (var stdout = Console.OpenStandardOutput())
@@ -60,7 +64,7 @@ public static class Commands
         Console.Out.WriteLine();
         await Console.Error.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"{(report.Intact ? "intact" : "VIOLATIONS")}: {report.Entries} entries, {report.Violations.Count} violation(s), {seconds:F2} s, {report.Entries / Math.Max(seconds, 1e-9):F0} entries/s"));
+            $"{(report.Intact ? "intact" : "VIOLATIONS")}: {report.Entries} entries in {heads.Count} partition(s), {report.Violations.Count} violation(s), {seconds:F2} s, {report.Entries / Math.Max(seconds, 1e-9):F0} entries/s"));
         return report.Intact ? 0 : 1;
     }
 
@@ -71,7 +75,7 @@ public static class Commands
         var marks = new List<CheckpointMark>();
         foreach (var file in line.All("--checkpoint"))
         {
-            IReadOnlyList<AuditCheckpointSigned> checkpoints;
+            IReadOnlyList<KeptCheckpoint> checkpoints;
             try
             {
                 checkpoints = AuditCheckpoint.Read(File.ReadAllBytes(file));
@@ -110,18 +114,19 @@ public static class Commands
         ArgumentNullException.ThrowIfNull(line);
         await using var connection = await OpenAsync(line, cancellationToken);
         var all = line.Has("--all");
-        var checkpoints = new List<AuditCheckpointSigned>();
+        var checkpoints = new List<KeptCheckpoint>();
         await using (var command = new NpgsqlCommand(
-            $"SELECT position, head_hash, producers::text, signed_at, key_id, signature FROM audit_checkpoint ORDER BY position DESC {(all ? "" : "LIMIT 1")}",
+            $"SELECT position, head_hash, producers::text, signed_at, key_id, signature, partitions::text FROM audit_checkpoint ORDER BY position DESC {(all ? "" : "LIMIT 1")}",
             connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                checkpoints.Add(new AuditCheckpointSigned(
+                checkpoints.Add(new KeptCheckpoint(
                     reader.GetInt64(0), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1)),
                     JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(2)) ?? [],
-                    new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc)), reader.GetString(4), reader.GetString(5)));
+                    new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc)), reader.GetString(4), reader.GetString(5),
+                    reader.IsDBNull(6) ? null : JsonSerializer.Deserialize<List<PartitionHead>>(reader.GetString(6), EventTypes.Json)));
             }
         }
 
@@ -217,6 +222,7 @@ public static class Commands
     {
         json.WriteStartObject();
         json.WriteNumber("position", entry.Position);
+        json.WriteNumber("partition", entry.Partition);
         json.WriteString("messageId", entry.MessageId);
         json.WriteString("messageType", entry.MessageType);
         json.WriteString("producer", entry.Producer);

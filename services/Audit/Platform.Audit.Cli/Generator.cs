@@ -14,8 +14,8 @@ namespace Platform.Audit.Cli;
 
 /// <summary>
 /// Appends synthetic, valid events to a log to measure verification on a realistic one: eight in ten are declarations,
-/// one in ten an engagement, one in ten a flag the rule catalogue reproduces. Written with a binary COPY, chained
-/// exactly as the service chains them. For benchmark databases only: the service never writes this way.
+/// one in ten an engagement, one in ten a flag the rule catalogue reproduces. Written with a binary COPY, each in its
+/// recipient's partition (<c>--partitions</c>, 16 by default) and chained exactly as the service chains them. For benchmark databases only: the service never writes this way.
 /// </summary>
 public static class Generator
 {
@@ -24,17 +24,26 @@ public static class Generator
         ArgumentNullException.ThrowIfNull(line);
         var count = long.Parse(line.Required("--count"), NumberStyles.None, CultureInfo.InvariantCulture);
         var recipients = int.Parse(line.Get("--recipients") ?? "10000", NumberStyles.None, CultureInfo.InvariantCulture);
+        var partitions = int.Parse(line.Get("--partitions") ?? "16", NumberStyles.None, CultureInfo.InvariantCulture);
         await using var connection = await Commands.OpenAsync(line, cancellationToken);
         await EnsureSchemaAsync(connection, cancellationToken);
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        long position;
-        byte[] hash;
-        await using (var head = new NpgsqlCommand("SELECT position, entry_hash FROM audit_head FOR UPDATE", connection, transaction))
+        // Every head locked, as audit_append locks the ones it touches; positions go on from the sequence.
+        var heads = new Dictionary<int, (long Position, byte[] Hash)>();
+        await using (var head = new NpgsqlCommand("SELECT partition, position, entry_hash FROM audit_partition_head ORDER BY partition FOR UPDATE", connection, transaction))
         await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
         {
-            await reader.ReadAsync(cancellationToken);
-            (position, hash) = (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                heads[reader.GetInt32(0)] = (reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
+            }
+        }
+
+        long position;
+        await using (var last = new NpgsqlCommand("SELECT greatest(coalesce(max(position), 0), (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM audit_log_position)) FROM audit_log", connection, transaction))
+        {
+            position = (long)(await last.ExecuteScalarAsync(cancellationToken))!;
         }
 
         var sequences = new Dictionary<string, long>(StringComparer.Ordinal)
@@ -54,8 +63,10 @@ public static class Generator
                 var captured = new CapturedEvent(
                     message.EventId, EventTypes.Urn(message.GetType()), producer, sequence, occurredAt, occurredAt.AddMilliseconds(3),
                     message.RecipientId, JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), EventTypes.Json), producer);
-                var entry = captured.Chain(++position, hash);
-                hash = entry.EntryHash;
+                var partition = LogPartitions.Of(message.RecipientId, partitions);
+                var (previous, hash) = heads.TryGetValue(partition, out var at) ? at : (0L, EntryHash.Genesis);
+                var entry = captured.Chain(++position, partition, previous, hash);
+                heads[partition] = (entry.Position, entry.EntryHash);
                 await import.StartRowAsync(cancellationToken);
                 await import.WriteAsync(entry.Position, NpgsqlDbType.Bigint, cancellationToken);
                 await import.WriteAsync(entry.PreviousHash, NpgsqlDbType.Bytea, cancellationToken);
@@ -69,20 +80,29 @@ public static class Generator
                 await import.WriteAsync(entry.RecipientId, NpgsqlDbType.Text, cancellationToken);
                 await import.WriteAsync(entry.Body, NpgsqlDbType.Bytea, cancellationToken);
                 await import.WriteAsync(entry.Publisher, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(entry.Partition, NpgsqlDbType.Integer, cancellationToken);
+                await import.WriteAsync(entry.PreviousPosition!.Value, NpgsqlDbType.Bigint, cancellationToken);
             }
 
             await import.CompleteAsync(cancellationToken);
         }
 
-        await using (var move = new NpgsqlCommand("UPDATE audit_head SET position = @position, entry_hash = @hash", connection, transaction))
+        await using (var move = new NpgsqlCommand(
+            """
+            INSERT INTO audit_partition_head (partition, position, entry_hash) SELECT * FROM unnest(@partitions, @positions, @hashes)
+            ON CONFLICT (partition) DO UPDATE SET position = excluded.position, entry_hash = excluded.entry_hash;
+            SELECT setval('audit_log_position', greatest(@position, 1), @position > 0);
+            """, connection, transaction))
         {
+            move.Parameters.AddWithValue("partitions", heads.Keys.ToArray());
+            move.Parameters.AddWithValue("positions", heads.Values.Select(h => h.Position).ToArray());
+            move.Parameters.AddWithValue("hashes", heads.Values.Select(h => h.Hash).ToArray());
             move.Parameters.AddWithValue("position", position);
-            move.Parameters.AddWithValue("hash", hash);
             await move.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        await Console.Error.WriteLineAsync($"generated {count} events; the log now ends at position {position}");
+        await Console.Error.WriteLineAsync($"generated {count} events in {partitions} partition(s); the log now ends at position {position}");
         return 0;
     }
 
@@ -126,7 +146,10 @@ public static class Generator
             return;
         }
 
-        foreach (var script in new[] { "audit-schema.sql", "audit-schema-002.sql" })
+        // The platform's own migrations first (outbox_partition), then the audit service's, as the service applies them.
+        var scripts = typeof(Generator).Assembly.GetManifestResourceNames();
+        foreach (var script in scripts.Where(name => name.StartsWith("shared-", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+                     .Concat(scripts.Where(name => name.StartsWith("audit-", StringComparison.Ordinal)).Order(StringComparer.Ordinal)))
         {
             await using var stream = typeof(Generator).Assembly.GetManifestResourceStream(script)!;
             using var reader = new StreamReader(stream);

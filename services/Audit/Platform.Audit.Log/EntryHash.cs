@@ -20,6 +20,11 @@ public static class EntryHash
     /// <summary>Entries with their validated publisher ('' when the message carried none), as a last field.</summary>
     public const string MagicV2 = "audit-entry/v2";
 
+    /// <summary>Entries of a partitioned log: v2 with the partition and the previous entry's position after the position.</summary>
+    public const string MagicV3 = "audit-entry/v3";
+
+    private static readonly byte[] MagicV3Bytes = Encoding.UTF8.GetBytes(MagicV3);
+
     private static readonly byte[] MagicBytes = Encoding.UTF8.GetBytes(Magic);
 
     private static readonly byte[] MagicV2Bytes = Encoding.UTF8.GetBytes(MagicV2);
@@ -47,8 +52,15 @@ public static class EntryHash
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(writer);
-        WriteBytes(writer, entry.Publisher is null ? MagicBytes : MagicV2Bytes);
+        WriteBytes(writer, entry.PreviousPosition is not null ? MagicV3Bytes : entry.Publisher is null ? MagicBytes : MagicV2Bytes);
         WriteInt64(writer, entry.Position);
+        if (entry.PreviousPosition is { } previous)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(writer.GetSpan(4), entry.Partition);
+            writer.Advance(4);
+            WriteInt64(writer, previous);
+        }
+
         WriteFixed(writer, entry.PreviousHash);
         var uuid = writer.GetSpan(16);
         entry.MessageId.TryWriteBytes(uuid, bigEndian: true, out _);
@@ -60,9 +72,9 @@ public static class EntryHash
         WriteInt64(writer, UnixMicroseconds(entry.ReceivedAt));
         WriteText(writer, entry.RecipientId);
         WriteBytes(writer, entry.Body);
-        if (entry.Publisher is not null)
+        if (entry.Publisher is not null || entry.PreviousPosition is not null)
         {
-            WriteText(writer, entry.Publisher);
+            WriteText(writer, entry.Publisher ?? "");
         }
     }
 

@@ -17,7 +17,18 @@ public sealed record LogEntry(
     DateTimeOffset ReceivedAt,
     string RecipientId,
     byte[] Body,
-    string? Publisher = null);
+    string? Publisher = null,
+    int Partition = 0,
+    long? PreviousPosition = null)
+{
+    /// <summary>
+    /// True when this entry follows, in its partition's chain, the entry at <paramref name="position"/> hashed
+    /// <paramref name="hash"/>: a partitioned entry names that position, a legacy one (no <see cref="PreviousPosition"/>)
+    /// comes right after it.
+    /// </summary>
+    public bool Follows(long position, ReadOnlySpan<byte> hash) =>
+        (PreviousPosition is { } previous ? previous == position : Position == position + 1) && PreviousHash.AsSpan().SequenceEqual(hash);
+}
 
 /// <summary>An event as captured from the bus, before it takes its place in the chain.</summary>
 public sealed record CapturedEvent(
@@ -31,13 +42,25 @@ public sealed record CapturedEvent(
     byte[] Body,
     string Publisher = "")
 {
-    /// <summary>The entry this event becomes at <paramref name="position"/>, after the entry hashed <paramref name="previousHash"/>.</summary>
+    /// <summary>The entry this event becomes at <paramref name="position"/>, after the entry hashed <paramref name="previousHash"/> (one chain, audit-entry/v2).</summary>
     public LogEntry Chain(long position, byte[] previousHash)
     {
         var occurredAt = EntryHash.ToMicroseconds(OccurredAt);
         var receivedAt = EntryHash.ToMicroseconds(ReceivedAt);
         var unhashed = new LogEntry(
             position, previousHash, [], MessageId, MessageType, Producer, ProducerSequence, occurredAt, receivedAt, RecipientId, Body, Publisher);
+        return unhashed with { EntryHash = EntryHash.Compute(unhashed) };
+    }
+
+    /// <summary>
+    /// The entry this event becomes at <paramref name="position"/> in <paramref name="partition"/>, after that partition's
+    /// entry at <paramref name="previousPosition"/> hashed <paramref name="previousHash"/> (audit-entry/v3).
+    /// </summary>
+    public LogEntry Chain(long position, int partition, long previousPosition, byte[] previousHash)
+    {
+        var unhashed = new LogEntry(
+            position, previousHash, [], MessageId, MessageType, Producer, ProducerSequence, EntryHash.ToMicroseconds(OccurredAt),
+            EntryHash.ToMicroseconds(ReceivedAt), RecipientId, Body, Publisher, partition, previousPosition);
         return unhashed with { EntryHash = EntryHash.Compute(unhashed) };
     }
 }

@@ -5,20 +5,21 @@ using NpgsqlTypes;
 namespace Platform.Audit.Log;
 
 /// <summary>
-/// Streams the log in position order in constant memory: the whole log through a binary <c>COPY ... TO STDOUT</c>
-/// (PostgreSQL's fastest way out, one row at a time), one recipient's entries through a server-side cursor.
+/// Streams the log in constant memory, every partition merged in order of occurrence (occurred-at, then position): the
+/// whole log through a binary <c>COPY ... TO STDOUT</c> (PostgreSQL's fastest way out, one row at a time), one
+/// recipient's entries through a server-side cursor.
 /// </summary>
 public static class LogReader
 {
     public const string Columns =
-        "position, previous_hash, entry_hash, message_id, message_type, producer, producer_sequence, occurred_at, received_at, recipient_id, body, publisher";
+        "position, previous_hash, entry_hash, message_id, message_type, producer, producer_sequence, occurred_at, received_at, recipient_id, body, publisher, partition, previous_position";
 
     public static async IAsyncEnumerable<LogEntry> ReadAllAsync(
         NpgsqlConnection connection, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var export = await connection.BeginBinaryExportAsync(
-            $"COPY (SELECT {Columns} FROM audit_log ORDER BY position) TO STDOUT (FORMAT BINARY)", cancellationToken);
+            $"COPY (SELECT {Columns} FROM audit_log ORDER BY occurred_at, position) TO STDOUT (FORMAT BINARY)", cancellationToken);
         while (await export.StartRowAsync(cancellationToken) != -1)
         {
             yield return new LogEntry(
@@ -33,17 +34,19 @@ public static class LogReader
                 Utc(await export.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, cancellationToken)),
                 await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken),
                 await export.ReadAsync<byte[]>(NpgsqlDbType.Bytea, cancellationToken),
-                export.IsNull ? Skip(export) : await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken));
+                export.IsNull ? Skip(export) : await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken),
+                await export.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
+                export.IsNull ? SkipNumber(export) : await export.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken));
         }
     }
 
-    /// <summary>Entries about <paramref name="recipientId"/> that had occurred at <paramref name="at"/>, in log order.</summary>
+    /// <summary>Entries about <paramref name="recipientId"/> that had occurred at <paramref name="at"/>, in order of occurrence.</summary>
     public static async IAsyncEnumerable<LogEntry> ReadRecipientAsync(
         NpgsqlConnection connection, string recipientId, DateTimeOffset at, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = new NpgsqlCommand(
-            $"SELECT {Columns} FROM audit_log WHERE recipient_id = @recipient AND occurred_at <= @at ORDER BY position", connection);
+            $"SELECT {Columns} FROM audit_log WHERE recipient_id = @recipient AND occurred_at <= @at ORDER BY occurred_at, position", connection);
         command.Parameters.AddWithValue("recipient", recipientId);
         command.Parameters.AddWithValue("at", at.ToUniversalTime());
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
@@ -68,10 +71,18 @@ public static class LogReader
             Utc(reader.GetDateTime(8)),
             reader.GetString(9),
             reader.GetFieldValue<byte[]>(10),
-            reader.IsDBNull(11) ? null : reader.GetString(11));
+            reader.IsDBNull(11) ? null : reader.GetString(11),
+            reader.GetInt32(12),
+            reader.IsDBNull(13) ? null : reader.GetInt64(13));
     }
 
     private static string? Skip(NpgsqlBinaryExporter export)
+    {
+        export.Skip();
+        return null;
+    }
+
+    private static long? SkipNumber(NpgsqlBinaryExporter export)
     {
         export.Skip();
         return null;

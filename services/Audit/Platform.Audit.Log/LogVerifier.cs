@@ -36,7 +36,18 @@ public sealed record VerifierState(
     IReadOnlyList<NoticeReceiptState>? Receipts = null,
     IReadOnlyDictionary<Guid, IReadOnlyList<DateTimeOffset>>? NothingToAdd = null,
     IReadOnlyList<Guid>? HearingsRequested = null,
-    IReadOnlyDictionary<Guid, DateTimeOffset>? HearingsHeld = null);
+    IReadOnlyDictionary<Guid, DateTimeOffset>? HearingsHeld = null,
+    IReadOnlyList<PartitionState>? Partitions = null);
+
+/// <summary>
+/// Where a pass stands in one partition's chain: its last position and hash, the last signed checkpoint head it still
+/// matched, and, when it no longer extends a checkpoint, from which position on (at the latest) and why.
+/// </summary>
+public sealed record PartitionState(
+    int Partition, long LastPosition, string LastHash, long LastMatchedCheckpoint, long? DepartedFrom = null, string? DepartedReason = null, bool Legacy = false);
+
+/// <summary>A partition's head as the log's head row (or a signed checkpoint) records it: last position and its hash (hex).</summary>
+public sealed record PartitionHead(int Partition, long Position, string HeadHash);
 
 /// <summary>
 /// A notice's first proof of receipt as the log shows it: the earliest instant of any proof, and the answer window
@@ -136,8 +147,13 @@ public sealed class PublisherPolicy(IEnumerable<KeyValuePair<string, string?>> p
     }
 }
 
-/// <summary>What a signed checkpoint says the log was at its position, as verification holds the log to it.</summary>
-public sealed record CheckpointMark(long Position, byte[] HeadHash, IReadOnlyDictionary<string, long> Producers, string Description);
+/// <summary>
+/// What a signed checkpoint says the log was at its position, as verification holds the log to it: every partition's
+/// head (<paramref name="Partitions"/>), or, for a checkpoint of the log before partitions, the one chain's head hash at
+/// <paramref name="Position"/> (partition 0's history).
+/// </summary>
+public sealed record CheckpointMark(
+    long Position, byte[] HeadHash, IReadOnlyDictionary<string, long> Producers, string Description, IReadOnlyList<PartitionHead>? Partitions = null);
 
 /// <summary>Re-runs a flag's rule and version on its recorded facts and parameters: true when it raises the flag again.</summary>
 public delegate bool FlagReproduction(RecordedFlag flag);
@@ -153,12 +169,11 @@ public sealed record RecordedFlag(string RuleId, int RuleVersion, JsonElement Fa
 public sealed class LogVerifier(
     DecisionKeys keys, FlagReproduction reproduce, int maxViolations = 10_000, PublisherPolicy? publishers = null) : IDisposable
 {
-    private readonly List<CheckpointMark> checkpoints = [];
+    private readonly Dictionary<int, Chain> chains = [];
     private readonly List<(string Producer, long Sequence, string Source)> statedHeads = [];
     private readonly Dictionary<(string Publisher, string Producer), int> publisherProblems = [];
-    private int nextCheckpoint;
-    private long lastMatchedCheckpoint;
-    private bool checkpointDeparted;
+    // Partitions' chains are checked in parallel (each chain by one thread at a time): violations and chains are added under this gate.
+    private readonly Lock gate = new();
     private readonly List<Violation> violations = [];
     private readonly Dictionary<string, ProducerSequence> producers = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, RecordedDecision> decisions = [];
@@ -170,19 +185,31 @@ public sealed class LogVerifier(
     private readonly Dictionary<Guid, DateTimeOffset> hearingsHeld = [];
     private readonly ArrayBufferWriter<byte> canonical = new(4096);
     private readonly byte[] computed = new byte[EntryHash.Size];
-    private readonly byte[] lastHash = EntryHash.Genesis;
     private FlagWorker? flagWorker;
-    private long lastPosition;
     private long entries;
     private bool truncated;
 
     public long Entries => entries;
 
-    /// <summary>The last position checked so far (0 before any).</summary>
-    public long LastPosition => lastPosition;
+    /// <summary>The last position checked so far, over every partition (0 before any).</summary>
+    public long LastPosition => chains.Count == 0 ? 0 : chains.Values.Max(chain => chain.LastPosition);
+
+    private Chain ChainOf(int partition)
+    {
+        lock (gate)
+        {
+            if (!chains.TryGetValue(partition, out var chain))
+            {
+                chain = new Chain(partition);
+                chains[partition] = chain;
+            }
+
+            return chain;
+        }
+    }
 
     /// <summary>
-    /// Where the pass stands, before <see cref="Complete"/>: waits for the flags posted so far (their findings join the
+    /// Where the pass stands, before <see cref="Complete(IEnumerable{PartitionHead})"/>: waits for the flags posted so far (their findings join the
     /// violations), so the state holds everything the entries up to <see cref="LastPosition"/> showed.
     /// </summary>
     public VerifierState Snapshot()
@@ -198,9 +225,10 @@ public sealed class LogVerifier(
             flagWorker = null;
         }
 
+        var newest = chains.Values.OrderByDescending(chain => chain.LastPosition).FirstOrDefault();
         return new VerifierState(
-            lastPosition,
-            Convert.ToHexStringLower(lastHash),
+            newest?.LastPosition ?? 0,
+            Convert.ToHexStringLower(newest?.LastHash ?? EntryHash.Genesis),
             entries,
             truncated,
             violations.ToList(),
@@ -208,13 +236,17 @@ public sealed class LogVerifier(
             decisions.Values.Select(d => new DecisionState(d.Decision, d.Position, d.Notification, d.FirstObservation, d.Window)).ToList(),
             notifications.Values.ToList(),
             new Dictionary<Guid, DateTimeOffset>(firstObservations),
-            lastMatchedCheckpoint,
-            checkpointDeparted,
+            chains.GetValueOrDefault(0)?.LastMatched ?? 0,
+            chains.Values.Any(chain => chain.DepartedFrom is not null),
             publisherProblems.Select(pair => new PublisherProblemCount(pair.Key.Publisher, pair.Key.Producer, pair.Value)).ToList(),
             receipts.Values.ToList(),
             nothingToAdd.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<DateTimeOffset>)pair.Value.ToList()),
             hearingsRequested.ToList(),
-            new Dictionary<Guid, DateTimeOffset>(hearingsHeld));
+            new Dictionary<Guid, DateTimeOffset>(hearingsHeld),
+            chains.Values.OrderBy(chain => chain.Partition)
+                .Select(chain => new PartitionState(
+                    chain.Partition, chain.LastPosition, Convert.ToHexStringLower(chain.LastHash), chain.LastMatched, chain.DepartedFrom, chain.DepartedReason, chain.LastLegacy))
+                .ToList());
     }
 
     /// <summary>
@@ -229,8 +261,24 @@ public sealed class LogVerifier(
             throw new InvalidOperationException("A pass resumes before its first entry.");
         }
 
-        lastPosition = state.LastPosition;
-        Convert.FromHexString(state.LastHash).CopyTo(lastHash, 0);
+        foreach (var partition in state.Partitions ?? [new PartitionState(0, state.LastPosition, state.LastHash, state.LastMatchedCheckpoint, Legacy: true)])
+        {
+            var chain = ChainOf(partition.Partition);
+            chain.LastPosition = partition.LastPosition;
+            chain.LastHash = Convert.FromHexString(partition.LastHash);
+            chain.LastMatched = partition.LastMatchedCheckpoint;
+            chain.DepartedFrom = partition.DepartedFrom;
+            chain.DepartedReason = partition.DepartedReason;
+            chain.LastLegacy = partition.Legacy;
+            chain.SkipMarksUpTo(chain.LastPosition);
+        }
+
+        if (state.Partitions is null && state.CheckpointDeparted)
+        {
+            // A state from before partitions had already reported its departure among its violations.
+            ChainOf(0).DepartedFrom = 0;
+        }
+
         entries = state.Entries;
         truncated = state.Truncated;
         violations.AddRange(state.Violations);
@@ -272,8 +320,6 @@ public sealed class LogVerifier(
             hearingsHeld[proposal] = held;
         }
 
-        lastMatchedCheckpoint = state.LastMatchedCheckpoint;
-        checkpointDeparted = state.CheckpointDeparted;
         foreach (var count in state.PublisherProblems)
         {
             publisherProblems[(count.Publisher, count.Producer)] = count.Count;
@@ -285,7 +331,7 @@ public sealed class LogVerifier(
         ArgumentNullException.ThrowIfNull(entry);
         EntryHash.Compute(entry, canonical, computed);
         Add(entry.Position, entry.PreviousHash, entry.EntryHash, computed, entry.Producer, entry.ProducerSequence, ContentTypes.Of(entry.MessageType), entry.Body,
-            entry.Publisher);
+            entry.Publisher, entry.Partition, entry.PreviousPosition);
     }
 
     /// <summary>
@@ -295,14 +341,29 @@ public sealed class LogVerifier(
     public void ExpectCheckpoints(IEnumerable<CheckpointMark> marks)
     {
         ArgumentNullException.ThrowIfNull(marks);
-        checkpoints.AddRange(marks);
-        checkpoints.Sort((a, b) => a.Position.CompareTo(b.Position));
-        foreach (var mark in checkpoints)
+        foreach (var mark in marks)
         {
+            if (mark.Partitions is null)
+            {
+                ChainOf(0).Marks.Add(new ChainMark(mark.Position, mark.HeadHash, mark.Description));
+            }
+            else
+            {
+                foreach (var head in mark.Partitions.Where(head => head.Position > 0))
+                {
+                    ChainOf(head.Partition).Marks.Add(new ChainMark(head.Position, Convert.FromHexString(head.HeadHash), mark.Description));
+                }
+            }
+
             foreach (var (producer, sequence) in mark.Producers)
             {
                 statedHeads.Add((producer, sequence, mark.Description));
             }
+        }
+
+        foreach (var chain in chains.Values)
+        {
+            chain.Marks.Sort((a, b) => a.Position.CompareTo(b.Position));
         }
     }
 
@@ -322,11 +383,34 @@ public sealed class LogVerifier(
         long producerSequence,
         ContentType type,
         ReadOnlySpan<byte> body,
-        string? publisher = null)
+        string? publisher = null,
+        int partition = 0,
+        long? previousPosition = null)
+    {
+        AddLink(partition, position, previousPosition, previousHash, entryHash, computedHash);
+        AddContent(position, producer, producerSequence, type, body, publisher);
+    }
+
+    /// <summary>
+    /// The chain half of <see cref="Add(LogEntry)"/>: the entry's hash and its link to the previous entry of its
+    /// partition, and the partition's signed checkpoint heads. Entries of one partition come in position order, from one
+    /// thread at a time; different partitions may come from different threads at once.
+    /// </summary>
+    public void AddLink(
+        int partition, long position, long? previousPosition, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> entryHash, ReadOnlySpan<byte> computedHash)
+    {
+        var chain = ChainOf(partition);
+        CheckChain(chain, position, previousPosition, previousHash, entryHash, computedHash);
+        CheckCheckpoint(chain, position, entryHash);
+    }
+
+    /// <summary>
+    /// The other half: producer sequences, publishers and what the bodies say (decisions, notifications, flags...). Every
+    /// entry of the log, in position order, from one thread.
+    /// </summary>
+    public void AddContent(long position, string producer, long producerSequence, ContentType type, ReadOnlySpan<byte> body, string? publisher)
     {
         entries++;
-        CheckChain(position, previousHash, entryHash, computedHash);
-        CheckCheckpoint(position, entryHash);
         CheckSequence(position, producer, producerSequence);
         CheckPublisher(position, producer, publisher);
         if (type != ContentType.Other)
@@ -353,26 +437,22 @@ public sealed class LogVerifier(
         }
     }
 
-    private void CheckCheckpoint(long position, ReadOnlySpan<byte> entryHash)
+    private static void CheckCheckpoint(Chain chain, long position, ReadOnlySpan<byte> entryHash)
     {
-        while (nextCheckpoint < checkpoints.Count && checkpoints[nextCheckpoint].Position < position)
+        chain.SkipMarksUpTo(position - 1); // positions the log skipped: reported as missing already
+        while (chain.NextMark < chain.Marks.Count && chain.Marks[chain.NextMark].Position == position)
         {
-            nextCheckpoint++; // a position the log skipped: reported as missing already
-        }
-
-        while (nextCheckpoint < checkpoints.Count && checkpoints[nextCheckpoint].Position == position)
-        {
-            var mark = checkpoints[nextCheckpoint++];
+            var mark = chain.Marks[chain.NextMark++];
             if (entryHash.SequenceEqual(mark.HeadHash))
             {
-                lastMatchedCheckpoint = Math.Max(lastMatchedCheckpoint, position);
+                chain.LastMatched = Math.Max(chain.LastMatched, position);
             }
-            else if (!checkpointDeparted)
+            else if (chain.DepartedFrom is null)
             {
-                checkpointDeparted = true;
-                Report(lastMatchedCheckpoint + 1, ViolationKinds.CheckpointDeparted,
-                    $"{mark.Description} signed head hash {Convert.ToHexStringLower(mark.HeadHash)} at position {position}, but the entry there now hashes "
-                    + $"{Convert.ToHexStringLower(entryHash)}: entries from {lastMatchedCheckpoint + 1} to {position} were rewritten");
+                chain.DepartedFrom = chain.LastMatched + 1;
+                chain.DepartedReason =
+                    $"{mark.Description} signed head hash {Convert.ToHexStringLower(mark.HeadHash)} at position {position}{chain.Named}, but the entry there now hashes "
+                    + $"{Convert.ToHexStringLower(entryHash)}: entries from {chain.LastMatched + 1} to {position} were rewritten";
             }
         }
     }
@@ -381,14 +461,59 @@ public sealed class LogVerifier(
     /// Ends the pass. <paramref name="headPosition"/> is the last position the log's head row records: entries removed
     /// from the end of the log leave no gap between the rows that remain, only this difference.
     /// </summary>
-    public VerificationReport Complete(long headPosition)
+    public VerificationReport Complete(long headPosition) => Complete([new PartitionHead(0, headPosition, "")]);
+
+    /// <summary>
+    /// Ends the pass. <paramref name="heads"/> are the partitions' head rows: entries removed from the end of a partition
+    /// leave no broken link between the rows that remain, only a head ahead of them. A head hash of "" is not compared.
+    /// </summary>
+    public VerificationReport Complete(IEnumerable<PartitionHead> heads)
     {
-        ReportMissing(lastPosition + 1, headPosition, $"the log's head records position {headPosition} but the log ends at {lastPosition}");
-        if (!checkpointDeparted && checkpoints.Count > 0 && checkpoints[^1].Position > lastPosition)
+        ArgumentNullException.ThrowIfNull(heads);
+        var lastPosition = LastPosition;
+        foreach (var head in heads)
         {
-            var mark = checkpoints[^1];
-            Report(lastPosition + 1, ViolationKinds.CheckpointDeparted,
-                $"{mark.Description} signed position {mark.Position}, but the log ends at {lastPosition} (its head at {headPosition}): entries from {lastPosition + 1} were cut");
+            var chain = ChainOf(head.Partition);
+            if (chain.Partition == 0 && chain.LastLegacy)
+            {
+                ReportMissing(chain.LastPosition + 1, head.Position, $"the log's head records position {head.Position} but the log ends at {chain.LastPosition}");
+            }
+            else if (head.Position > chain.LastPosition)
+            {
+                Report(head.Position, ViolationKinds.MissingEntry,
+                    $"entry {head.Position} is missing: partition {head.Partition}'s head records it but the partition ends at {chain.LastPosition}");
+            }
+            else if (head.Position == chain.LastPosition && head.HeadHash.Length > 0 && head.Position > 0
+                     && !Convert.FromHexString(head.HeadHash).AsSpan().SequenceEqual(chain.LastHash))
+            {
+                Report(head.Position, ViolationKinds.AlteredEntry, $"partition {head.Partition}'s head records another hash for its last entry {head.Position}");
+            }
+        }
+
+        var departures = new List<(long From, string Reason)>();
+        foreach (var chain in chains.Values.OrderBy(chain => chain.Partition))
+        {
+            if (chain.DepartedFrom is { } from)
+            {
+                if (chain.DepartedReason is not null)
+                {
+                    departures.Add((from, chain.DepartedReason));
+                }
+            }
+            else if (chain.Marks.Count > 0 && chain.Marks[^1].Position > chain.LastPosition)
+            {
+                var mark = chain.Marks[^1];
+                departures.Add((chain.LastPosition + 1,
+                    $"{mark.Description} signed position {mark.Position}{chain.Named}, but {(chain.Partition == 0 && chain.LastLegacy ? "the log" : "the partition")} ends at {chain.LastPosition}: entries from {chain.LastPosition + 1} were cut"));
+            }
+        }
+
+        if (departures.Count > 0)
+        {
+            // One report, where the earliest departure may begin: a checkpoint proves its heads, not each entry before them.
+            var first = departures.MinBy(departure => departure.From);
+            Report(first.From, ViolationKinds.CheckpointDeparted,
+                departures.Count == 1 ? first.Reason : $"{first.Reason}; and {departures.Count - 1} other partition(s) no longer extend their signed heads");
         }
 
         foreach (var (producer, stated, source) in statedHeads)
@@ -426,26 +551,40 @@ public sealed class LogVerifier(
         return new VerificationReport(ordered.Count == 0, entries, ordered);
     }
 
-    private void CheckChain(long position, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> entryHash, ReadOnlySpan<byte> computedHash)
+    private void CheckChain(
+        Chain chain, long position, long? previousPosition, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> entryHash, ReadOnlySpan<byte> computedHash)
     {
-        var expected = lastPosition + 1;
-        if (position > expected)
+        var lastPosition = chain.LastPosition;
+        // A legacy entry (one chain, before partitions) follows position - 1; a partitioned one names the entry it follows.
+        var expected = previousPosition ?? position - 1;
+        if (previousPosition is null && position > lastPosition + 1)
         {
-            ReportMissing(expected, position - 1, $"the log goes from {lastPosition} to {position}");
+            ReportMissing(lastPosition + 1, position - 1, $"the log goes from {lastPosition} to {position}");
+        }
+        else if (previousPosition is { } previous && previous > lastPosition)
+        {
+            Report(previous, ViolationKinds.MissingEntry,
+                $"entry {previous} is missing: entry {position} of partition {chain.Partition} follows it, but the partition goes from {lastPosition} to {position}");
         }
 
         if (!computedHash.SequenceEqual(entryHash))
         {
             Report(position, ViolationKinds.AlteredEntry, "the entry's content no longer matches its recorded SHA-256");
         }
-        else if (position == expected && !previousHash.SequenceEqual(lastHash))
+        else if (expected == lastPosition && !previousHash.SequenceEqual(chain.LastHash))
         {
             // This entry is untouched but its link does not match: the entry before it was rewritten, hash included.
             Report(lastPosition, ViolationKinds.AlteredEntry, $"the entry was rewritten with a new hash: entry {position} links to a different one");
         }
+        else if (expected < lastPosition)
+        {
+            Report(position, ViolationKinds.AlteredEntry,
+                $"entry {position} of partition {chain.Partition} follows entry {expected}, but the partition's previous entry is {lastPosition}");
+        }
 
-        entryHash.CopyTo(lastHash);
-        lastPosition = position;
+        chain.LastHash = entryHash.ToArray();
+        chain.LastPosition = position;
+        chain.LastLegacy = previousPosition is null;
     }
 
     private void CheckSequence(long position, string producer, long producerSequence)
@@ -672,13 +811,16 @@ public sealed class LogVerifier(
 
     private void Report(long position, string kind, string reason)
     {
-        if (violations.Count >= maxViolations)
+        lock (gate)
         {
-            truncated = true;
-            return;
-        }
+            if (violations.Count >= maxViolations)
+            {
+                truncated = true;
+                return;
+            }
 
-        violations.Add(new Violation(position, kind, reason));
+            violations.Add(new Violation(position, kind, reason));
+        }
     }
 
     /// <summary>
@@ -720,7 +862,26 @@ public sealed class LogVerifier(
                 return true;
             }
 
-            var index = gaps.FindIndex(gap => gap.From <= number && number <= gap.To);
+            // Gaps are kept in increasing order (each opens beyond the last): a binary search finds the one holding the number.
+            int low = 0, high = gaps.Count - 1, index = -1;
+            while (low <= high)
+            {
+                var middle = (low + high) >>> 1;
+                if (gaps[middle].To < number)
+                {
+                    low = middle + 1;
+                }
+                else if (gaps[middle].From > number)
+                {
+                    high = middle - 1;
+                }
+                else
+                {
+                    index = middle;
+                    break;
+                }
+            }
+
             if (index < 0)
             {
                 return false;
@@ -730,7 +891,8 @@ public sealed class LogVerifier(
             gaps.RemoveAt(index);
             if (hole.From < number)
             {
-                gaps.Insert(index, hole with { To = number - 1 });
+                // What is still missing below the number is now followed by this entry.
+                gaps.Insert(index, hole with { To = number - 1, SeenAt = position });
                 index++;
             }
 
@@ -838,4 +1000,40 @@ public sealed class LogVerifier(
         SanctionDecided Decision, long Position, RecipientNotified? Notification, DateTimeOffset? FirstObservation, WindowEvidence? Window);
 
     private sealed record Gap(long From, long To, long SeenAt);
+
+    private sealed record ChainMark(long Position, byte[] HeadHash, string Description);
+
+    /// <summary>One partition's chain as the pass has followed it so far, and the checkpoint heads it is held to.</summary>
+    private sealed class Chain(int partition)
+    {
+        public int Partition => partition;
+
+        public long LastPosition { get; set; }
+
+        public byte[] LastHash { get; set; } = EntryHash.Genesis;
+
+        /// <summary>True while the last entry seen is a legacy one (one chain, positions without holes).</summary>
+        public bool LastLegacy { get; set; } = true;
+
+        public List<ChainMark> Marks { get; } = [];
+
+        public int NextMark { get; set; }
+
+        public long LastMatched { get; set; }
+
+        public long? DepartedFrom { get; set; }
+
+        public string? DepartedReason { get; set; }
+
+        /// <summary>" in partition n" for a partition of a partitioned log; nothing for the legacy chain alone.</summary>
+        public string Named => partition == 0 && LastLegacy ? "" : $" in partition {partition}";
+
+        public void SkipMarksUpTo(long position)
+        {
+            while (NextMark < Marks.Count && Marks[NextMark].Position <= position)
+            {
+                NextMark++;
+            }
+        }
+    }
 }

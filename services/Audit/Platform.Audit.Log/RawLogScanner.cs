@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -26,24 +29,107 @@ public static class RawLogScanner
 
     private static readonly byte[] MagicV2Field = LengthPrefixed(Encoding.UTF8.GetBytes(EntryHash.MagicV2));
 
+    private static readonly byte[] MagicV3Field = LengthPrefixed(Encoding.UTF8.GetBytes(EntryHash.MagicV3));
+
+    /// <summary>An empty text field: a v3 entry's publisher stored as NULL is hashed as ''.</summary>
+    private static readonly byte[] EmptyField = new byte[4];
+
     /// <summary>
     /// Feeds every entry of the log after position <paramref name="after"/> (all of it by default), in position order,
-    /// to <paramref name="verifier"/>; <paramref name="progress"/> gets the count so far.
+    /// to <paramref name="verifier"/> on this one connection, on this thread; <paramref name="progress"/> gets the count
+    /// so far.
     /// </summary>
-    public static async Task ScanAsync(
-        NpgsqlConnection connection, LogVerifier verifier, Action<long>? progress, CancellationToken cancellationToken, long after = 0)
+    public static Task ScanAsync(
+        NpgsqlConnection connection, LogVerifier verifier, Action<long>? progress, CancellationToken cancellationToken, long after = 0) =>
+        ScanPartitionsAsync(connection, new Dictionary<int, long>(), verifier, 1, progress, cancellationToken, after);
+
+    /// <summary>
+    /// Feeds every partition's entries after its position in <paramref name="after"/> (after <paramref name="otherwise"/>
+    /// for a partition not listed) to <paramref name="verifier"/>. The log is read once, in position order, in one binary
+    /// COPY (one sequential pass: reading each partition by itself would read every page once per partition): this
+    /// thread runs the checks that follow the whole log's order (producer sequences, what the bodies say), and
+    /// <paramref name="parallelism"/> workers check the partitions' chains at the same time, each worker the partitions
+    /// whose number modulo <paramref name="parallelism"/> is its own, each partition in position order (its hashes, its
+    /// links, its signed heads).
+    /// </summary>
+    public static async Task ScanPartitionsAsync(
+        NpgsqlConnection connection,
+        IReadOnlyDictionary<int, long> after,
+        LogVerifier verifier,
+        int parallelism,
+        Action<long>? progress,
+        CancellationToken cancellationToken,
+        long otherwise = 0)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        // COPY takes no parameters: positions and partitions are numbers formatted here, never text from outside.
+        var from = Math.Min(otherwise, after.Count == 0 ? otherwise : after.Values.Min()).ToString(CultureInfo.InvariantCulture);
+        var each = after.Count == 0
+            ? ""
+            : $" AND position > CASE partition {string.Concat(after.Select(pair => string.Create(CultureInfo.InvariantCulture, $"WHEN {pair.Key} THEN {pair.Value} ")))}ELSE {otherwise.ToString(CultureInfo.InvariantCulture)} END";
+        using var pipeline = new Pipeline(verifier, parallelism);
+        try
+        {
+            await ScanQueryAsync(
+                connection, $"SELECT {LogReader.Columns} FROM audit_log WHERE position > {from}{each} ORDER BY position", pipeline, new Counter(progress),
+                cancellationToken);
+        }
+        finally
+        {
+            pipeline.Complete();
+        }
+    }
+
+    /// <summary>
+    /// Every partition the log has a head row for or holds entries in (a skip scan of the partition index), with its head
+    /// (position 0 and no hash when the head row is missing), read in the caller's transaction.
+    /// </summary>
+    public static async Task<IReadOnlyList<PartitionHead>> HeadsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(verifier);
-        // COPY takes no parameters: the position is a number formatted here, never text from outside.
-        var from = after.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var stream = await connection.BeginRawBinaryCopyAsync(
-            $"COPY (SELECT {LogReader.Columns} FROM audit_log WHERE position > {from} ORDER BY position) TO STDOUT (FORMAT BINARY)", cancellationToken);
-        var state = new ScanState(verifier);
+        var heads = new List<PartitionHead>();
+        await using var command = new NpgsqlCommand(
+            """
+            WITH RECURSIVE present (partition) AS (
+                SELECT min(partition) FROM audit_log
+                UNION ALL
+                SELECT (SELECT min(l.partition) FROM audit_log l WHERE l.partition > present.partition) FROM present WHERE present.partition IS NOT NULL)
+            SELECT coalesce(h.partition, p.partition), coalesce(h.position, 0), coalesce(h.entry_hash, ''::bytea)
+            FROM audit_partition_head h
+            FULL JOIN (SELECT partition FROM present WHERE partition IS NOT NULL) p ON p.partition = h.partition
+            ORDER BY 1
+            """, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            heads.Add(new PartitionHead(reader.GetInt32(0), reader.GetInt64(1), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(2))));
+        }
+
+        return heads;
+    }
+
+    /// <summary>Entries fed so far across the scans of one pass, reported every 16,384.</summary>
+    private sealed class Counter(Action<long>? progress)
+    {
+        private long count;
+
+        public void Add()
+        {
+            var now = Interlocked.Increment(ref count);
+            if ((now & 0x3FFF) == 0)
+            {
+                progress?.Invoke(now);
+            }
+        }
+    }
+
+    private static async Task ScanQueryAsync(NpgsqlConnection connection, string query, Pipeline pipeline, Counter counter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var stream = await connection.BeginRawBinaryCopyAsync($"COPY ({query}) TO STDOUT (FORMAT BINARY)", cancellationToken);
         var buffer = new byte[1 << 20];
         int start = 0, end = 0;
         var headerRead = false;
-        long count = 0;
         while (true)
         {
             if (start > 0)
@@ -108,12 +194,9 @@ public static class RawLogScanner
                     break;
                 }
 
-                state.Check(span[..length]);
+                pipeline.Add(span[..length]);
                 start += length;
-                if ((++count & 0x3FFF) == 0)
-                {
-                    progress?.Invoke(count);
-                }
+                counter.Add();
             }
 
             if (read == 0)
@@ -175,7 +258,100 @@ public static class RawLogScanner
         return field;
     }
 
-    /// <summary>Per-scan scratch: the canonical bytes being assembled, the hash, and the producers' names seen so far.</summary>
+    /// <summary>
+    /// The ordered checks on the reading thread, the chains on <c>parallelism</c> workers fed through bounded queues (a
+    /// copy of each entry's bytes waits there, at most a few thousand per worker: memory stays flat). With one worker,
+    /// everything runs on the reading thread, nothing is copied.
+    /// </summary>
+    private sealed class Pipeline : IDisposable
+    {
+        private readonly ScanState reader;
+        private readonly BlockingCollection<(byte[] Tuple, int Length)>[] queues;
+        private readonly Task[] workers;
+
+        public Pipeline(LogVerifier verifier, int parallelism)
+        {
+            reader = new ScanState(verifier);
+            var count = Math.Clamp(parallelism, 1, 64);
+            queues = count == 1 ? [] : Enumerable.Range(0, count).Select(_ => new BlockingCollection<(byte[], int)>(boundedCapacity: 2_048)).ToArray();
+            workers = queues.Select(queue => Task.Factory.StartNew(() =>
+            {
+                var hasher = new ScanState(verifier);
+                Exception? failure = null;
+                foreach (var (tuple, length) in queue.GetConsumingEnumerable())
+                {
+                    try
+                    {
+                        // After a failure the worker still drains its queue, so that the reader never waits on it.
+                        if (failure is null)
+                        {
+                            hasher.Link(tuple.AsSpan(0, length));
+                        }
+                    }
+                    catch (Exception exception) when (exception is not OutOfMemoryException)
+                    {
+                        failure = exception;
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(tuple);
+                    }
+                }
+
+                if (failure is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        }
+
+        public void Add(ReadOnlySpan<byte> tuple)
+        {
+            var partition = reader.Content(tuple);
+            if (queues.Length == 0)
+            {
+                reader.Link(tuple);
+                return;
+            }
+
+            var copy = ArrayPool<byte>.Shared.Rent(tuple.Length);
+            tuple.CopyTo(copy);
+            queues[partition % queues.Length].Add((copy, tuple.Length));
+        }
+
+        /// <summary>Waits for the workers to check what they were given; throws what one of them failed with.</summary>
+        public void Complete()
+        {
+            foreach (var queue in queues.Where(queue => !queue.IsAddingCompleted))
+            {
+                queue.CompleteAdding();
+            }
+
+            try
+            {
+                Task.WaitAll(workers);
+            }
+            catch (AggregateException failed) when (failed.InnerExceptions.Count > 0)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.InnerExceptions[0]);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var queue in queues)
+            {
+                if (!queue.IsAddingCompleted)
+                {
+                    queue.CompleteAdding();
+                }
+
+                queue.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Per-thread scratch: the canonical bytes being assembled, the hash, and the producers' names seen so far.</summary>
     private sealed class ScanState(LogVerifier verifier)
     {
         private readonly List<(byte[] Utf8, string Name)> producers = [];
@@ -184,7 +360,40 @@ public static class RawLogScanner
         private readonly IncrementalHash sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private byte[] canonical = new byte[4096];
 
-        public void Check(ReadOnlySpan<byte> tuple)
+        /// <summary>The ordered checks of one entry; returns its partition.</summary>
+        public int Content(ReadOnlySpan<byte> tuple)
+        {
+            var offset = 2;
+            var position = Field(tuple, ref offset);
+            Field(tuple, ref offset);
+            Field(tuple, ref offset);
+            Field(tuple, ref offset);
+            var typeField = PrefixedField(tuple, ref offset);
+            var producerField = PrefixedField(tuple, ref offset);
+            var sequence = Field(tuple, ref offset);
+            Field(tuple, ref offset);
+            Field(tuple, ref offset);
+            PrefixedField(tuple, ref offset);
+            var bodyField = PrefixedField(tuple, ref offset);
+            var publisherField = PrefixedField(tuple, ref offset);
+            var partition = Field(tuple, ref offset);
+            if (position.Length != 8 || sequence.Length != 8 || partition.Length != 4 || typeField.Length < 4 || producerField.Length < 4 || bodyField.Length < 4)
+            {
+                throw new InvalidDataException("An entry of the COPY stream has a NULL or malformed column.");
+            }
+
+            verifier.AddContent(
+                BinaryPrimitives.ReadInt64BigEndian(position),
+                Producer(producerField[4..]),
+                BinaryPrimitives.ReadInt64BigEndian(sequence),
+                ContentTypes.Of(typeField[4..]),
+                bodyField[4..],
+                publisherField.Length == 0 ? null : Producer(publisherField[4..]));
+            return BinaryPrimitives.ReadInt32BigEndian(partition);
+        }
+
+        /// <summary>The chain checks of one entry: its canonical bytes hashed, its link, its partition's signed heads.</summary>
+        public void Link(ReadOnlySpan<byte> tuple)
         {
             // Fields, each as (length, value) including its 4-byte length prefix where the canonical form keeps it.
             var offset = 2;
@@ -201,14 +410,23 @@ public static class RawLogScanner
             var bodyField = PrefixedField(tuple, ref offset);
             // Null (empty here) for entries appended before publishers were recorded: hashed as audit-entry/v1.
             var publisherField = PrefixedField(tuple, ref offset);
-            if (position.Length != 8 || sequence.Length != 8 || occurredAt.Length != 8 || receivedAt.Length != 8 || messageId.Length != 16
+            var partition = Field(tuple, ref offset);
+            // Null (empty here) for legacy entries, one chain before partitions: hashed as audit-entry/v1 or v2.
+            var previousPosition = Field(tuple, ref offset);
+            var partitioned = previousPosition.Length == 8;
+            if (partitioned && publisherField.Length == 0)
+            {
+                publisherField = EmptyField;
+            }
+
+            if (position.Length != 8 || partition.Length != 4 || (previousPosition.Length != 0 && !partitioned) || sequence.Length != 8 || occurredAt.Length != 8 || receivedAt.Length != 8 || messageId.Length != 16
                 || previousHash.Length != EntryHash.Size || typeField.Length < 4 || producerField.Length < 4 || recipientField.Length < 4 || bodyField.Length < 4)
             {
                 throw new InvalidDataException("An entry of the COPY stream has a NULL or malformed column.");
             }
 
-            var magic = publisherField.Length == 0 ? MagicField : MagicV2Field;
-            var size = magic.Length + 8 + 32 + 16 + typeField.Length + producerField.Length + 24 + recipientField.Length + bodyField.Length
+            var magic = partitioned ? MagicV3Field : publisherField.Length == 0 ? MagicField : MagicV2Field;
+            var size = magic.Length + 8 + (partitioned ? 12 : 0) + 32 + 16 + typeField.Length + producerField.Length + 24 + recipientField.Length + bodyField.Length
                 + publisherField.Length;
             if (canonical.Length < size)
             {
@@ -219,6 +437,12 @@ public static class RawLogScanner
             var at = 0;
             Append(target, ref at, magic);
             Append(target, ref at, position);
+            if (partitioned)
+            {
+                Append(target, ref at, partition);
+                Append(target, ref at, previousPosition);
+            }
+
             Append(target, ref at, previousHash);
             Append(target, ref at, messageId);
             Append(target, ref at, typeField);
@@ -233,16 +457,13 @@ public static class RawLogScanner
             sha256.AppendData(target[..at]);
             sha256.GetHashAndReset(computed);
 
-            verifier.Add(
+            verifier.AddLink(
+                BinaryPrimitives.ReadInt32BigEndian(partition),
                 BinaryPrimitives.ReadInt64BigEndian(position),
+                partitioned ? BinaryPrimitives.ReadInt64BigEndian(previousPosition) : null,
                 previousHash,
                 entryHash,
-                computed,
-                Producer(producerField[4..]),
-                BinaryPrimitives.ReadInt64BigEndian(sequence),
-                ContentTypes.Of(typeField[4..]),
-                bodyField[4..],
-                publisherField.Length == 0 ? null : Producer(publisherField[4..]));
+                computed);
         }
 
         private string Producer(ReadOnlySpan<byte> utf8)

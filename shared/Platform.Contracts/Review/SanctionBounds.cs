@@ -1,7 +1,7 @@
 namespace Platform.Contracts.Review;
 
 /// <summary>
-/// The bounds of one sanction (CASF R262-68 et suivants, décret 2025-478), in one place so that the review service that
+/// The bounds of one sanction (the scale of CASF R262-68 as décret n° 2025-478 wrote it), in one place so that the review service that
 /// proposes and the allocations service that applies cannot disagree: a first breach suspends at least 30 % for 1 to 2
 /// months, a repeated breach 30 % to 100 % for 1 to 4 months, and never more than 50 % when the household has more than
 /// one person or receives the lone-parent increase (CASF R262-68-6). The same cap on the total of every suspension in a

@@ -31,7 +31,9 @@ public sealed class RepeatedShortfall : Rule
         InForceFrom: new DateOnly(2025, 1, 1),
         InForceUntil: null,
         LegalBasis: "Code de l'action sociale et des familles, art. L262-37 (suspension en cas de manquement au contrat d'engagement, "
-            + "après avoir mis la personne en mesure de présenter ses observations) et R262-68 et suivants (décret n° 2025-478) ; "
+            + "après avoir mis la personne en mesure de présenter ses observations), R262-68 (barème : quotité et durée), "
+            + "R262-68-5 (situation de la personne, foyer, nature et fréquence du manquement) et R262-68-6 (plafond de 50 % pour "
+            + "un foyer de plus d'une personne ; motif légitime), dans leur rédaction issue du décret n° 2025-478 du 30 mai 2025 ; "
             + "Code du travail, art. L5411-6-1.",
         Parameters:
         [

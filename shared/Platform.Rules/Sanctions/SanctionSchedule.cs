@@ -63,7 +63,7 @@ public sealed record ScheduleConflict(string Code, string Fr, string En);
 /// <item>one sanction per breach: a breach period already sanctioned (or under a pending proposal) gives no second one;</item>
 /// <item>the cap of CASF R262-68-6 holds for the total withheld in any month across every suspension of the household:
 /// 50 % for a household of more than one person or receiving the lone-parent increase (L262-9), 100 % otherwise;</item>
-/// <item>"repeated" (CASF R262-68 et suivants) only when the breach began after an earlier decision, plus a delay that
+/// <item>"repeated" (the second step of CASF R262-68's scale) only when the breach began after an earlier decision, plus a delay that
 /// is a parameter (<see cref="DefaultRepeatDelay"/>).</item>
 /// </list>
 /// </summary>

@@ -10,6 +10,7 @@ using Platform.Audit.Checkpoints;
 using Platform.Audit.Log;
 using Platform.Audit.Messaging;
 using Platform.Contracts.Declarations;
+using Platform.ServiceDefaults.Messaging;
 
 namespace Platform.Benchmarks.Checkpoints;
 
@@ -34,7 +35,7 @@ internal static class CheckpointBenchmark
         await bus.StartAsync();
         try
         {
-            var appender = new LogAppender(database.DataSource);
+            var appender = new LogAppender(database.DataSource, Options.Create(new OutboxOptions()));
             var options = Options.Create(new CheckpointOptions { Every = every });
             using var key = new CheckpointKey(options, new BenchmarkEnvironment(), NullLogger<CheckpointKey>.Instance);
             var signer = new CheckpointSigner(database.DataSource, key, bus, options, TimeProvider.System, NullLogger<CheckpointSigner>.Instance);

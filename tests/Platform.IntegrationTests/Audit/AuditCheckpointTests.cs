@@ -122,19 +122,25 @@ public sealed class CheckpointTailCutTests(AuditFixture fixture) : AuditCheckpoi
         try
         {
             var kept = head - 20;
+            // Every partition's head moved back to its last remaining entry (or to empty), so heads and entries agree.
             await TamperAsync($"""
                 DELETE FROM audit_log WHERE position > {kept};
-                UPDATE audit_head SET position = {kept}, entry_hash = (SELECT entry_hash FROM audit_log WHERE position = {kept});
+                UPDATE audit_partition_head h SET position = coalesce(l.position, 0), entry_hash = coalesce(l.entry_hash, decode(repeat('00', 32), 'hex'))
+                  FROM audit_partition_head k
+                  LEFT JOIN LATERAL (SELECT position, entry_hash FROM audit_log WHERE partition = k.partition ORDER BY position DESC LIMIT 1) l ON true
+                 WHERE k.partition = h.partition;
                 """);
 
             var api = await ApiViolationsAsync();
             var (exitCode, tool) = await ToolViolationsAsync(file);
 
-            // The chain and the head agree with each other: only the checkpoints show the cut, where it starts.
+            // The chains and the heads agree with each other: only the checkpoints show the cut, where it may start at the
+            // earliest (a partition's cut begins after its last remaining entry, which may lie before the global cut).
             Assert.DoesNotContain(api, v => v.Kind is "missing-entry" or "altered-entry");
-            Assert.Contains(api, v => v.Kind == "checkpoint-departed" && v.Position == kept + 1);
+            var departed = Assert.Single(api, v => v.Kind == "checkpoint-departed");
+            Assert.InRange(departed.Position, 1, kept + 1);
             Assert.Equal(1, exitCode);
-            Assert.Contains(tool, v => v.Kind == "checkpoint-departed" && v.Position == kept + 1);
+            Assert.Contains(tool, v => v.Kind == "checkpoint-departed" && v.Position == departed.Position);
         }
         finally
         {
@@ -154,14 +160,16 @@ public sealed class CheckpointRewriteTests(AuditFixture fixture) : AuditCheckpoi
             var firstRewritten = head - 99;
             await TamperAsync($$"""
                 DO $$
-                DECLARE previous bytea; p bigint;
+                DECLARE previous bytea; r record;
                 BEGIN
-                    SELECT entry_hash INTO previous FROM audit_log WHERE position = {{firstRewritten - 1}};
-                    FOR p IN SELECT position FROM audit_log WHERE position >= {{firstRewritten}} ORDER BY position LOOP
-                        UPDATE audit_log SET body = convert_to('{"hoursPerWeek":0}', 'UTF8'), previous_hash = previous WHERE position = p;
-                        UPDATE audit_log l SET entry_hash = sha256(audit_canonical(l)) WHERE position = p RETURNING entry_hash INTO previous;
+                    -- Each rewritten entry re-linked to its partition's previous entry (rewritten first: position order), then
+                    -- re-hashed; every partition's head takes its new last hash.
+                    FOR r IN SELECT position, previous_position FROM audit_log WHERE position >= {{firstRewritten}} ORDER BY position LOOP
+                        previous := coalesce((SELECT entry_hash FROM audit_log WHERE position = r.previous_position), decode(repeat('00', 32), 'hex'));
+                        UPDATE audit_log SET body = convert_to('{"hoursPerWeek":0}', 'UTF8'), previous_hash = previous WHERE position = r.position;
+                        UPDATE audit_log l SET entry_hash = sha256(audit_canonical(l)) WHERE position = r.position;
                     END LOOP;
-                    UPDATE audit_head SET entry_hash = previous;
+                    UPDATE audit_partition_head h SET entry_hash = l.entry_hash FROM audit_log l WHERE l.position = h.position;
                 END $$;
                 """);
 
@@ -172,6 +180,50 @@ public sealed class CheckpointRewriteTests(AuditFixture fixture) : AuditCheckpoi
             Assert.DoesNotContain(api, v => v.Kind is "missing-entry" or "altered-entry");
             var departed = Assert.Single(api, v => v.Kind == "checkpoint-departed");
             Assert.InRange(departed.Position, 1, firstRewritten);
+            Assert.Equal(1, exitCode);
+            Assert.Contains(tool, v => v.Kind == "checkpoint-departed" && v.Position == departed.Position);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
+
+public sealed class CheckpointPartitionTests(AuditFixture fixture) : AuditCheckpointTests(fixture), IClassFixture<AuditFixture>
+{
+    [Fact]
+    public async Task ACheckpointStatesEveryPartitionsHead_AndARewriteOfOnePartitionAloneIsCaughtAgainstIt_ByTheApiAndTheTool()
+    {
+        var (_, file) = await FillAndKeepCheckpointAsync(80);
+        try
+        {
+            var page = await Fixture.Audit.ClientFor("auditor", "auditor-1").GetFromJsonAsync<JsonElement>("/api/audit/checkpoints");
+            var last = page.GetProperty("checkpoints").Deserialize<List<KeptCheckpoint>>(EventTypes.Json)![^1];
+            var heads = await Fixture.QueryAsync<(int Partition, long Position, byte[] Hash)>(
+                "SELECT partition, position, entry_hash FROM audit_partition_head ORDER BY partition");
+            // Every partition's head as the log holds it, bound to the signature by the signed head hash.
+            Assert.Equal(heads.Select(h => new PartitionHead(h.Partition, h.Position, Convert.ToHexStringLower(h.Hash))), last.Partitions!);
+            Assert.True(last.Partitions!.Count(h => h.Position > 0) >= 8, "80 recipients fell in fewer than 8 partitions");
+            Assert.Null(AuditCheckpoint.Check(last, Fixture.CheckpointKey));
+            Assert.NotNull(AuditCheckpoint.Check(last with { Partitions = [.. last.Partitions!.Skip(1)] }, Fixture.CheckpointKey));
+
+            // One partition's last entry rewritten and re-hashed, its head with it: its chain and head agree, the others are untouched.
+            var (victim, rewritten) = (await Fixture.QueryAsync<(int Partition, long Position)>(
+                "SELECT partition, max(position) FROM audit_log GROUP BY partition ORDER BY count(*) DESC, partition LIMIT 1")).Single();
+            await TamperAsync($$"""
+                UPDATE audit_log SET body = convert_to('{"hoursPerWeek":0}', 'UTF8') WHERE position = {{rewritten}};
+                UPDATE audit_log l SET entry_hash = sha256(audit_canonical(l)) WHERE position = {{rewritten}};
+                UPDATE audit_partition_head h SET entry_hash = l.entry_hash FROM audit_log l WHERE l.position = h.position AND h.partition = {{victim}};
+                """);
+
+            var api = await ApiViolationsAsync();
+            var (exitCode, tool) = await ToolViolationsAsync(file);
+
+            Assert.DoesNotContain(api, v => v.Kind is "missing-entry" or "altered-entry");
+            var departed = Assert.Single(api, v => v.Kind == "checkpoint-departed");
+            Assert.InRange(departed.Position, 1, rewritten);
+            Assert.Contains($"in partition {victim}", departed.Reason, StringComparison.Ordinal);
             Assert.Equal(1, exitCode);
             Assert.Contains(tool, v => v.Kind == "checkpoint-departed" && v.Position == departed.Position);
         }

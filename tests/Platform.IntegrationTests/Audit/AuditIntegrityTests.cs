@@ -148,7 +148,7 @@ public sealed class AuditIntegrityTests(AuditFixture fixture) : IClassFixture<Au
         {
             await connection.OpenAsync();
             await Dapper.SqlMapper.ExecuteAsync(connection,
-                "SELECT audit_append(ARRAY[@garbage], ARRAY[@type], ARRAY['poison-garbage'], ARRAY[''], ARRAY[1::bigint], ARRAY[now()], ARRAY[now()], ARRAY['r'], ARRAY[@body])",
+                "SELECT audit_append(16, ARRAY[@garbage], ARRAY[@type], ARRAY['poison-garbage'], ARRAY[''], ARRAY[1::bigint], ARRAY[now()], ARRAY[now()], ARRAY['r'], ARRAY[@body])",
                 new { garbage, type = "urn:message:Platform.Contracts.Review:SanctionDecided", body = Encoding.UTF8.GetBytes("{\"decisionId\":1" + new string('9', 500) + ",\"keyId\":[") });
         }
 
@@ -175,6 +175,8 @@ public sealed class AuditIntegrityTests(AuditFixture fixture) : IClassFixture<Au
             $"DELETE FROM audit_log WHERE position = {position}",
             "TRUNCATE audit_log",
             "UPDATE audit_head SET position = position - 1",
+            "UPDATE audit_partition_head SET position = position - 1",
+            "SELECT nextval('audit_log_position')",
             $"INSERT INTO audit_log SELECT * FROM audit_log WHERE position = {position}",
             "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
             "ALTER TABLE audit_log DROP CONSTRAINT audit_log_pkey",

@@ -72,7 +72,7 @@ public sealed class AuditVerificationRunTests(AuditFixture fixture) : IClassFixt
         await using var connection = new NpgsqlConnection(fixture.RuntimeConnectionString);
         await connection.OpenAsync();
         return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
-            "SELECT audit_append(ARRAY[@id], ARRAY[@type], ARRAY[@producer], ARRAY[''], ARRAY[1::bigint], ARRAY[now()], ARRAY[now()], ARRAY['r'], ARRAY[@body])",
+            "SELECT audit_append(16, ARRAY[@id], ARRAY[@type], ARRAY[@producer], ARRAY[''], ARRAY[1::bigint], ARRAY[now()], ARRAY[now()], ARRAY['r'], ARRAY[@body])",
             new { id, type, producer, body });
     }
 

@@ -4,14 +4,16 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Rules.Calendar;
+using UglyToad.PdfPig;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// The whole story of the README, through HTTP only, against the five services running as separate processes on the
 /// real broker and databases: a recipient declares too few hours three weeks running; flags appear; the recipient
-/// reads the explanation; a counsellor proposes a sanction; the recipient answers; a supervisor approves; the
-/// allocation changes; an auditor verifies the log and replays the case.
+/// reads the explanation; a counsellor proposes a sanction; the recipient receives the notice, answers and asks to be
+/// heard; the hearing is held; a supervisor approves; the decision letter reaches the recipient; the allocation changes;
+/// an auditor verifies the log and replays the case.
 /// </summary>
 public sealed class StoryTests
 {
@@ -109,23 +111,57 @@ public sealed class StoryTests
         var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();
         var proposalId = proposal.GetProperty("proposalId").GetGuid();
 
-        // The recipient finds the notice (facts, sanction, deadline, right to be heard) and acknowledges it: their window
-        // runs from that receipt.
+        // The recipient finds the notice and its PDF letter (facts, sanction in euros, deadline, right to be heard) and
+        // acknowledges it: their window runs from that receipt, and nothing can be decided before.
         var noticeId = proposal.GetProperty("notificationId").GetGuid();
         var notices = await recipientReview.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/notices");
         Assert.Equal(noticeId, notices.GetProperty("notices")[0].GetProperty("noticeId").GetGuid());
+        var notice = PdfText(await recipientReview.GetByteArrayAsync($"/api/recipients/{recipientId}/notices/{noticeId}.pdf"));
+        Assert.Contains("Suspension de 30 % de votre RSA pendant 1 mois", notice, StringComparison.Ordinal);
+        Assert.Contains("193,96 € par mois", notice, StringComparison.Ordinal);
+        Assert.Contains("demander à être entendu(e)", notice, StringComparison.Ordinal);
+        await AssertRefusedAsync(supervisorReview, proposalId, "notice-not-received");
         Assert.Equal(HttpStatusCode.OK, (await recipientReview.PostAsync($"/api/recipients/{recipientId}/notices/{noticeId}/acknowledgement", null)).StatusCode);
 
         // Nothing has changed for the recipient yet: a proposal is not a decision.
         var before = await recipientAllocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/allocation?month={nextMonth}");
         Assert.Equal(646.52m, before.GetProperty("amountDue").GetDecimal());
 
-        // The recipient answers; the supervisor, a second person, approves.
+        // The recipient answers (a first observation does not close the window) and asks to be heard, assisted by someone
+        // of their choice: no decision until the hearing is held.
         Assert.Equal(HttpStatusCode.Created, (await recipientReview.PostAsJsonAsync(
             $"/api/recipients/{recipientId}/flags/{flagId}/observations",
-            new { text = "J'étais malade deux de ces semaines ; je peux fournir un certificat.", nothingToAdd = true })).StatusCode);
+            new { text = "J'étais malade deux de ces semaines ; je peux fournir un certificat." })).StatusCode);
+        await AssertRefusedAsync(supervisorReview, proposalId, "observation-window-open");
+        Assert.Equal(HttpStatusCode.OK, (await recipientReview.PostAsJsonAsync(
+            $"/api/recipients/{recipientId}/notices/{noticeId}/hearing", new { assistantName = "Mme Martin", assistantRole = "Association Entraide" })).StatusCode);
+        await AssertRefusedAsync(supervisorReview, proposalId, "hearing-pending");
+
+        // The counsellor schedules the hearing (a few seconds ahead, so that this story need not wait days) and, once
+        // its time has come, records who attended and what was said.
+        Assert.Equal(HttpStatusCode.OK, (await counsellorReview.PostAsJsonAsync(
+            $"/api/review/sanction-proposals/{proposalId}/hearing/schedule",
+            new { scheduledAt = DateTimeOffset.UtcNow.AddSeconds(3), place = "Agence de Saint-Denis, 3 rue de la Gare" })).StatusCode);
+        await Eventually.GetAsync("the hearing recorded once its time has come", async () =>
+        {
+            var recorded = await counsellorReview.PostAsJsonAsync($"/api/review/sanction-proposals/{proposalId}/hearing/record", new
+            {
+                personAttended = true,
+                attendees = "L'allocataire, Mme Martin (Association Entraide), Claire (conseillère)",
+                summary = "Deux semaines de maladie expliquées ; aucun justificatif pour la troisième.",
+            });
+            return recorded.StatusCode == HttpStatusCode.OK ? (bool?)true : null;
+        });
+
+        // The supervisor, a second person, approves; the recipient gets the decision letter with the hearing as recorded.
         Assert.Equal(HttpStatusCode.OK, (await supervisorReview.PostAsJsonAsync(
             $"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "Observation lue ; l'entretien confirme le manquement." })).StatusCode);
+        var letters = await recipientReview.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/decision-letters");
+        var letterId = Assert.Single(letters.GetProperty("letters").EnumerateArray()).GetProperty("letterId").GetGuid();
+        var letter = PdfText(await recipientReview.GetByteArrayAsync($"/api/recipients/{recipientId}/decision-letters/{letterId}.pdf"));
+        Assert.Contains("en votre présence", letter, StringComparison.Ordinal);
+        Assert.Contains("Mme Martin", letter, StringComparison.Ordinal);
+        Assert.Contains("recours administratif préalable obligatoire", letter, StringComparison.Ordinal);
 
         // The allocation changes, naming the signed decision behind the adjustment.
         var after = await Eventually.GetAsync("the adjusted allocation", async () =>
@@ -170,6 +206,21 @@ public sealed class StoryTests
             $"/api/audit/replay?recipient={recipientId}&at={Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture))}");
         Assert.Equal(3, replay.GetProperty("declarations").GetArrayLength());
         Assert.Contains(replay.GetProperty("flags").EnumerateArray(), flag => flag.GetProperty("flagId").GetGuid() == flagId);
+    }
+
+    /// <summary>An approval refused with 409 and the problem type that says why; nothing decided.</summary>
+    private static async Task AssertRefusedAsync(HttpClient supervisor, Guid proposalId, string problem)
+    {
+        var refused = await supervisor.PostAsJsonAsync($"/api/review/sanction-proposals/{proposalId}/approve", new { reason = "Trop tôt." });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var type = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString();
+        Assert.EndsWith($"/problems/{problem}", type, StringComparison.Ordinal);
+    }
+
+    private static string PdfText(byte[] pdf)
+    {
+        using var document = PdfDocument.Open(pdf);
+        return string.Join("\n", document.GetPages().Select(page => string.Join(" ", page.GetWords().Select(word => word.Text))));
     }
 
     /// <summary>The items of a paged answer, or the array itself.</summary>

@@ -46,11 +46,12 @@ public sealed class CheckpointKey : IDisposable
 }
 
 /// <summary>
-/// Every <see cref="CheckpointOptions.Every"/> entries, or every <see cref="CheckpointOptions.Interval"/> when the log
-/// moved, re-checks the entries appended since the last checkpoint (hashes and links, from that checkpoint's signed head
-/// hash on), then signs the new head: position, head hash, every producer's last sequence, time, key id. Kept in
-/// <c>audit_checkpoint</c> and published as <see cref="AuditCheckpointSigned"/>. A tail that no longer chains onto the
-/// last checkpoint is not signed: verification reports it.
+/// Every <see cref="CheckpointOptions.Every"/> positions, or every <see cref="CheckpointOptions.Interval"/> when the log
+/// moved, re-checks the entries appended to each partition since the last checkpoint (hashes and links, from that
+/// partition's signed head on), then signs every partition's head: the last position, the hash of the list of heads
+/// (<see cref="AuditCheckpoint.HeadsHash"/>), every producer's last sequence, time, key id. Kept in
+/// <c>audit_checkpoint</c> with the list, and published as <see cref="AuditCheckpointSigned"/>. A partition that no
+/// longer chains onto the last checkpoint stops the signing: verification reports it.
 /// </summary>
 public sealed class CheckpointSigner(
     NpgsqlDataSource dataSource,
@@ -87,15 +88,20 @@ public sealed class CheckpointSigner(
         }
     }
 
-    /// <summary>Signs a checkpoint of the head when <see cref="CheckpointOptions.Every"/> entries were appended since the last one, or when <paramref name="timeDue"/> and any were.</summary>
+    /// <summary>Signs a checkpoint of the heads when <see cref="CheckpointOptions.Every"/> positions were appended since the last one, or when <paramref name="timeDue"/> and any were.</summary>
     public async Task<AuditCheckpointSigned?> SignIfDueAsync(bool timeDue, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var last = await connection.QuerySingleOrDefaultAsync<StoredCheckpoint>(
-            "SELECT position, head_hash AS HeadHash, producers::text AS Producers FROM audit_checkpoint ORDER BY position DESC LIMIT 1",
+            """
+            SELECT position, head_hash AS HeadHash, producers::text AS Producers, partitions::text AS Partitions
+            FROM audit_checkpoint ORDER BY position DESC LIMIT 1
+            """,
             transaction: snapshot);
-        var head = await connection.ExecuteScalarAsync<long>("SELECT position FROM audit_head", transaction: snapshot);
+        var heads = (await connection.QueryAsync<(int Partition, long Position, byte[] EntryHash)>(
+            "SELECT partition, position, entry_hash FROM audit_partition_head ORDER BY partition", transaction: snapshot)).ToList();
+        var head = heads.Count == 0 ? 0 : heads.Max(h => h.Position);
         var from = last?.Position ?? 0;
         if (head <= from || (head - from < options.Value.Every && !timeDue))
         {
@@ -105,46 +111,68 @@ public sealed class CheckpointSigner(
         var producers = last is null
             ? new Dictionary<string, long>(StringComparer.Ordinal)
             : JsonSerializer.Deserialize<Dictionary<string, long>>(last.Producers) ?? [];
-        var hash = last?.HeadHash ?? EntryHash.Genesis;
-        var expected = from + 1;
-        await using (var command = new NpgsqlCommand(
-            $"SELECT {LogReader.Columns} FROM audit_log WHERE position > @from AND position <= @head ORDER BY position", connection, snapshot))
+        // Where each partition stood at the last checkpoint: its listed heads, or, for one signed before partitions, the
+        // one chain's head, which is partition 0's history.
+        var signed = last switch
         {
-            command.Parameters.AddWithValue("from", from);
-            command.Parameters.AddWithValue("head", head);
-            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var entry = LogReader.Read(reader);
-                if (entry.Position != expected || !entry.PreviousHash.AsSpan().SequenceEqual(hash)
-                    || !EntryHash.Compute(entry).AsSpan().SequenceEqual(entry.EntryHash))
-                {
-                    logger.LogError("The log does not chain onto checkpoint {Checkpoint} at position {Position}: no checkpoint is signed", from, entry.Position);
-                    return null;
-                }
-
-                hash = entry.EntryHash;
-                expected++;
-                producers[entry.Producer] = Math.Max(producers.GetValueOrDefault(entry.Producer), entry.ProducerSequence);
-            }
-        }
-
-        if (expected != head + 1)
+            null => [],
+            { Partitions: { } listed } => JsonSerializer.Deserialize<List<PartitionHead>>(listed, EventTypes.Json)!
+                .ToDictionary(h => h.Partition, h => (h.Position, Hash: Convert.FromHexString(h.HeadHash))),
+            _ => new Dictionary<int, (long Position, byte[] Hash)> { [0] = (last.Position, last.HeadHash) },
+        };
+        if (signed.Keys.Any(partition => heads.All(h => h.Partition != partition)))
         {
-            logger.LogError("The log ends at {End} but its head records {Head}: no checkpoint is signed", expected - 1, head);
+            logger.LogError("A partition of checkpoint {Checkpoint} has no head any more: no checkpoint is signed", from);
             return null;
         }
 
+        foreach (var (partition, position, entryHash) in heads)
+        {
+            var (previous, hash) = signed.TryGetValue(partition, out var at) ? at : (0L, EntryHash.Genesis);
+            await using (var command = new NpgsqlCommand(
+                $"SELECT {LogReader.Columns} FROM audit_log WHERE partition = @partition AND position > @previous AND position <= @position ORDER BY position",
+                connection, snapshot))
+            {
+                command.Parameters.AddWithValue("partition", partition);
+                command.Parameters.AddWithValue("previous", previous);
+                command.Parameters.AddWithValue("position", position);
+                await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var entry = LogReader.Read(reader);
+                    if (!entry.Follows(previous, hash) || !EntryHash.Compute(entry).AsSpan().SequenceEqual(entry.EntryHash))
+                    {
+                        logger.LogError(
+                            "Partition {Partition} does not chain onto checkpoint {Checkpoint} at position {Position}: no checkpoint is signed", partition, from, entry.Position);
+                        return null;
+                    }
+
+                    (previous, hash) = (entry.Position, entry.EntryHash);
+                    producers[entry.Producer] = Math.Max(producers.GetValueOrDefault(entry.Producer), entry.ProducerSequence);
+                }
+            }
+
+            if (previous != position || (position > 0 && !hash.AsSpan().SequenceEqual(entryHash)))
+            {
+                logger.LogError("Partition {Partition} ends at {End} but its head records {Head}: no checkpoint is signed", partition, previous, position);
+                return null;
+            }
+        }
+
+        var listedHeads = heads.Select(h => new PartitionHead(h.Partition, h.Position, Convert.ToHexStringLower(h.EntryHash))).ToList();
         var checkpoint = AuditCheckpoint.Sign(
-            new AuditCheckpointSigned(head, Convert.ToHexStringLower(hash), producers, EntryHash.ToMicroseconds(time.GetUtcNow()), key.KeyId, ""),
-            key.Key);
+            new AuditCheckpointSigned(head, "", producers, EntryHash.ToMicroseconds(time.GetUtcNow()), key.KeyId, ""), listedHeads, key.Key);
         var inserted = await connection.ExecuteAsync(
             """
-            INSERT INTO audit_checkpoint (position, head_hash, producers, signed_at, key_id, signature)
-            VALUES (@Position, @hash, @producers::jsonb, @SignedAt, @KeyId, @Signature)
+            INSERT INTO audit_checkpoint (position, head_hash, producers, signed_at, key_id, signature, partitions)
+            VALUES (@Position, @hash, @producers::jsonb, @SignedAt, @KeyId, @Signature, @partitions::jsonb)
             ON CONFLICT (position) DO NOTHING
             """,
-            new { checkpoint.Position, hash, producers = JsonSerializer.Serialize(producers), checkpoint.SignedAt, checkpoint.KeyId, checkpoint.Signature },
+            new
+            {
+                checkpoint.Position, hash = Convert.FromHexString(checkpoint.HeadHash), producers = JsonSerializer.Serialize(producers), checkpoint.SignedAt,
+                checkpoint.KeyId, checkpoint.Signature, partitions = JsonSerializer.Serialize(listedHeads, EventTypes.Json),
+            },
             snapshot);
         await snapshot.CommitAsync(cancellationToken);
         if (inserted == 0)
@@ -152,10 +180,10 @@ public sealed class CheckpointSigner(
             return null; // another instance signed this position
         }
 
-        await bus.Publish(checkpoint, cancellationToken);
-        logger.LogInformation("Signed checkpoint at position {Position} with key {KeyId}", checkpoint.Position, checkpoint.KeyId);
-        return checkpoint;
+        await bus.Publish(checkpoint.Event, cancellationToken);
+        logger.LogInformation("Signed checkpoint at position {Position} ({Partitions} partition heads) with key {KeyId}", checkpoint.Position, listedHeads.Count, checkpoint.KeyId);
+        return checkpoint.Event;
     }
 
-    private sealed record StoredCheckpoint(long Position, byte[] HeadHash, string Producers);
+    private sealed record StoredCheckpoint(long Position, byte[] HeadHash, string Producers, string? Partitions);
 }

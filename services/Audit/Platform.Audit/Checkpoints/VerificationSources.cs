@@ -2,7 +2,6 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Audit.Log;
-using Platform.Contracts.Audit;
 
 namespace Platform.Audit.Checkpoints;
 
@@ -18,21 +17,23 @@ public sealed class AuditOptions
 /// <summary>What verification holds the log to besides the log itself: the signed checkpoints and the producers' stated heads.</summary>
 public sealed class VerificationSources(PublisherPolicy publishers, IOptions<AuditOptions> options)
 {
-    public static async Task<IReadOnlyList<AuditCheckpointSigned>> CheckpointsAsync(
+    public static async Task<IReadOnlyList<KeptCheckpoint>> CheckpointsAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, int? latest = null)
     {
         var rows = await connection.QueryAsync<CheckpointRow>(
             """
-            SELECT position, head_hash AS HeadHash, producers::text AS Producers, signed_at AS SignedAt, key_id AS KeyId, signature
+            SELECT position, head_hash AS HeadHash, producers::text AS Producers, signed_at AS SignedAt, key_id AS KeyId, signature,
+                   partitions::text AS Partitions
             FROM (SELECT * FROM audit_checkpoint ORDER BY position DESC LIMIT @latest) newest
             ORDER BY position
             """,
             new { latest = latest ?? int.MaxValue },
             transaction);
-        return rows.Select(row => new AuditCheckpointSigned(
+        return rows.Select(row => new KeptCheckpoint(
             row.Position, Convert.ToHexStringLower(row.HeadHash),
             System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(row.Producers) ?? [],
-            new DateTimeOffset(DateTime.SpecifyKind(row.SignedAt, DateTimeKind.Utc)), row.KeyId, row.Signature)).ToList();
+            new DateTimeOffset(DateTime.SpecifyKind(row.SignedAt, DateTimeKind.Utc)), row.KeyId, row.Signature,
+            row.Partitions is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<PartitionHead>>(row.Partitions, EventTypes.Json))).ToList();
     }
 
     /// <summary>Gives <paramref name="verifier"/> every stored checkpoint and every stated head old enough to count.</summary>
@@ -54,5 +55,5 @@ public sealed class VerificationSources(PublisherPolicy publishers, IOptions<Aud
         }
     }
 
-    private sealed record CheckpointRow(long Position, byte[] HeadHash, string Producers, DateTime SignedAt, string KeyId, string Signature);
+    private sealed record CheckpointRow(long Position, byte[] HeadHash, string Producers, DateTime SignedAt, string KeyId, string Signature, string? Partitions);
 }

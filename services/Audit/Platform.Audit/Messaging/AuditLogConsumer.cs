@@ -7,7 +7,8 @@ namespace Platform.Audit.Messaging;
 /// <summary>
 /// The one subscription of the audit log: every contract is an <see cref="IPlatformEvent"/> and MassTransit publishes
 /// it through that interface's exchange too, so a new contract is captured without new code. Events come in batches
-/// appended in one transaction each; the batch is acknowledged only once committed.
+/// appended in one transaction per partition the batch touches; the batch is acknowledged only once all are committed
+/// (a batch redelivered after a partial append appends only what is missing: message ids already in the log are skipped).
 /// </summary>
 public sealed class AuditLogConsumer(LogAppender appender, TimeProvider time, ILogger<AuditLogConsumer> logger)
     : IConsumer<Batch<IPlatformEvent>>
@@ -34,7 +35,7 @@ public sealed class AuditLogConsumer(LogAppender appender, TimeProvider time, IL
 
 public sealed class AuditLogConsumerDefinition : ConsumerDefinition<AuditLogConsumer>
 {
-    /// <summary>Events appended per transaction at most: one lock of the head row and one insert for all of them.</summary>
+    /// <summary>Events per batch at most: one transaction (one lock of its head row) per partition they fall in.</summary>
     public const int BatchSize = 100;
 
     protected override void ConfigureConsumer(

@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Audit.Checkpoints;
 using Platform.Audit.Log;
 using Platform.Audit.Verification;
-using Platform.Contracts.Audit;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.RateLimiting;
@@ -37,7 +37,7 @@ public static class AuditEndpoints
             .WithName("VerifyAuditLog")
             .WithSummary("Verify the whole audit log")
             .WithDescription("""
-                Checks the hash chain entry by entry, that no producer's sequence has a gap, that every sanction decision
+                Checks each partition's hash chain entry by entry (partitions in parallel), that no producer's sequence has a gap, that every sanction decision
                 carries a valid signature of the review service, and that every flag is what the rule catalogue computes
                 from the declarations logged before it. Answers whether the log is intact and each violation found.
                 The whole log is verified in the background (`Audit:Verification:Interval`); the answer is the last completed
@@ -52,7 +52,8 @@ public static class AuditEndpoints
             .WithSummary("The latest signed checkpoints of the audit log")
             .WithDescription($"""
                 The latest `limit` checkpoints (1 to {MaxPageSize}, {DefaultPageSize} by default), oldest first, each signing the
-                log's head at a point, with the id and public key (PEM) of the key that signed them: an auditor keeps them
+                head of every partition of the log at a point (`partitions`: each one's number, position and head hash; the
+                signed `headHash` is the hash of that list), with the id and public key (PEM) of the key that signed them: an auditor keeps them
                 outside the platform and later checks that the log still extends them. Auditors only; the read is recorded
                 in the access log. Changes nothing else.
                 """);
@@ -133,6 +134,7 @@ public static class AuditEndpoints
         VerificationSources sources,
         FlagReproduction reproduce,
         VerificationRunner runner,
+        IOptions<VerificationOptions> verification,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -140,22 +142,26 @@ public static class AuditEndpoints
         await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "verification", null, new { full = full == true });
         // One snapshot for the head, the run and the rows, so appends during the pass are not mistaken for a truncated log.
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var head = await connection.ExecuteScalarAsync<long>("SELECT position FROM audit_head", transaction: snapshot);
+        var heads = await RawLogScanner.HeadsAsync(connection, snapshot, cancellationToken);
         var run = await VerificationRuns.LastCompletedAsync(connection, snapshot);
-        var resume = full != true && run is not null && await VerificationRuns.ExtendsAsync(connection, snapshot, run, head);
+        var state = full != true ? run?.ReadState() : null;
+        var resume = state is not null && await VerificationRuns.ExtendsAsync(connection, snapshot, state, heads);
         using var verifier = new LogVerifier(keys, reproduce, publishers: publishers);
         await sources.ApplyAsync(verifier, connection, snapshot);
         long after = 0;
+        var afterByPartition = new Dictionary<int, long>();
         if (resume)
         {
-            verifier.Resume(run!.ReadState());
-            after = run.Position;
+            verifier.Resume(state!);
+            after = run!.Position;
+            afterByPartition = VerificationRuns.Reached(state!).ToDictionary(p => p.Partition, p => p.LastPosition);
         }
 
-        await RawLogScanner.ScanAsync(connection, verifier, progress: null, cancellationToken, after);
+        // Each partition from where the run stopped in it: a position of one partition says nothing of another's.
+        await RawLogScanner.ScanPartitionsAsync(connection, afterByPartition, verifier, verification.Value.Parallelism, null, cancellationToken);
         var running = await VerificationRuns.RunningAsync(connection, snapshot, runner.EntriesDone);
         await snapshot.CommitAsync(cancellationToken);
-        var report = verifier.Complete(head);
+        var report = verifier.Complete(heads);
         return TypedResults.Ok(new VerificationAnswer(report.Intact, report.Entries, report.Violations, run?.View(), after, !resume, running));
     }
 
@@ -200,7 +206,8 @@ public static class AuditEndpoints
         return TypedResults.Ok(new CheckpointPage(key.KeyId, key.PublicKeyPem, checkpoints));
     }
 
-    public sealed record CheckpointPage(string KeyId, string PublicKey, IReadOnlyList<AuditCheckpointSigned> Checkpoints);
+    /// <summary>The checkpoints, each with the partition heads it signed (<c>partitions</c>; null for one of the log before partitions).</summary>
+    public sealed record CheckpointPage(string KeyId, string PublicKey, IReadOnlyList<KeptCheckpoint> Checkpoints);
 
     /// <summary>A recipient's case and allocation rebuilt from the log alone as they stood at <c>at</c>.</summary>
     private static async Task<Results<Ok<ReplayView>, ProblemHttpResult>> Replay(

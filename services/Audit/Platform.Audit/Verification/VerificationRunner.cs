@@ -17,6 +17,13 @@ public sealed class VerificationOptions
     /// <summary>Time between two runs (the first one this long after the service starts; earlier runs stay in the database).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "24855.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Workers checking the partitions' chains at once, besides the thread reading the log: by default one per processor
+    /// but the reader's; 1 checks them on the reading thread (on two cores the workers' copies cost more than they save).
+    /// </summary>
+    [Range(1, 64)]
+    public int Parallelism { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
 }
 
 /// <summary>
@@ -112,13 +119,14 @@ public sealed class VerificationRunner(
         VerificationReport report;
         await using (var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
         {
-            var head = await connection.ExecuteScalarAsync<long>("SELECT position FROM audit_head", transaction: snapshot);
+            var heads = await RawLogScanner.HeadsAsync(connection, snapshot, cancellationToken);
             using var verifier = new LogVerifier(keys, reproduce, publishers: publishers);
             await sources.ApplyAsync(verifier, connection, snapshot);
-            await RawLogScanner.ScanAsync(connection, verifier, done => Interlocked.Exchange(ref entriesDone, done), cancellationToken);
+            await RawLogScanner.ScanPartitionsAsync(
+                connection, new Dictionary<int, long>(), verifier, options.Value.Parallelism, done => Interlocked.Exchange(ref entriesDone, done), cancellationToken);
             await snapshot.CommitAsync(cancellationToken);
             state = verifier.Snapshot();
-            report = verifier.Complete(head);
+            report = verifier.Complete(heads);
         }
 
         await connection.ExecuteAsync(
@@ -170,26 +178,39 @@ public static class VerificationRuns
             transaction: transaction);
 
     /// <summary>
-    /// True when the log still extends <paramref name="run"/>: its head is at or past the run's position and the entry
-    /// there still carries the hash the run recorded. Otherwise (a tail cut, a rewrite re-hashed up to the head) the log
-    /// is verified whole.
+    /// True when the log still extends <paramref name="state"/> (a stored run's): in every partition the run reached, the
+    /// head is at or past where the run stopped and the entry there still carries the hash the run recorded. Otherwise
+    /// (a tail cut, a rewrite re-hashed up to the head) the log is verified whole.
     /// </summary>
-    public static async Task<bool> ExtendsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredRun run, long head)
+    public static async Task<bool> ExtendsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, VerifierState state, IReadOnlyList<PartitionHead> heads)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        if (run.Position == 0)
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(heads);
+        foreach (var partition in Reached(state).Where(p => p.LastPosition > 0))
         {
-            return true;
+            if (heads.FirstOrDefault(h => h.Partition == partition.Partition) is not { } head || head.Position < partition.LastPosition)
+            {
+                return false;
+            }
+
+            var hash = await connection.ExecuteScalarAsync<byte[]?>(
+                "SELECT entry_hash FROM audit_log WHERE partition = @Partition AND position = @LastPosition",
+                new { partition.Partition, partition.LastPosition }, transaction);
+            if (hash is null || !Convert.ToHexStringLower(hash).Equals(partition.LastHash, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
         }
 
-        if (head < run.Position)
-        {
-            return false;
-        }
+        return true;
+    }
 
-        var hash = await connection.ExecuteScalarAsync<byte[]?>(
-            "SELECT entry_hash FROM audit_log WHERE position = @Position", new { run.Position }, transaction);
-        return hash is not null && hash.AsSpan().SequenceEqual(run.HeadHash);
+    /// <summary>Where a stored run stopped in each partition (a run from before partitions: in the one chain, partition 0).</summary>
+    public static IReadOnlyList<PartitionState> Reached(VerifierState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Partitions ?? [new PartitionState(0, state.LastPosition, state.LastHash, state.LastMatchedCheckpoint, Legacy: true)];
     }
 
     /// <summary>The run going on, if the newest run is running and its instance still holds the lock.</summary>

@@ -88,7 +88,7 @@ public sealed record Case(
                 new FlagResolved(CaseId, FlagId, RecipientId, RuleId, me, supportAction, reason));
 
     /// <summary>
-    /// Proposes a sanction within the bounds of CASF R262-68 et suivants for this household and this recipient's history
+    /// Proposes a sanction within the bounds of CASF R262-68 (scale) and R262-68-6 (cap) for this household and this recipient's history
     /// (<see cref="SanctionBounds"/>, <see cref="SanctionSchedule"/>: never retroactive, one per breach, the cap on the
     /// household's total), on no week an accepted justified absence excuses, and notifies the recipient, who has <paramref name="observationWindow"/> to answer. Nothing is
     /// decided here; the same bounds are checked again at approval.

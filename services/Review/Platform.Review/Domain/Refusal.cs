@@ -39,7 +39,7 @@ public static class RefusalCode
     /// <summary>A proposal claiming a repeated breach whose breach began before any earlier decision.</summary>
     public const string RepeatNotEstablished = SanctionSchedule.RepeatNotEstablished;
 
-    /// <summary>A sanction outside the bounds of CASF R262-68 et suivants for this household and this recipient's history.</summary>
+    /// <summary>A sanction outside the bounds of CASF R262-68 (scale) and R262-68-6 (cap) for this household and this recipient's history.</summary>
     public const string OutOfBounds = "sanction-out-of-bounds";
 
     /// <summary>Deciding, withdrawing or expiring a proposal that no longer waits for a decision.</summary>

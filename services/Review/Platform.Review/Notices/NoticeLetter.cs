@@ -27,10 +27,12 @@ public sealed record NoticeLetter(
     IReadOnlyList<ExcusingAbsence> Absences)
 {
     public const string LegalBasisFr =
-        "Articles L262-37 et R262-68 et suivants du code de l'action sociale et des familles (décret n° 2025-478 du 30 mai 2025)";
+        "Code de l'action sociale et des familles : article L262-37 (suspension après observations), R262-68 (barème), R262-68-5 "
+        + "(situation de la personne et du foyer) et R262-68-6 (plafond, motif légitime), décret n° 2025-478 du 30 mai 2025";
 
     public const string LegalBasisEn =
-        "Articles L262-37 and R262-68 ff. of the French Social Action and Families Code (décret n° 2025-478 of 30 May 2025)";
+        "French Social Action and Families Code: article L262-37 (suspension after observations), R262-68 (scale), R262-68-5 "
+        + "(the person's and household's situation) and R262-68-6 (cap, legitimate reason), décret n° 2025-478 of 30 May 2025";
 
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");

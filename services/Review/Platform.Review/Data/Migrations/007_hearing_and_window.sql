@@ -1,3 +1,6 @@
+-- Two migrations carry the number 007 (this one and 007_accepted_absences.sql, written side by side): both run, once
+-- each, in file-name order (accepted absences first); neither depends on the other. They keep their names because a
+-- deployed database records each applied migration by name.
 -- The answer window is no longer closed by a first observation (CASF L262-37, décret n° 2025-478 du 30 mai 2025): the
 -- person closes it early only by saying they have nothing to add, or by the hearing they asked for being held.
 

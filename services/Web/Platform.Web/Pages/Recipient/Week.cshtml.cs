@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Platform.Contracts.Declarations;
 using Platform.Rules.Calendar;
 using Platform.Web.Api;
 using Platform.Web.Api.Declarations;
@@ -16,6 +17,9 @@ public sealed class ActivityRow
     public string? Hours { get; set; }
 
     public string? Note { get; set; }
+
+    /// <summary>For a health activity: the person chose to show it to counsellors as it is (otherwise they see a personal appointment).</summary>
+    public bool Share { get; set; }
 }
 
 /// <summary>
@@ -58,6 +62,7 @@ public sealed class WeekModel(PlatformApi api, TimeProvider time) : PlatformPage
                 Date = activity.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 Hours = activity.Hours.ToString("0.##", CultureInfo.InvariantCulture),
                 Note = activity.Note,
+                Share = activity.SharedWithCounsellor == true,
             }).ToList();
         }
         else if (result.Problem!.Status != 404)
@@ -118,6 +123,7 @@ public sealed class WeekModel(PlatformApi api, TimeProvider time) : PlatformPage
             activities.Add(new ActivityRequest
             {
                 Category = input.Category, Date = input.Date, Hours = hours, Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim(),
+                ShareWithCounsellor = ActivityCategories.RevealingHealth.Contains(input.Category ?? "") ? input.Share : null,
             });
         }
 

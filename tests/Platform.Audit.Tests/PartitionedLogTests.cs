@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Platform.Audit.Capture;
+using Platform.Audit.Log;
+using Platform.ServiceDefaults.Messaging;
+
+namespace Platform.Audit.Tests;
+
+/// <summary>
+/// The partitioned log on a real PostgreSQL database (<c>PLATFORM_TEST_POSTGRES</c>, a superuser: these tests tamper
+/// with rows behind the log's back): events appended by several appenders at once through <c>audit_append</c>, each in
+/// its recipient's partition, checked by the auditors' tool as an auditor runs it.
+/// </summary>
+public sealed class PartitionedLogTests : IAsyncLifetime
+{
+    private const int Partitions = 16;
+
+    private string admin = "";
+    private string name = "";
+    private string connectionString = "";
+
+    public async Task InitializeAsync()
+    {
+        admin = Environment.GetEnvironmentVariable("PLATFORM_TEST_POSTGRES")
+            ?? throw new InvalidOperationException("PLATFORM_TEST_POSTGRES is not set: these tests need a real PostgreSQL (see deploy/local/test.sh).");
+        name = $"audit_partitions_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await connection.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+        }
+
+        connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        // The schema only, as the service's migrations make it.
+        var schema = await Tool.RunAsync(connectionString, "generate", "--count", "0");
+        Assert.True(schema.ExitCode == 0, schema.Stderr);
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    }
+
+    /// <summary>
+    /// Appends one event per recipient, for <paramref name="recipients"/> recipients, from eight appenders at once; each
+    /// from a producer of its own, so that removing one leaves no gap in a producer's sequence.
+    /// </summary>
+    private async Task AppendAsync(int recipients, Func<int, DateTimeOffset>? occurredAt = null)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var appender = new LogAppender(dataSource, Options.Create(new OutboxOptions { Partitions = Partitions }));
+        var events = Enumerable.Range(1, recipients).Select(i =>
+        {
+            var at = occurredAt?.Invoke(i) ?? LogBuilder.Start.AddSeconds(i);
+            var body = JsonSerializer.SerializeToUtf8Bytes(new { recipientId = $"r-{i:D4}", hoursPerWeek = 15, fromWeek = "2026-W45", setBy = "agent-1" });
+            return new CapturedEvent(
+                Guid.NewGuid(), "urn:message:Platform.Contracts.Declarations:EngagementSet", $"producer-{i}", 1, at, at, $"r-{i:D4}", body, "declarations");
+        }).ToList();
+        await Task.WhenAll(events.Chunk(Math.Max(1, recipients / 8)).Select(batch => appender.AppendAsync(batch, CancellationToken.None)));
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        return (await connection.QueryAsync<T>(sql)).ToList();
+    }
+
+    private async Task TamperAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync("SET session_replication_role = replica");
+        Assert.Equal(1, await connection.ExecuteAsync(sql));
+    }
+
+    private static List<(long Position, string Kind, string Reason)> Violations(string report)
+    {
+        using var document = JsonDocument.Parse(report);
+        return document.RootElement.GetProperty("violations").EnumerateArray()
+            .Select(v => (v.GetProperty("position").GetInt64(), v.GetProperty("kind").GetString()!, v.GetProperty("reason").GetString()!)).ToList();
+    }
+
+    [Fact]
+    public async Task EventsOfManyRecipients_LandInTheirRecipientsPartitions_AndEveryPartitionsChainVerifies()
+    {
+        await AppendAsync(200);
+
+        var rows = await QueryAsync<(string RecipientId, int Partition, int Expected)>(
+            $"SELECT recipient_id, partition, outbox_partition(recipient_id, {Partitions}) FROM audit_log");
+        Assert.Equal(200, rows.Count);
+        Assert.All(rows, row => Assert.Equal((row.Expected, LogPartitions.Of(row.RecipientId, Partitions)), (row.Partition, row.Partition)));
+        Assert.True(rows.Select(row => row.Partition).Distinct().Count() >= 8, "200 recipients fell in fewer than 8 of 16 partitions");
+
+        // Each partition's links and hashes, with SQL alone (the recipe of HASHING.md), and its head.
+        Assert.Empty(await QueryAsync<long>("SELECT position FROM audit_log l WHERE sha256(audit_canonical(l)) <> l.entry_hash"));
+        Assert.Empty(await QueryAsync<long>(
+            """
+            SELECT position FROM (
+                SELECT position, previous_position, previous_hash,
+                       coalesce(lag(position) OVER w, 0) AS expected_position,
+                       coalesce(lag(entry_hash) OVER w, decode(repeat('00', 32), 'hex')) AS expected_hash
+                FROM audit_log WINDOW w AS (PARTITION BY partition ORDER BY position)) chain
+            WHERE previous_position <> expected_position OR previous_hash <> expected_hash
+            """));
+        Assert.Empty(await QueryAsync<int>(
+            """
+            SELECT h.partition FROM audit_partition_head h
+            LEFT JOIN LATERAL (SELECT position, entry_hash FROM audit_log l WHERE l.partition = h.partition ORDER BY position DESC LIMIT 1) last ON true
+            WHERE h.position <> coalesce(last.position, 0) OR (last.position IS NOT NULL AND h.entry_hash <> last.entry_hash)
+            """));
+
+        // The partitions' chains on four workers beside the reading thread.
+        var verified = await Tool.RunAsync(connectionString, "verify", "--no-progress", "--parallel", "4");
+        Assert.True(verified.ExitCode == 0, verified.Stdout + verified.Stderr);
+        using var report = JsonDocument.Parse(verified.Stdout);
+        Assert.Equal(200, report.RootElement.GetProperty("entries").GetInt64());
+    }
+
+    [Fact]
+    public async Task AnEntryAlteredInOnePartition_AndOneDeletedInAnother_AreReportedThereOnly()
+    {
+        await AppendAsync(200);
+        // The middle entry of the fullest partition, and of another partition with entries after it.
+        var counts = await QueryAsync<(int Partition, long Count)>("SELECT partition, count(*) FROM audit_log GROUP BY partition ORDER BY count(*) DESC, partition");
+        var altered = await MiddleOfAsync(counts[0].Partition);
+        var deleted = await MiddleOfAsync(counts[1].Partition);
+
+        await TamperAsync($"UPDATE audit_log SET body = convert_to('{{\"hoursPerWeek\":0}}', 'UTF8') WHERE position = {altered}");
+        await TamperAsync($"DELETE FROM audit_log WHERE position = {deleted}");
+        var result = await Tool.RunAsync(connectionString, "verify", "--no-progress", "--parallel", "1");
+        var onWorkers = await Tool.RunAsync(connectionString, "verify", "--no-progress", "--parallel", "4");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(1, onWorkers.ExitCode);
+        var violations = Violations(result.Stdout);
+        Assert.Equal(violations, Violations(onWorkers.Stdout));
+        Assert.Equal(
+            new[] { (altered, "altered-entry"), (deleted, "missing-entry") }.OrderBy(v => v.Item1),
+            violations.Select(v => (v.Position, v.Kind)).OrderBy(v => v.Position));
+        Assert.Contains($"partition {counts[1].Partition}", Assert.Single(violations, v => v.Kind == "missing-entry").Reason, StringComparison.Ordinal);
+    }
+
+    private async Task<long> MiddleOfAsync(int partition)
+    {
+        var positions = await QueryAsync<long>($"SELECT position FROM audit_log WHERE partition = {partition} ORDER BY position");
+        Assert.True(positions.Count >= 3, $"partition {partition} holds {positions.Count} entries");
+        return positions[positions.Count / 2];
+    }
+
+    [Fact]
+    public async Task Export_MergesThePartitions_InOrderOfOccurrence()
+    {
+        // Appended in one order, occurred in the reverse one: log positions and occurrence disagree across partitions.
+        await AppendAsync(64, i => LogBuilder.Start.AddMinutes(-i));
+        var file = Path.Combine(Path.GetTempPath(), $"audit-export-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var result = await Tool.RunAsync(connectionString, "export", "--output", file, "--no-progress");
+
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            var lines = (await File.ReadAllLinesAsync(file)).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+            Assert.Equal(64, lines.Count);
+            var occurred = lines.Select(line => line.GetProperty("occurredAt").GetDateTimeOffset()).ToList();
+            Assert.Equal(occurred.Order().ToList(), occurred);
+            Assert.Equal(Enumerable.Range(1, 64).Reverse().Select(i => $"r-{i:D4}"), lines.Select(line => line.GetProperty("recipientId").GetString()));
+            Assert.True(lines.Select(line => line.GetProperty("partition").GetInt32()).Distinct().Count() > 1);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
+
+/// <summary>The auditors' tool as built in its own output folder, run as a separate process.</summary>
+internal static class Tool
+{
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string connectionString, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path());
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.ArgumentList.Add("--connection");
+        start.ArgumentList.Add(connectionString);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string Path()
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
+        var root = testDirectory;
+        while (root is not null && !File.Exists(System.IO.Path.Combine(root.FullName, "Platform.sln")))
+        {
+            root = root.Parent;
+        }
+
+        return System.IO.Path.Combine(
+            root?.FullName ?? throw new InvalidOperationException("The repository root (Platform.sln) is not above the test folder."),
+            "services", "Audit", "Platform.Audit.Cli", "bin", testDirectory.Parent!.Name, testDirectory.Name, "platform-audit.dll");
+    }
+}
