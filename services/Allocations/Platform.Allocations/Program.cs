@@ -30,6 +30,7 @@ builder.Services.AddPlatformBus(bus =>
     bus.AddConsumer<SanctionDecidedConsumer>();
     // EngagementSet is not consumed: an engagement re-entered never moves money; only a signed SuspensionEnded does.
     bus.AddConsumer<SuspensionEndedConsumer>();
+    bus.AddConsumer<AppealDecidedConsumer>();
 });
 
 var app = builder.Build();

@@ -1,5 +1,6 @@
 using Platform.Review;
 using Platform.Review.Absences;
+using Platform.Review.Appeals;
 using Platform.Review.Cases;
 using Platform.Review.Expiry;
 using Platform.Review.Hearings;
@@ -33,10 +34,12 @@ builder.Services.AddOptions<LetterOptions>().BindConfiguration(LetterOptions.Sec
     .ValidateOnStart();
 builder.Services.AddHostedService<DelegationSeeder>();
 builder.Services.AddHostedService<LetterMailer>();
+builder.Services.AddHostedService<AppealLetterMailer>();
 builder.Services.AddSingleton<NoticeMailSignal>();
 builder.Services.AddHostedService<NoticeMailer>();
 builder.Services.AddSingleton<DecisionSigner>();
 builder.Services.AddHostedService<CaseExpiryJob>();
+builder.Services.AddHostedService<AppealDeadlineJob>();
 builder.Services.AddPlatformBus(bus =>
 {
     bus.AddConsumer<FlagRaisedConsumer>();
@@ -56,4 +59,5 @@ app.MapHearingEndpoints();
 app.MapContactEndpoints();
 app.MapLetterEndpoints();
 app.MapDelegationEndpoints();
+app.MapAppealEndpoints();
 app.Run();

@@ -32,6 +32,9 @@ internal static class ReviewProblems
     public const string NoDelegation = ProblemTypes.Base + "no-delegation";
     public const string DelegationForSelf = ProblemTypes.Base + "delegation-for-self";
     public const string DelegationExists = ProblemTypes.Base + "delegation-exists";
+    public const string AppealExists = ProblemTypes.Base + "appeal-exists";
+    public const string AppealInstructorTookPart = ProblemTypes.Base + AppealRefusal.InstructorTookPart;
+    public const string AppealAlreadyDecided = ProblemTypes.Base + AppealRefusal.AlreadyDecided;
 
     public static ProblemHttpResult CaseNotFound() => Problems.NotFound("Ce dossier n'existe pas.", "This case does not exist.");
 
@@ -42,6 +45,37 @@ internal static class ReviewProblems
     public static ProblemHttpResult NoticeNotFound() => Problems.NotFound("Cet avis n'existe pas.", "This notice does not exist.");
 
     public static ProblemHttpResult LetterNotFound() => Problems.NotFound("Cette lettre de décision n'existe pas.", "This decision letter does not exist.");
+
+    public static ProblemHttpResult AppealNotFound() => Problems.NotFound("Ce recours n'existe pas.", "This appeal does not exist.");
+
+    /// <summary>No signed decision of this recipient carries this number: another person's, a rejection, or none at all.</summary>
+    public static ProblemHttpResult AppealableDecisionNotFound() => Problems.NotFound(
+        "Aucune décision de sanction signée à votre nom ne porte ce numéro.", "No signed sanction decision of yours carries this number.");
+
+    public static ProblemHttpResult AppealAlreadyFiled() => Problems.Conflict(
+        AppealExists,
+        "Un recours a déjà été formé contre cette décision : il est en cours ou a été tranché. Consultez-le dans « Mes recours ».",
+        "An appeal was already filed against this decision: it is under way or was decided. See it under \"My appeals\".");
+
+    /// <summary>The answer to a refused appeal transition, by its stable code.</summary>
+    public static ProblemHttpResult For(AppealRefusal refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return refusal.Code switch
+        {
+            AppealRefusal.AlreadyDecided => Problems.Conflict(
+                AppealAlreadyDecided, "Ce recours a déjà été tranché : sa décision ne se réécrit pas.", "This appeal was already decided: its decision is not rewritten."),
+            AppealRefusal.InstructorTookPart => Problems.Create(
+                StatusCodes.Status403Forbidden,
+                AppealInstructorTookPart,
+                Localized.Text("Instruction par une personne qui a pris part à la décision", "Instruction by someone who took part in the decision"),
+                Localized.Text(
+                    "Vous avez proposé ou approuvé la sanction contestée : une autre personne doit instruire ce recours. Rien n'a été enregistré.",
+                    "You proposed or approved the sanction contested: someone else must instruct this appeal. Nothing was recorded.")),
+            _ => Problems.Validation((refusal.Fields ?? new Dictionary<string, (string Fr, string En)>())
+                .ToDictionary(field => field.Key, field => new[] { Localized.Text(field.Value.Fr, field.Value.En) })),
+        };
+    }
 
     /// <summary>The decider holds no delegation of the président in force today: nobody may decide in the président's name without one.</summary>
     public static ProblemHttpResult WithoutDelegation(string departement) => Problems.Create(

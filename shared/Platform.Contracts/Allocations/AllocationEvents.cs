@@ -52,3 +52,21 @@ public sealed record SuspensionLifted(
     decimal AmountRepaid,
     Guid? EndingDecisionId = null,
     string? KeyId = null) : PlatformEvent;
+
+/// <summary>
+/// A signed <c>AppealDecided</c> (reduced or annulled) was verified and applied: from <paramref name="FromMonth"/> the
+/// suspension withholds only what the appeal left (<paramref name="Percent"/> for <paramref name="Months"/> months from
+/// its start; nothing when annulled), and what the months before withheld beyond that is paid back, naming the appeal.
+/// </summary>
+public sealed record AppealRepaid(
+    Guid RepaymentId,
+    Guid AppealDecisionId,
+    Guid AppealId,
+    Guid SanctionDecisionId,
+    string RecipientId,
+    string Outcome,
+    int Percent,
+    int Months,
+    string FromMonth,
+    decimal AmountRepaid,
+    string KeyId) : PlatformEvent;

@@ -33,14 +33,28 @@ public sealed class AsyncApiDocumentTests
         Assert.Contains("address: \"allocations-sanction-decided\"", document, StringComparison.Ordinal);
         Assert.Contains("address: \"audit-audit-log\"", document, StringComparison.Ordinal);
         Assert.Contains("x-producer: \"review\"", document, StringComparison.Ordinal);
-        var signed = document[document.IndexOf("x-signed-fields:", StringComparison.Ordinal)..].Split('\n').Skip(1)
-            .TakeWhile(line => line.TrimStart().StartsWith("- ", StringComparison.Ordinal))
-            .Select(line => line.Trim()[2..].Trim('"'))
-            .ToList();
+        var signed = SignedFields(document, "SanctionDecided");
         Assert.Equal(
             ["decisionId", "proposalId", "caseId", "flagId", "recipientId", "ruleId", "percent", "months", "startMonth",
              "repeatedBreach", "proposedBy", "approvedBy", "notificationId", "notifiedAt", "answerBy", "observationReceivedAt",
              "decidedAt", "keyId", "breachFirstWeek", "breachLastWeek", "assessment", "receivedAt", "windowClosedBy", "windowClosedAt"],
             signed);
+
+        // The decision on an appeal moves money too: signed the same way, consumed by the allocations service.
+        Assert.Contains("Consumed from `allocations-appeal-decided`", document, StringComparison.Ordinal);
+        Assert.Equal(
+            ["decisionId", "appealId", "sanctionDecisionId", "recipientId", "outcome", "percent", "months", "decidedBy", "decidedAt", "keyId"],
+            SignedFields(document, "AppealDecided"));
+    }
+
+    /// <summary>The <c>x-signed-fields</c> of one message of the document's components.</summary>
+    private static List<string> SignedFields(string document, string message)
+    {
+        var at = document.IndexOf($"\n    {message}:\n      name: \"{message}\"", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"No component message {message}.");
+        return document[document.IndexOf("x-signed-fields:", at, StringComparison.Ordinal)..].Split('\n').Skip(1)
+            .TakeWhile(line => line.TrimStart().StartsWith("- ", StringComparison.Ordinal))
+            .Select(line => line.Trim()[2..].Trim('"'))
+            .ToList();
     }
 }

@@ -75,6 +75,14 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["review GET /api/recipients/{recipientId}/decision-letters/{letterId}.pdf"] = ["own", "counsellor", "supervisor"],
         ["review GET /api/recipients/{recipientId}/decision-letters/{letterId}/pdf"] = ["own", "counsellor", "supervisor"],
         ["review POST /api/recipients/{recipientId}/decision-letters/{letterId}/acknowledgement"] = ["own"],
+        ["review POST /api/recipients/{recipientId}/appeals"] = ["own"],
+        ["review GET /api/recipients/{recipientId}/appeals"] = ["own", "counsellor", "supervisor"],
+        ["review GET /api/recipients/{recipientId}/appeals/{appealId}"] = ["own", "counsellor", "supervisor"],
+        ["review GET /api/recipients/{recipientId}/appeals/{appealId}/letters/{letterId}/pdf"] = ["own", "counsellor", "supervisor"],
+        ["review GET /api/review/appeals"] = ["counsellor", "supervisor"],
+        ["review POST /api/review/appeals"] = ["counsellor", "supervisor"],
+        ["review POST /api/review/appeals/{appealId}/commission-opinion"] = ["counsellor", "supervisor"],
+        ["review POST /api/review/appeals/{appealId}/decide"] = ["counsellor", "supervisor"],
         ["review GET /api/decisions/{decisionId}/seal"] = ["anyone"],
         ["review GET /api/review/delegations"] = ["supervisor"],
         ["review POST /api/review/delegations"] = ["supervisor"],
@@ -147,6 +155,13 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         },
         ["review POST /api/review/notices/{noticeId}/postal-receipt"] = seed => new { trackingReference = "1A00000000001", receivedOn = seed.Today },
         ["review PUT /api/recipients/{recipientId}/contact"] = _ => new { email = "forger@example.org" },
+        ["review POST /api/recipients/{recipientId}/appeals"] = seed => new { decisionId = seed.DecisionId, reasons = "Je conteste cette décision." },
+        ["review POST /api/review/appeals"] = seed => new
+        {
+            recipientId = Own, decisionId = seed.DecisionId, reasons = "Courrier reçu : l'allocataire conteste.", receivedOn = seed.Today,
+        },
+        ["review POST /api/review/appeals/{appealId}/commission-opinion"] = _ => new { opinion = "Avis favorable de la commission." },
+        ["review POST /api/review/appeals/{appealId}/decide"] = _ => new { outcome = "annulled", reason = "Manquement non établi." },
         ["review POST /api/review/delegations"] = seed => new
         {
             agentId = "agent-forged-delegate", agentName = "Agent Délégué", agentRole = "chef de service", reference = "arrêté n° 2026-999", validFrom = seed.Today,
@@ -347,6 +362,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             ["{noticeId}"] = seed.NoticeId.ToString(),
             ["{absenceId}"] = seed.AbsenceId.ToString(),
             ["{letterId}"] = seed.LetterId.ToString(),
+            ["{appealId}"] = seed.AppealId.ToString(),
         };
         var url = route.Path;
         foreach (var (name, value) in ids)
@@ -469,6 +485,11 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         var suspensions = await counsellorReview.GetFromJsonAsync<JsonElement>($"/api/recipients/{Own}/suspensions");
         var decisionId = suspensions.GetProperty("suspensions")[0].GetProperty("decisionId").GetGuid();
 
+        // An appeal against that decision, awaiting its instruction, so that the opinion and the decision would act.
+        var appealed = await recipientReview.PostAsJsonAsync($"/api/recipients/{Own}/appeals", new { decisionId, reasons = "Je conteste cette décision." });
+        Assert.Equal(HttpStatusCode.Created, appealed.StatusCode);
+        var appealId = (await appealed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("appealId").GetGuid();
+
         // An absence awaiting its decision, in weeks nothing else touches, so that accept and refuse would act.
         var absence = await recipient.PostAsJsonAsync($"/api/recipients/{Own}/absences", new
         {
@@ -495,7 +516,8 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             statementId,
             absenceId,
             thisWeek.AddWeeks(4).ToString(),
-            letterId);
+            letterId,
+            appealId);
     }
 
     /// <summary>A snapshot once every outbox is drained and two snapshots in a row agree (the consumers are done).</summary>
@@ -565,5 +587,6 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         Guid StatementId,
         Guid AbsenceId,
         string FreeWeek,
-        Guid LetterId);
+        Guid LetterId,
+        Guid AppealId);
 }

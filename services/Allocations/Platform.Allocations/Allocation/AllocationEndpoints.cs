@@ -32,7 +32,8 @@ public static class AllocationEndpoints
             .WithSummary("Read the amount due for a month, with each adjustment")
             .WithDescription("""
                 The amount due for `month` (YYYY-MM, this month by default): the base amount, minus each suspension in force
-                naming the signed decision and the key that signed it, plus repayments of suspensions lifted. A recipient reads
+                naming the signed decision and the key that signed it (as an appeal left it), plus repayments of suspensions lifted
+                or reduced or annulled on appeal (naming the appeal). A recipient reads
                 their own; a counsellor any recipient's. Changes nothing.
                 """)
             .ProducesNotFound("No allocation is recorded for this recipient for that month.");
@@ -129,8 +130,8 @@ public static class AllocationEndpoints
             $"{AdjustmentRow.Select} WHERE recipient_id = @recipientId ORDER BY from_month, applied_at", new { recipientId })).ToList();
         var lines = adjustments.Where(adjustment => adjustment.Covers(wanted)).Select(adjustment => new AdjustmentLine(
                 adjustment.DecisionId,
-                adjustment.Percent,
-                adjustment.Withholds(wanted) ? AllocationLedger.Withheld(inForce.MonthlyBaseAmount, adjustment.Percent) : 0m,
+                adjustment.PercentIn(wanted),
+                adjustment.WithheldIn(wanted, inForce.MonthlyBaseAmount),
                 adjustment.FromMonth,
                 adjustment.Months,
                 adjustment.KeyId,
@@ -139,6 +140,8 @@ public static class AllocationEndpoints
         var key = Months.Format(wanted);
         var repayments = adjustments.Where(adjustment => adjustment.LiftedFromMonth == key && adjustment.AmountRepaid > 0)
             .Select(adjustment => new RepaymentLine(adjustment.DecisionId, adjustment.AmountRepaid!.Value, adjustment.KeyId))
+            .Concat(adjustments.Where(adjustment => adjustment.AppealFromMonth == key && adjustment.AppealRepaid > 0)
+                .Select(adjustment => new RepaymentLine(adjustment.DecisionId, adjustment.AppealRepaid!.Value, adjustment.KeyId, adjustment.AppealId)))
             .ToList();
         var due = Math.Max(0m, inForce.MonthlyBaseAmount - lines.Sum(line => line.Amount)) + repayments.Sum(repayment => repayment.Amount);
         var statements = history.Where(row => string.CompareOrdinal(row.FromMonth, key) <= 0)
@@ -181,11 +184,15 @@ public sealed record AllocationStatement(
     bool InForce);
 
 /// <summary>One suspension covering the month, naming the signed decision and the key that signed it.</summary>
-/// <param name="Amount">Withheld this month (0 once the suspension was lifted).</param>
+/// <param name="Percent">The share suspended this month: the decision's, or what an appeal left of it.</param>
+/// <param name="Amount">Withheld this month (0 once the suspension was lifted or annulled on appeal).</param>
 public sealed record AdjustmentLine(Guid DecisionId, int Percent, decimal Amount, string FromMonth, int Months, string KeyId, string? LiftedFromMonth);
 
-/// <summary>What a lifted suspension pays back, in the month it was lifted.</summary>
-public sealed record RepaymentLine(Guid DecisionId, decimal Amount, string KeyId);
+/// <summary>
+/// What a lifted suspension pays back, in the month it was lifted; or what an appeal that reduced or annulled it pays
+/// back, in the month of the appeal's decision, naming the appeal (<paramref name="AppealId"/>).
+/// </summary>
+public sealed record RepaymentLine(Guid DecisionId, decimal Amount, string KeyId, Guid? AppealId = null);
 
 public sealed record SetAllocationRequest(decimal? MonthlyBaseAmount, int? HouseholdSize, bool? LoneParentIncrease, string? FromMonth);
 

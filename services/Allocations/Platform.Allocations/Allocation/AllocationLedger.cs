@@ -20,16 +20,38 @@ internal sealed record AdjustmentRow(
     string FromMonth,
     string KeyId,
     string? LiftedFromMonth,
-    decimal? AmountRepaid)
+    decimal? AmountRepaid,
+    Guid? AppealId,
+    int? AppealPercent,
+    int? AppealMonths,
+    string? AppealFromMonth,
+    decimal? AppealRepaid)
 {
     public const string Select =
-        "SELECT adjustment_id, decision_id, percent, months, from_month, key_id, lifted_from_month, amount_repaid FROM adjustments";
+        """
+        SELECT adjustment_id, decision_id, percent, months, from_month, key_id, lifted_from_month, amount_repaid,
+               appeal_id, appeal_percent, appeal_months, appeal_from_month, appeal_repaid
+        FROM adjustments
+        """;
 
     public DateOnly First => Platform.Rules.Calendar.Months.TryParse(FromMonth, out var month) ? month : default;
 
     public DateOnly Last => First.AddMonths(Months - 1);
 
     public bool Covers(DateOnly month) => month >= First && month <= Last;
+
+    /// <summary>
+    /// The share suspended in <paramref name="month"/>: the decision's, or from the appeal's first month on what the appeal
+    /// left (its share within its months from the start, nothing after; nothing at all when annulled).
+    /// </summary>
+    public int PercentIn(DateOnly month) =>
+        AppealFromMonth is not null && string.CompareOrdinal(Platform.Rules.Calendar.Months.Format(month), AppealFromMonth) >= 0
+            ? (AppealMonths is { } months && months > 0 && month <= First.AddMonths(months - 1) ? AppealPercent ?? 0 : 0)
+            : Percent;
+
+    /// <summary>What the suspension withholds in <paramref name="month"/> from <paramref name="baseAmount"/>, lifting and appeal considered.</summary>
+    public decimal WithheldIn(DateOnly month, decimal baseAmount) =>
+        Withholds(month) ? AllocationLedger.Withheld(baseAmount, PercentIn(month)) : 0m;
 
     /// <summary>Withheld in <paramref name="month"/>: within the suspension and before any lifting.</summary>
     public bool Withholds(DateOnly month) =>

@@ -44,6 +44,12 @@ public sealed class DecisionVerifier
         return Check(decision.KeyId, decision.Signature, () => SuspensionEndedSignature.Payload(decision));
     }
 
+    public SignatureCheck Check(AppealDecided decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return Check(decision.KeyId, decision.Signature, () => AppealDecidedSignature.Payload(decision));
+    }
+
     private SignatureCheck Check(string? keyId, string? signatureBase64, Func<byte[]> payload)
     {
         if (keyId is null || !keys.TryGetValue(keyId, out var parameters))

@@ -49,8 +49,9 @@ public sealed class SanctionDecidedConsumer(
         var now = time.GetUtcNow();
         var applied = (await work.Connection.QueryAsync<AppliedRow>(
             """
-            SELECT percent, from_month, months, decided_at, breach_first_week, breach_last_week, lifted_from_month
-            FROM adjustments WHERE recipient_id = @recipientId AND decision_id <> @DecisionId
+            SELECT COALESCE(appeal_percent, percent) AS percent, from_month, COALESCE(appeal_months, months) AS months, decided_at, breach_first_week,
+                   breach_last_week, lifted_from_month
+            FROM adjustments WHERE recipient_id = @recipientId AND decision_id <> @DecisionId AND (appeal_months IS NULL OR appeal_months > 0)
             """,
             new { recipientId, decision.DecisionId },
             work.Transaction)).Select(row => row.ToSuspension()).ToList();

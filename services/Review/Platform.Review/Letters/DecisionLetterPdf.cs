@@ -1,6 +1,7 @@
 using System.Globalization;
 using PdfSharp.Pdf;
 using Platform.Review.Domain;
+using Platform.Review.Notices;
 
 namespace Platform.Review.Letters;
 
@@ -11,19 +12,32 @@ internal static class DecisionLetterPdf
     {
         ArgumentNullException.ThrowIfNull(letter);
         ArgumentNullException.ThrowIfNull(source);
+        return LetterPdf.Render(letter.Language, letter.Title, letter.Sections, options, source.Letter.RecipientId, source.Letter.LetterId, source.Letter.CreatedAt);
+    }
+}
+
+/// <summary>
+/// Any of Review's letters as a PDF (PDFsharp 6, fonts embedded): the département's heading, the recipient, the letter's
+/// reference and date, then its title and sections. The decision letters and the appeals' letters alike.
+/// </summary>
+internal static class LetterPdf
+{
+    public static byte[] Render(
+        string language, string title, IEnumerable<NoticeSection> sections, LetterOptions options, string recipientId, Guid letterId, DateTimeOffset createdAt)
+    {
         ArgumentNullException.ThrowIfNull(options);
-        Platform.Review.Notices.NoticeFonts.Install();
-        var fr = letter.Language == "fr";
+        NoticeFonts.Install();
+        var fr = language == "fr";
         using var document = new PdfDocument();
-        document.Info.Title = letter.Title;
+        document.Info.Title = title;
         document.Info.Subject = fr ? "Décision relative à votre RSA" : "Decision about your RSA";
         var writer = new LetterWriter(document);
 
         writer.Line(fr ? $"Département de {options.DepartementName} — service RSA" : $"Département of {options.DepartementName} — RSA service", 9, bold: false);
-        writer.Line((fr ? "Allocataire : " : "Recipient: ") + source.Letter.RecipientId, 9, bold: false);
-        writer.Line((fr ? "Référence de la lettre : " : "Letter reference: ") + source.Letter.LetterId.ToString("D"), 9, bold: false);
-        writer.Line((fr ? "Date : " : "Date: ") + source.Letter.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 9, bold: false);
-        writer.TitleAndSections(letter.Title, letter.Sections);
+        writer.Line((fr ? "Allocataire : " : "Recipient: ") + recipientId, 9, bold: false);
+        writer.Line((fr ? "Référence de la lettre : " : "Letter reference: ") + letterId.ToString("D"), 9, bold: false);
+        writer.Line((fr ? "Date : " : "Date: ") + createdAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 9, bold: false);
+        writer.TitleAndSections(title, sections);
 
         writer.Dispose();
         using var output = new MemoryStream();

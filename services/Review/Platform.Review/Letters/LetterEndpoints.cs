@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -68,7 +69,7 @@ public static class LetterEndpoints
             .WithName("GetDecisionSeal")
             .WithSummary("Check a decision letter's seal against the public key")
             .WithDescription("""
-                The link printed on a decision letter: the exact bytes that were signed, the signature, the key id and that
+                The link printed on a decision letter, or on the letter deciding an appeal: the exact bytes that were signed, the signature, the key id and that
                 key's public half (SPKI PEM), so anyone holding the letter can check it with their own tools (ECDSA P-256,
                 SHA-256, IEEE P1363), and whether it verifies here. `s` is the first 22 characters of the signature in base64url,
                 as printed: only someone holding the letter can open it. Changes nothing.
@@ -156,14 +157,13 @@ public static class LetterEndpoints
     private static async Task<Results<Ok<DecisionSealView>, ProblemHttpResult>> Seal(
         Guid decisionId, [FromQuery] string? s, ServiceDatabase database, IOptions<SigningOptions> signing, CancellationToken cancellationToken)
     {
-        var letter = s is { Length: 22 } ? await LetterStore.FindByDecisionAsync(database, decisionId, cancellationToken) : null;
-        if (letter is not { Signature: { } signature, KeyId: { } keyId } || DecisionLetter.SignedDecisionOf(letter) is not { } decision
+        var (payload, keyId, signature) = s is { Length: 22 } ? await SignedAsync(database, decisionId, cancellationToken) : (null, null, null);
+        if (payload is null || keyId is null || signature is null
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(DecisionLetter.SealToken(signature)), Encoding.ASCII.GetBytes(s!)))
         {
             return Problems.NotFound("Aucune lettre de décision ne porte cette décision et ce sceau.", "No decision letter carries this decision and seal.");
         }
 
-        var payload = SanctionDecisionSignature.Payload(decision);
         string? publicKey = null;
         var verifies = false;
         if (signing.Value.Keys.TryGetValue(keyId, out var privatePem))
@@ -177,6 +177,25 @@ public static class LetterEndpoints
         return TypedResults.Ok(new DecisionSealView(
             decisionId, keyId, signature, Encoding.UTF8.GetString(payload), Convert.ToBase64String(payload), publicKey, verifies,
             "ECDSA P-256, SHA-256, IEEE P1363 (r||s), base64"));
+    }
+
+    /// <summary>The signed bytes, key and signature of a sanction decision, or of a decision on an appeal, that a letter carries.</summary>
+    private static async Task<(byte[]? Payload, string? KeyId, string? Signature)> SignedAsync(
+        ServiceDatabase database, Guid decisionId, CancellationToken cancellationToken)
+    {
+        if (await LetterStore.FindByDecisionAsync(database, decisionId, cancellationToken) is { Signature: { } signature, KeyId: { } keyId } letter
+            && DecisionLetter.SignedDecisionOf(letter) is { } decision)
+        {
+            return (SanctionDecisionSignature.Payload(decision), keyId, signature);
+        }
+
+        if (await AppealStore.FindByOutcomeDecisionAsync(database, decisionId, cancellationToken) is { Signature: { } appealSignature, KeyId: { } appealKey, SignedDecision: { } json }
+            && JsonSerializer.Deserialize<AppealDecided>(json, JsonSerializerOptions.Web) is { } appealDecision)
+        {
+            return (AppealDecidedSignature.Payload(appealDecision), appealKey, appealSignature);
+        }
+
+        return (null, null, null);
     }
 
     private static DecisionLetterView View(LetterSource source, string language, LetterOptions letters, NoticeOptions notices)

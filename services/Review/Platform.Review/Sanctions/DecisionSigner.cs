@@ -5,9 +5,9 @@ using Platform.Contracts.Review;
 namespace Platform.Review.Sanctions;
 
 /// <summary>
-/// Signs the decisions that move money — a sanction and the early ending of a suspension — with the active key:
-/// ECDSA P-256, SHA-256, IEEE P1363 over each decision's canonical payload. The two payloads start with different
-/// prefixes, so one kind of decision's signature can never pass for the other's.
+/// Signs the decisions that move money — a sanction, the early ending of a suspension, the decision on an appeal —
+/// with the active key: ECDSA P-256, SHA-256, IEEE P1363 over each decision's canonical payload. The payloads start
+/// with different prefixes, so one kind of decision's signature can never pass for another's.
 /// </summary>
 public sealed class DecisionSigner : IDisposable
 {
@@ -35,6 +35,13 @@ public sealed class DecisionSigner : IDisposable
     {
         var named = ending with { KeyId = KeyId, Signature = "" };
         return named with { Signature = SignPayload(SuspensionEndedSignature.Payload(named)) };
+    }
+
+    /// <summary>Returns <paramref name="decision"/> with <see cref="KeyId"/> set and its signature.</summary>
+    public AppealDecided Sign(AppealDecided decision)
+    {
+        var named = decision with { KeyId = KeyId, Signature = "" };
+        return named with { Signature = SignPayload(AppealDecidedSignature.Payload(named)) };
     }
 
     public void Dispose() => key.Dispose();
