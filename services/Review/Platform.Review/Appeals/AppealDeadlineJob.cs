@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Review;
 using Platform.Review.Domain;
+using Platform.Review.Expiry;
 using Platform.Review.Stores;
 using Platform.Rules.Calendar;
 using Platform.ServiceDefaults.Data;
@@ -13,40 +14,12 @@ namespace Platform.Review.Appeals;
 /// injected clock, at the case expiry's interval. A person may still decide the appeal afterwards.
 /// </summary>
 public sealed class AppealDeadlineJob(ServiceDatabase database, TimeProvider time, IOptions<ReviewOptions> options, ILogger<AppealDeadlineJob> logger)
-    : BackgroundService
+    : DeadlineSweep(time, options, logger)
 {
-    private const int BatchSize = 100;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Records a batch of implicit rejections due today (Paris); returns how many.</summary>
+    protected override async Task<int> SweepBatchAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ExpirySweepInterval, time);
-        try
-        {
-            do
-            {
-                try
-                {
-                    while (await RejectBatchAsync(stoppingToken) == BatchSize)
-                    {
-                    }
-                }
-                catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
-                {
-                    logger.LogWarning(exception, "Appeal deadline sweep failed; it runs again at the next interval");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
-
-    /// <summary>Records up to <see cref="BatchSize"/> implicit rejections due today (Paris); returns how many.</summary>
-    public async Task<int> RejectBatchAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         await using var work = await database.BeginAsync(cancellationToken);
         var overdue = await AppealStore.OverdueAsync(work, WeekCalendar.TodayIn(now), BatchSize);
         foreach (var appeal in overdue)
@@ -63,7 +36,7 @@ public sealed class AppealDeadlineJob(ServiceDatabase database, TimeProvider tim
         await work.CommitAsync(cancellationToken);
         if (overdue.Count > 0)
         {
-            logger.LogInformation("Recorded {Count} implicit rejections of prior appeals", overdue.Count);
+            Logger.LogInformation("Recorded {Count} implicit rejections of prior appeals", overdue.Count);
         }
 
         return overdue.Count;

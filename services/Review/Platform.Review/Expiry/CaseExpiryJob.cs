@@ -10,40 +10,12 @@ namespace Platform.Review.Expiry;
 /// other way round. A pending proposal expires with its case. Runs on the injected clock.
 /// </summary>
 public sealed class CaseExpiryJob(ServiceDatabase database, TimeProvider time, IOptions<ReviewOptions> options, ILogger<CaseExpiryJob> logger)
-    : BackgroundService
+    : DeadlineSweep(time, options, logger)
 {
-    private const int BatchSize = 100;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Expires a batch of overdue cases; returns how many.</summary>
+    protected override async Task<int> SweepBatchAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ExpirySweepInterval, time);
-        try
-        {
-            do
-            {
-                try
-                {
-                    while (await ExpireBatchAsync(stoppingToken) == BatchSize)
-                    {
-                    }
-                }
-                catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
-                {
-                    logger.LogWarning(exception, "Case expiry sweep failed; it runs again at the next interval");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
-
-    /// <summary>Expires up to <see cref="BatchSize"/> overdue cases; returns how many.</summary>
-    public async Task<int> ExpireBatchAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         await using var work = await database.BeginAsync(cancellationToken);
         var overdue = await ReviewLocks.OverdueCasesAsync(work, now, BatchSize);
         foreach (var found in overdue)
@@ -55,7 +27,7 @@ public sealed class CaseExpiryJob(ServiceDatabase database, TimeProvider time, I
         await work.CommitAsync(cancellationToken);
         if (overdue.Count > 0)
         {
-            logger.LogInformation("Expired {Count} undecided cases in the recipients' favour", overdue.Count);
+            Logger.LogInformation("Expired {Count} undecided cases in the recipients' favour", overdue.Count);
         }
 
         return overdue.Count;
