@@ -16,7 +16,7 @@ internal static class AppealDelivery
         await AppealStore.InsertLetterAsync(work, letter);
         if (await NoticeStore.ContactAsync(work, appeal.RecipientId) is { } address)
         {
-            await AppealStore.QueueEmailAsync(work, letter.LetterId, address, now);
+            await LetterEmailOutbox.AppealLetters.QueueAsync(work, letter.LetterId, address, now);
         }
 
         return letter;

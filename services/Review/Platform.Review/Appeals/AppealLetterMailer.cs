@@ -17,13 +17,13 @@ public sealed class AppealLetterMailer(
 {
     protected override string Kind => "appeal letter";
 
-    protected override Task<QueuedEmail?> NextDueAsync(ServiceTransaction work, DateTimeOffset now) => AppealStore.NextDueEmailAsync(work, now);
+    protected override Task<QueuedEmail?> NextDueAsync(ServiceTransaction work, DateTimeOffset now) => LetterEmailOutbox.AppealLetters.NextDueAsync(work, now);
 
     protected override Task MarkSentAsync(ServiceTransaction work, QueuedEmail email, DateTimeOffset now) =>
-        AppealStore.MarkEmailSentAsync(work, email.Id, now);
+        LetterEmailOutbox.AppealLetters.MarkSentAsync(work, email.Id, now);
 
     protected override Task MarkFailedAsync(ServiceTransaction work, QueuedEmail email, DateTimeOffset nextAttempt, string failure) =>
-        AppealStore.MarkEmailFailedAsync(work, email.Id, nextAttempt, failure);
+        LetterEmailOutbox.AppealLetters.MarkFailedAsync(work, email.Id, nextAttempt, failure);
 
     protected override async Task<MimeMessage> ComposeAsync(QueuedEmail email, CancellationToken cancellationToken)
     {

@@ -44,7 +44,7 @@ internal static class LetterDelivery
             return false;
         }
 
-        await LetterStore.QueueEmailAsync(work, letter.LetterId, address, now);
+        await LetterEmailOutbox.DecisionLetters.QueueAsync(work, letter.LetterId, address, now);
         return true;
     }
 }

@@ -16,13 +16,13 @@ public sealed class LetterMailer(
 {
     protected override string Kind => "decision letter";
 
-    protected override Task<QueuedEmail?> NextDueAsync(ServiceTransaction work, DateTimeOffset now) => LetterStore.NextDueEmailAsync(work, now);
+    protected override Task<QueuedEmail?> NextDueAsync(ServiceTransaction work, DateTimeOffset now) => LetterEmailOutbox.DecisionLetters.NextDueAsync(work, now);
 
     protected override Task MarkSentAsync(ServiceTransaction work, QueuedEmail email, DateTimeOffset now) =>
-        LetterStore.MarkEmailSentAsync(work, email.Id, now);
+        LetterEmailOutbox.DecisionLetters.MarkSentAsync(work, email.Id, now);
 
     protected override Task MarkFailedAsync(ServiceTransaction work, QueuedEmail email, DateTimeOffset nextAttempt, string failure) =>
-        LetterStore.MarkEmailFailedAsync(work, email.Id, nextAttempt, failure);
+        LetterEmailOutbox.DecisionLetters.MarkFailedAsync(work, email.Id, nextAttempt, failure);
 
     protected override async Task<MimeMessage> ComposeAsync(QueuedEmail email, CancellationToken cancellationToken)
     {

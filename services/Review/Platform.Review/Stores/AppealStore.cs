@@ -6,7 +6,7 @@ using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Stores;
 
-/// <summary>The <c>appeals</c>, <c>appeal_letters</c> and <c>appeal_letter_emails</c> tables.</summary>
+/// <summary>The <c>appeals</c> and <c>appeal_letters</c> tables (their e-mails: <see cref="LetterEmailOutbox"/>).</summary>
 internal static class AppealStore
 {
     private const string Select =
@@ -88,35 +88,6 @@ internal static class AppealStore
         work.Connection.ExecuteAsync(
             "INSERT INTO appeal_letters (letter_id, appeal_id, kind, created_at) VALUES (@LetterId, @AppealId, @Kind, @CreatedAt)",
             letter,
-            work.Transaction);
-
-    /// <summary>Queues the letter's e-mail with the letter (an outbox): the mailer sends it, retrying.</summary>
-    public static Task QueueEmailAsync(ServiceTransaction work, Guid letterId, string address, DateTimeOffset now) =>
-        work.Connection.ExecuteAsync(
-            "INSERT INTO appeal_letter_emails (letter_id, address, next_attempt_at) VALUES (@letterId, @address, @now)",
-            new { letterId, address, now },
-            work.Transaction);
-
-    public static Task<Letters.QueuedEmail?> NextDueEmailAsync(ServiceTransaction work, DateTimeOffset now) =>
-        work.Connection.QuerySingleOrDefaultAsync<Letters.QueuedEmail?>(
-            """
-            SELECT letter_id AS id, address, NULL::text AS link_token, attempts FROM appeal_letter_emails
-            WHERE sent_at IS NULL AND next_attempt_at <= @now
-            ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            """,
-            new { now },
-            work.Transaction);
-
-    public static Task MarkEmailSentAsync(ServiceTransaction work, Guid letterId, DateTimeOffset now) =>
-        work.Connection.ExecuteAsync(
-            "UPDATE appeal_letter_emails SET sent_at = @now, attempts = attempts + 1, last_error = NULL WHERE letter_id = @letterId",
-            new { letterId, now },
-            work.Transaction);
-
-    public static Task MarkEmailFailedAsync(ServiceTransaction work, Guid letterId, DateTimeOffset next, string error) =>
-        work.Connection.ExecuteAsync(
-            "UPDATE appeal_letter_emails SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE letter_id = @letterId",
-            new { letterId, next, error },
             work.Transaction);
 
     public static async Task<Appeal?> FindAsync(ServiceDatabase database, Guid appealId, CancellationToken cancellationToken)

@@ -1,11 +1,10 @@
 using Dapper;
 using Platform.Review.Domain;
-using Platform.Review.Letters;
 using Platform.ServiceDefaults.Data;
 
 namespace Platform.Review.Stores;
 
-/// <summary>The <c>decision_letters</c>, <c>decision_letter_receipts</c> and <c>decision_letter_emails</c> tables.</summary>
+/// <summary>The <c>decision_letters</c> and <c>decision_letter_receipts</c> tables (their e-mails: <see cref="LetterEmailOutbox"/>).</summary>
 internal static class LetterStore
 {
     private const string Select =
@@ -22,36 +21,6 @@ internal static class LetterStore
             VALUES (@LetterId, @Kind, @ProposalId, @CaseId, @RecipientId, @DelegationId, @DecisionId, @KeyId, @Signature, @SignedDecision::jsonb, @CreatedAt)
             """,
             letter,
-            work.Transaction);
-
-    /// <summary>Queues the letter's e-mail with the letter (an outbox): the mailer sends it, retrying.</summary>
-    public static Task QueueEmailAsync(ServiceTransaction work, Guid letterId, string address, DateTimeOffset now) =>
-        work.Connection.ExecuteAsync(
-            "INSERT INTO decision_letter_emails (letter_id, address, next_attempt_at) VALUES (@letterId, @address, @now)",
-            new { letterId, address, now },
-            work.Transaction);
-
-    /// <summary>The next e-mail due, locked for this transaction; null when none is due.</summary>
-    public static Task<QueuedEmail?> NextDueEmailAsync(ServiceTransaction work, DateTimeOffset now) =>
-        work.Connection.QuerySingleOrDefaultAsync<QueuedEmail?>(
-            """
-            SELECT letter_id AS id, address, NULL::text AS link_token, attempts FROM decision_letter_emails
-            WHERE sent_at IS NULL AND next_attempt_at <= @now
-            ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            """,
-            new { now },
-            work.Transaction);
-
-    public static Task MarkEmailSentAsync(ServiceTransaction work, Guid letterId, DateTimeOffset now) =>
-        work.Connection.ExecuteAsync(
-            "UPDATE decision_letter_emails SET sent_at = @now, attempts = attempts + 1, last_error = NULL WHERE letter_id = @letterId",
-            new { letterId, now },
-            work.Transaction);
-
-    public static Task MarkEmailFailedAsync(ServiceTransaction work, Guid letterId, DateTimeOffset next, string error) =>
-        work.Connection.ExecuteAsync(
-            "UPDATE decision_letter_emails SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE letter_id = @letterId",
-            new { letterId, next, error },
             work.Transaction);
 
     /// <summary>Records a proof of receipt once per channel; false when that channel already proved it.</summary>
