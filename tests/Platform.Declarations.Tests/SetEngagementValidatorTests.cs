@@ -77,4 +77,29 @@ public sealed class SetEngagementValidatorTests
     {
         Assert.True(Validator.Validate(new SetEngagementCommand("R-1", 0, "2026-W45", reason)).IsValid);
     }
+
+    [Theory]
+    [InlineData("01")]
+    [InlineData("75")]
+    [InlineData("2A")]
+    [InlineData("2B")]
+    [InlineData("95")]
+    [InlineData("971")]
+    [InlineData("976")]
+    public void Validate_DepartementInseeCodes_AreAccepted(string departement) =>
+        Assert.True(Validator.Validate(new SetEngagementCommand("R-1", 15, "2026-W45", Departement: departement)).IsValid);
+
+    [Theory]
+    [InlineData("00")]
+    [InlineData("20")]
+    [InlineData("96")]
+    [InlineData("2C")]
+    [InlineData("2a")]
+    [InlineData("977")]
+    [InlineData("*")]
+    [InlineData("")]
+    public void Validate_AnythingElseAsDepartement_IsRefusedNamingTheField(string departement) =>
+        Assert.Contains(
+            Validator.Validate(new SetEngagementCommand("R-1", 15, "2026-W45", Departement: departement)).Errors,
+            error => error.PropertyName == "Departement");
 }

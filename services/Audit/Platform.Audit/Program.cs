@@ -39,4 +39,5 @@ builder.Services.AddHostedService(services => services.GetRequiredService<Verifi
 var app = builder.Build();
 app.MapPlatformDefaults();
 app.MapAuditEndpoints();
+app.MapConsultationEndpoints();
 app.Run();

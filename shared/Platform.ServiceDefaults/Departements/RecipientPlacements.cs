@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Dapper;
 using Npgsql;
 using Platform.ServiceDefaults.Data;
@@ -13,6 +14,24 @@ public static class RecipientPlacements
     /// </summary>
     public const string InDepartements =
         "(@departements::text[] IS NULL OR recipient_id IN (SELECT recipient_id FROM recipient_departements WHERE departement = ANY(@departements)))";
+
+    /// <summary>
+    /// True when <paramref name="agent"/> acts for the recipient's département: for an endpoint whose route does not
+    /// name the recipient (the recipient is in its body), which the middleware therefore cannot check.
+    /// </summary>
+    public static async Task<bool> AgentActsForAsync(
+        ServiceDatabase database, ClaimsPrincipal agent, string recipientId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(agent);
+        if (agent.IsNational())
+        {
+            return true;
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        return agent.ActsFor(await DepartementOfAsync(connection, recipientId));
+    }
 
     public static Task<string?> DepartementOfAsync(NpgsqlConnection connection, string recipientId, NpgsqlTransaction? transaction = null) =>
         connection.QuerySingleOrDefaultAsync<string?>(

@@ -98,6 +98,24 @@ public sealed class DepartementTests(DepartementTests.Platform fixture) : IClass
             var events = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/events?recipient={recipientId}&limit=100");
             return StoryTests.Items(events).Any(entry => entry.GetRawText().Contains("RecipientTransferred", StringComparison.Ordinal)) ? (bool?)true : null;
         });
+
+        // Every read by an agent is in the person's consultations — Paris's before the move, Marseille's after it, each
+        // with the route read — and in the audit log, which verifies; the reads Marseille was refused are not there.
+        var person = platform.ClientFor("audit", "recipient", recipientId);
+        async Task<List<(string? Agent, string? Route)>> ReadsAsync() =>
+            (await person.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/consultations?limit=500")).GetProperty("consultations")
+                .EnumerateArray().Select(read => (read.GetProperty("agentId").GetString(), read.GetProperty("route").GetString())).ToList();
+        await Eventually.GetAsync("the agents' reads in the person's consultations", async () =>
+            (await ReadsAsync()).Contains(("agent-marseille", "GET /api/review/cases/{caseId}")) ? (bool?)true : null);
+        var reads = await ReadsAsync();
+        Assert.Contains(("agent-paris", "GET /api/review/cases/{caseId}"), reads);
+        Assert.Contains(("agent-paris", "GET /api/recipients/{recipientId}/allocation"), reads);
+        Assert.Contains(("agent-marseille", "GET /api/recipients/{recipientId}/declarations"), reads);
+        Assert.Equal(1, reads.Count(read => read == ("agent-marseille", "GET /api/recipients/{recipientId}/engagement")));   // its refused read is not one
+        Assert.Equal(HttpStatusCode.Forbidden, (await platform.ClientFor("audit", "recipient", "R-someone-else")
+            .GetAsync($"/api/recipients/{recipientId}/consultations")).StatusCode);
+        var verification = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verification?full=true");
+        Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
     }
 
     [Fact]

@@ -274,7 +274,7 @@ public static class AuditEndpoints
         return TypedResults.Ok(statistics.Result());
     }
 
-    private static DateTimeOffset? ParseInstant(string? value, string field, Dictionary<string, string[]> errors)
+    internal static DateTimeOffset? ParseInstant(string? value, string field, Dictionary<string, string[]> errors)
     {
         if (value is null)
         {

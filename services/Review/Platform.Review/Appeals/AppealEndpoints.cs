@@ -130,6 +130,12 @@ public static class AppealEndpoints
             });
         }
 
+        // The recipient is named in the body: an agent of another département finds no decision, as in the routes.
+        if (!await RecipientPlacements.AgentActsForAsync(database, user, request.RecipientId!, cancellationToken))
+        {
+            return ReviewProblems.AppealableDecisionNotFound();
+        }
+
         return await FileAsync(
             database, request.RecipientId!, request.DecisionId!.Value, request.Reasons!, request.Documents, AppealChannel.Paper, user.SubjectId(), receivedOn, now,
             cancellationToken);

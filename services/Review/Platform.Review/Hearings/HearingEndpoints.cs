@@ -24,7 +24,7 @@ public static class HearingEndpoints
     {
         endpoints.MapPost("/api/recipients/{recipientId}/notices/{noticeId:guid}/hearing", RequestHearing)
             .WithTags("Hearings")
-            .RequireAuthorization(Policies.RecipientOrCaseWorker)
+            .RequireAuthorization(Policies.RecipientOrCounsellor)
             .ValidateRequest<HearingRequest>()
             .WithIdempotencyKey()
             .WithName("RequestHearing")
