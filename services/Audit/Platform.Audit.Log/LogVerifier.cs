@@ -898,14 +898,17 @@ public sealed class LogVerifier(
         foreach (var letter in pendingLetters.Where(letter => !Names(letter)))
         {
             var named = letter.DecisionId ?? letter.AppealId ?? letter.ProposalId;
-            Report(letter.Position, ViolationKinds.LetterWithoutDecision, letter.Kind switch
-            {
-                DecisionLetterKind.SanctionApproved or DecisionLetterKind.AppealDecided or DecisionLetterKind.SanctionRejected or DecisionLetterKind.AppealAcknowledged
-                    or DecisionLetterKind.AppealImplicitlyRejected => $"letter {letter.LetterId} ({letter.Kind}) names {named?.ToString() ?? "no decision"}, which the log does not hold",
-                _ => $"letter {letter.LetterId} is of an unknown kind '{letter.Kind}'",
-            });
+            Report(letter.Position, ViolationKinds.LetterWithoutDecision, LetterKinds.Contains(letter.Kind)
+                ? $"letter {letter.LetterId} ({letter.Kind}) names {named?.ToString() ?? "no decision"}, which the log does not hold"
+                : $"letter {letter.LetterId} is of an unknown kind '{letter.Kind}'");
         }
     }
+
+    private static readonly HashSet<string> LetterKinds =
+    [
+        DecisionLetterKind.SanctionApproved, DecisionLetterKind.SanctionRejected, DecisionLetterKind.AppealAcknowledged,
+        DecisionLetterKind.AppealDecided, DecisionLetterKind.AppealImplicitlyRejected,
+    ];
 
     /// <summary>Whether the log holds, so far, what <paramref name="letter"/> tells of.</summary>
     private bool Names(PendingLetterState letter) => letter.Kind switch
