@@ -180,11 +180,60 @@ public sealed class AppealVerificationTests : IDisposable
         Assert.True(log.Verify(scenario.Keys).Intact);
     }
 
+    private static DecisionLetterIssued Letter(string kind, Guid? decisionId = null, Guid? proposalId = null, Guid? appealId = null) =>
+        new(Guid.NewGuid(), SanctionScenario.Recipient, kind, decisionId, proposalId, appealId);
+
+    [Fact]
+    public void Verify_EveryLetterNamingWhatItTellsOf_IsIntact_EvenWhenPublishedJustBeforeItsDecision()
+    {
+        var decision = scenario.Decision();
+        log.Add(SanctionScenario.Notification(), "review");
+        log.Add(decision, "review");
+        log.Add(Letter(DecisionLetterKind.SanctionApproved, decision.DecisionId, decision.ProposalId), "review");
+        log.Add(SanctionScenario.Adjustment(decision), "allocations");
+        var rejectedProposal = Guid.NewGuid();
+        // In one transaction the review service publishes the letter, then the event it tells of.
+        log.Add(Letter(DecisionLetterKind.SanctionRejected, proposalId: rejectedProposal), "review");
+        log.Add(new SanctionRejected(rejectedProposal, Guid.NewGuid(), Guid.NewGuid(), decision.RecipientId, "supervisor-2", "Manquement non établi."), "review");
+        var appeal = SanctionScenario.Appeal(decision);
+        log.Add(Letter(DecisionLetterKind.AppealAcknowledged, appealId: appeal.AppealId), "review");
+        log.Add(appeal, "review");
+        var decided = scenario.AppealDecision(decision, appeal.AppealId, AppealOutcome.Confirmed);
+        log.Add(Letter(DecisionLetterKind.AppealDecided, decided.DecisionId, appealId: appeal.AppealId), "review");
+        log.Add(decided, "review");
+        var other = SanctionScenario.Appeal(decision with { DecisionId = Guid.NewGuid() });
+        log.Add(new AppealImplicitlyRejected(other.AppealId, other.SanctionDecisionId, decision.RecipientId, "2027-03-10", "2027-05-10"), "review");
+        log.Add(Letter(DecisionLetterKind.AppealImplicitlyRejected, appealId: other.AppealId), "review");
+
+        var report = log.Verify(scenario.Keys);
+
+        Assert.True(report.Intact, string.Join("; ", report.Violations));
+    }
+
+    [Fact]
+    public void Verify_LetterNamingADecisionTheLogDoesNotHold_ReportsLetterWithoutDecision()
+    {
+        var (decision, appeal) = SanctionedAndAppealed();
+        var orphan = log.Add(Letter(DecisionLetterKind.SanctionApproved, Guid.NewGuid()), "review");
+        // An appeal's outcome letter naming the sanction decision instead of an appeal decision.
+        var misnamed = log.Add(Letter(DecisionLetterKind.AppealDecided, decision.DecisionId, appealId: appeal.AppealId), "review");
+        var unknown = log.Add(Letter("notice-of-something", decision.DecisionId), "review");
+
+        var report = log.Verify(scenario.Keys);
+
+        Assert.Equal(
+            [(orphan.Position, ViolationKinds.LetterWithoutDecision), (misnamed.Position, ViolationKinds.LetterWithoutDecision), (unknown.Position, ViolationKinds.LetterWithoutDecision)],
+            report.Violations.Select(v => (v.Position, v.Kind)));
+        Assert.Contains("unknown kind", report.Violations[2].Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void APassStoppedAnywhere_AndResumed_ReportsTheAppealsAsOneWholePass()
     {
         var (decision, appeal) = SanctionedAndAppealed("2027-01-10");
         var second = SanctionScenario.Appeal(decision, "2027-01-20");
+        log.Add(Letter(DecisionLetterKind.AppealAcknowledged, appealId: second.AppealId), "review");
+        log.Add(Letter(DecisionLetterKind.AppealAcknowledged, appealId: Guid.NewGuid()), "review");
         log.Add(second, "review", occurredAt: new DateTimeOffset(2027, 1, 20, 10, 0, 0, TimeSpan.Zero));
         var forged = scenario.AppealDecision(decision, appeal.AppealId, AppealOutcome.Reduced, decidedBy: "supervisor-2") with { Months = 0 };
         log.Add(forged, "review");
@@ -193,7 +242,7 @@ public sealed class AppealVerificationTests : IDisposable
         var entries = log.Entries;
         var whole = LogBuilder.Verify(entries, scenario.Keys, entries.Count);
         Assert.Equal(
-            [ViolationKinds.AppealUnanswered, ViolationKinds.AppealNotIndependent, ViolationKinds.BadSignature],
+            [ViolationKinds.LetterWithoutDecision, ViolationKinds.AppealUnanswered, ViolationKinds.AppealNotIndependent, ViolationKinds.BadSignature],
             whole.Violations.Select(v => v.Kind));
 
         for (var stop = 0; stop <= entries.Count; stop++)

@@ -64,4 +64,47 @@ public sealed class AuditPagesTests(WebPlatform platform)
         Assert.Empty(browser.FindAll("[data-testid=rule-declaration-missing] [data-testid=mostly-dismissed]"));
         browser.Check("auditor-3-rules");
     }
+
+    [Fact]
+    public async Task Auditor_SeesTheAppealsAgainstARulesSanctions_AndTheAppealInTheReplay()
+    {
+        // A sanction of the repeated-shortfall rule, appealed by the person and annulled by a third person with a delegation.
+        const string recipientId = "R-web-appeal-stats";
+        var nextMonth = DateTimeOffset.UtcNow.AddMonths(1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var decisionId = await Backstage.SuspendAsync(platform, recipientId, nextMonth);
+        using (var recipient = platform.Services.ClientFor("review", "recipient", recipientId))
+        {
+            var filed = await recipient.PostAsJsonAsync(
+                $"/api/recipients/{recipientId}/appeals", new { decisionId, reasons = "J'étais hospitalisé ces semaines-là." });
+            Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
+            var appealId = (await filed.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("appealId").GetGuid();
+            using var third = platform.Services.ClientFor("review", "supervisor", WebPlatform.AppealDecider);
+            Assert.Equal(HttpStatusCode.OK, (await third.PostAsJsonAsync(
+                $"/api/review/appeals/{appealId}/decide", new { outcome = "annulled", reason = "L'hospitalisation excuse ces semaines." })).StatusCode);
+        }
+
+        using var browser = new Browser(platform.WebUrl);
+        browser.SignIn("auditor", "auditor-web");
+        var appeals = "[data-testid=appeals-repeated-shortfall]";
+        // The audit service reads the log from the broker: the figures show the annulment (fifth figure) once its events are in.
+        new WebDriverWait(browser.Driver, TimeSpan.FromSeconds(60)) { PollingInterval = TimeSpan.FromMilliseconds(500) }.Until(driver =>
+        {
+            browser.Open("/audit/rules");
+            return driver.FindElements(By.CssSelector($"{appeals} tbody tr")).Any(row =>
+                int.Parse(row.FindElements(By.CssSelector("td"))[4].Text, System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        });
+
+        Assert.Contains("Annulées", browser.Find($"{appeals} thead").Text, StringComparison.Ordinal);
+        Assert.NotEmpty(browser.FindAll(
+            "[data-testid=rule-repeated-shortfall] [data-testid=mostly-annulled], [data-testid=rule-repeated-shortfall] [data-testid=annulled-share]"));
+        browser.Check("auditor-4-rules-appeals");
+
+        browser.Open("/audit/replay");
+        browser.Type("#recipient", recipientId);
+        browser.ClickAndWait("#replay");
+        var replayed = browser.Find("[data-testid=replay-appeals]").Text;
+        Assert.Contains($"contre la décision {decisionId}", replayed, StringComparison.Ordinal);
+        Assert.Contains("Sanction annulée", replayed, StringComparison.Ordinal);
+        browser.Check("auditor-5-replay-appeal");
+    }
 }

@@ -57,4 +57,60 @@ internal static class Backstage
             await Task.Delay(250);
         }
     }
+
+    /// <summary>
+    /// Through the real APIs, as <see cref="DecisionPagesTests"/> does on the pages: an allocation from the payer, three
+    /// short weeks, a 30 % one-month suspension from next month proposed, heard and approved by a second person, and
+    /// applied by the allocations service. Returns the signed decision's id.
+    /// </summary>
+    public static async Task<Guid> SuspendAsync(WebPlatform platform, string recipientId, string nextMonth)
+    {
+        var thisMonth = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        using (var payer = platform.Services.ClientFor("allocations", "payer", "caf-web"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await payer.PutAsJsonAsync($"/api/recipients/{recipientId}/allocation",
+                new { monthlyBaseAmount = 646.52m, householdSize = 1, loneParentIncrease = false, fromMonth = thisMonth })).StatusCode);
+        }
+
+        await DeclareShortWeeksAsync(platform, recipientId, 3);
+        var caseId = await OpenCaseAsync(platform, recipientId, "repeated-shortfall");
+        using var counsellor = platform.Services.ClientFor("review", "counsellor", "agent-web-lea");
+        Assert.Equal(HttpStatusCode.OK, (await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
+        var proposed = await counsellor.PostAsJsonAsync($"/api/review/cases/{caseId}/sanction-proposals",
+            new
+            {
+                percent = 30, months = 1, startMonth = nextMonth, reason = "Trois semaines sous l'engagement sans explication.",
+                assessment = new
+                {
+                    vulnerability = "Aucune vulnérabilité connue.", dependants = "Personne seule.",
+                    natureAndFrequency = "Trois semaines sous l'engagement.", consequences = "Loyer couvert par l'aide au logement.",
+                },
+            });
+        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+        var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();
+        var flagId = (await counsellor.GetFromJsonAsync<JsonElement>($"/api/review/cases/{caseId}")).GetProperty("flag").GetProperty("flagId").GetGuid();
+
+        using var recipient = platform.Services.ClientFor("review", "recipient", recipientId);
+        var noticeId = proposal.GetProperty("notificationId").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await recipient.PostAsync($"/api/recipients/{recipientId}/notices/{noticeId}/acknowledgement", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await recipient.PostAsJsonAsync(
+            $"/api/recipients/{recipientId}/flags/{flagId}/observations", new { text = "J'étais malade deux de ces semaines.", nothingToAdd = true })).StatusCode);
+
+        using var supervisor = platform.Services.ClientFor("review", "supervisor", "agent-web-samir");
+        var approved = await supervisor.PostAsJsonAsync(
+            $"/api/review/sanction-proposals/{proposal.GetProperty("proposalId").GetGuid()}/approve", new { reason = "Manquement établi en entretien." });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var decisionId = (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("decisionId").GetGuid();
+
+        using var allocations = platform.Services.ClientFor("allocations", "recipient", recipientId);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await allocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/allocation?month={nextMonth}"))
+               .GetProperty("adjustments").GetArrayLength() == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The allocation was not adjusted within 60 s.");
+            await Task.Delay(250);
+        }
+
+        return decisionId;
+    }
 }

@@ -19,6 +19,9 @@ public sealed class WebPlatform : IAsyncLifetime
 
     public Uri WebUrl => Front.UrlOf("web");
 
+    /// <summary>A supervisor with a delegation in force who took part in no sanction of these tests: decides appeals as a third person.</summary>
+    public const string AppealDecider = "agent-web-appeal-decider";
+
     public async Task InitializeAsync()
     {
         var webPort = PlatformProcesses.FreePort();
@@ -29,7 +32,7 @@ public sealed class WebPlatform : IAsyncLifetime
         });
         // The supervisors the pages' tests sign in as decide by a delegation in force.
         Services = await PlatformProcesses.StartWithAsync(
-            Provider, new Dictionary<string, int>(), null, TestDelegations.ForProcess("agent-web-samir").ToDictionary(), Backends);
+            Provider, new Dictionary<string, int>(), null, TestDelegations.ForProcess("agent-web-samir", AppealDecider).ToDictionary(), Backends);
         Front = await PlatformProcesses.StartWithAsync(
             Provider,
             new Dictionary<string, int> { ["web"] = webPort },

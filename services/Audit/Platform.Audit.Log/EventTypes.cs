@@ -39,6 +39,7 @@ public static class EventTypes
     public static readonly string AppealDecided = Urn<AppealDecided>();
     public static readonly string AppealImplicitlyRejected = Urn<AppealImplicitlyRejected>();
     public static readonly string AppealRepaid = Urn<AppealRepaid>();
+    public static readonly string DecisionLetterIssued = Urn<DecisionLetterIssued>();
 
     public static string Urn<T>() => Urn(typeof(T));
 
@@ -79,6 +80,8 @@ public enum ContentType
     AppealDecided,
     AppealImplicitlyRejected,
     AppealRepaid,
+    SanctionRejected,
+    DecisionLetterIssued,
 }
 
 public static class ContentTypes
@@ -98,6 +101,8 @@ public static class ContentTypes
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.AppealDecided), EventTypes.AppealDecided, ContentType.AppealDecided),
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.AppealImplicitlyRejected), EventTypes.AppealImplicitlyRejected, ContentType.AppealImplicitlyRejected),
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.AppealRepaid), EventTypes.AppealRepaid, ContentType.AppealRepaid),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.SanctionRejected), EventTypes.SanctionRejected, ContentType.SanctionRejected),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.DecisionLetterIssued), EventTypes.DecisionLetterIssued, ContentType.DecisionLetterIssued),
     ];
 
     public static ContentType Of(string messageType)

@@ -48,7 +48,14 @@ public sealed record AppealLogState(
     IReadOnlyDictionary<Guid, IReadOnlyList<string>> Proposers,
     IReadOnlyList<AppealDecisionState> Decisions,
     IReadOnlyList<OpenAppealState> Open,
-    DateTimeOffset? LogTime);
+    DateTimeOffset? LogTime,
+    IReadOnlyList<Guid>? Filed = null,
+    IReadOnlyList<Guid>? ImplicitlyRejected = null,
+    IReadOnlyList<Guid>? RejectedProposals = null,
+    IReadOnlyList<PendingLetterState>? PendingLetters = null);
+
+/// <summary>A decision letter whose decision the pass had not seen yet when it read the letter.</summary>
+public sealed record PendingLetterState(Guid LetterId, string Kind, Guid? DecisionId, Guid? ProposalId, Guid? AppealId, long Position);
 
 /// <summary>An appeal decision as the pass recorded it.</summary>
 public sealed record AppealDecisionState(AppealDecided Decision, long Position);
@@ -140,6 +147,9 @@ public static class ViolationKinds
 
     /// <summary>An appeal filed more than two months (and a day) before the log's latest instant, with neither an outcome nor an implicit rejection.</summary>
     public const string AppealUnanswered = "appeal-unanswered";
+
+    /// <summary>A decision letter that names no decision the log holds (a signed sanction or appeal decision, a rejection, an appeal filed or implicitly rejected).</summary>
+    public const string LetterWithoutDecision = "letter-without-decision";
 }
 
 /// <summary>
@@ -215,6 +225,10 @@ public sealed class LogVerifier(
     private readonly Dictionary<Guid, List<string>> proposers = [];
     private readonly Dictionary<Guid, AppealDecisionState> appealDecisions = [];
     private readonly Dictionary<Guid, OpenAppealState> openAppeals = [];
+    private readonly HashSet<Guid> filedAppeals = [];
+    private readonly HashSet<Guid> implicitlyRejectedAppeals = [];
+    private readonly HashSet<Guid> rejectedProposals = [];
+    private readonly List<PendingLetterState> pendingLetters = [];
     private DateTimeOffset? logTime;
     private readonly ArrayBufferWriter<byte> canonical = new(4096);
     private readonly byte[] computed = new byte[EntryHash.Size];
@@ -284,7 +298,11 @@ public sealed class LogVerifier(
                 proposers.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<string>)pair.Value.ToList()),
                 appealDecisions.Values.ToList(),
                 openAppeals.Values.ToList(),
-                logTime));
+                logTime,
+                filedAppeals.ToList(),
+                implicitlyRejectedAppeals.ToList(),
+                rejectedProposals.ToList(),
+                pendingLetters.ToList()));
     }
 
     /// <summary>
@@ -381,6 +399,10 @@ public sealed class LogVerifier(
             }
 
             logTime = appeals.LogTime;
+            filedAppeals.UnionWith(appeals.Filed ?? []);
+            implicitlyRejectedAppeals.UnionWith(appeals.ImplicitlyRejected ?? []);
+            rejectedProposals.UnionWith(appeals.RejectedProposals ?? []);
+            pendingLetters.AddRange(appeals.PendingLetters ?? []);
         }
     }
 
@@ -604,6 +626,7 @@ public sealed class LogVerifier(
         }
 
         CheckAppealsAnswered();
+        CheckLetters();
         foreach (var found in flagWorker?.Finish() ?? [])
         {
             Report(found.Position, found.Kind, found.Reason);
@@ -747,12 +770,27 @@ public sealed class LogVerifier(
                     var filed = Read<AppealFiled>(body);
                     var dueOn = DateOnly.ParseExact(filed.FiledOn, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddMonths(AppealMonths);
                     openAppeals.TryAdd(filed.AppealId, new OpenAppealState(filed.AppealId, filed.SanctionDecisionId, dueOn, position));
+                    filedAppeals.Add(filed.AppealId);
                     break;
                 case ContentType.AppealDecided:
                     CheckAppealDecision(position, Read<AppealDecided>(body));
                     break;
                 case ContentType.AppealImplicitlyRejected:
-                    openAppeals.Remove(Read<AppealImplicitlyRejected>(body).AppealId);
+                    var rejected = Read<AppealImplicitlyRejected>(body);
+                    openAppeals.Remove(rejected.AppealId);
+                    implicitlyRejectedAppeals.Add(rejected.AppealId);
+                    break;
+                case ContentType.SanctionRejected:
+                    rejectedProposals.Add(Read<SanctionRejected>(body).ProposalId);
+                    break;
+                case ContentType.DecisionLetterIssued:
+                    var letter = Read<DecisionLetterIssued>(body);
+                    var pending = new PendingLetterState(letter.LetterId, letter.Kind, letter.DecisionId, letter.ProposalId, letter.AppealId, position);
+                    if (!Names(pending))
+                    {
+                        pendingLetters.Add(pending);
+                    }
+
                     break;
                 case ContentType.AppealRepaid:
                     CheckAppealRepayment(position, Read<AppealRepaid>(body));
@@ -849,6 +887,41 @@ public sealed class LogVerifier(
                 + $"but by the log's latest instant ({now:O}) it has neither an outcome nor an implicit rejection");
         }
     }
+
+    /// <summary>
+    /// Every decision letter names a decision the log holds, by the id its kind calls for. The review service publishes a
+    /// letter in its decision's transaction, at times just before the decision's own event: a letter whose decision had
+    /// not been read yet is held, and reported at the end of the pass only if its decision never came.
+    /// </summary>
+    private void CheckLetters()
+    {
+        foreach (var letter in pendingLetters.Where(letter => !Names(letter)))
+        {
+            var named = letter.DecisionId ?? letter.AppealId ?? letter.ProposalId;
+            Report(letter.Position, ViolationKinds.LetterWithoutDecision, LetterKinds.Contains(letter.Kind)
+                ? $"letter {letter.LetterId} ({letter.Kind}) names {named?.ToString() ?? "no decision"}, which the log does not hold"
+                : $"letter {letter.LetterId} is of an unknown kind '{letter.Kind}'");
+        }
+    }
+
+    private static readonly HashSet<string> LetterKinds =
+    [
+        DecisionLetterKind.SanctionApproved, DecisionLetterKind.SanctionRejected, DecisionLetterKind.AppealAcknowledged,
+        DecisionLetterKind.AppealDecided, DecisionLetterKind.AppealImplicitlyRejected,
+    ];
+
+    /// <summary>Whether the log holds, so far, what <paramref name="letter"/> tells of.</summary>
+    private bool Names(PendingLetterState letter) => letter.Kind switch
+    {
+        DecisionLetterKind.SanctionApproved =>
+            letter.DecisionId is { } id && decisions.TryGetValue(id, out var found) && (letter.ProposalId is null || letter.ProposalId == found.Decision.ProposalId),
+        DecisionLetterKind.SanctionRejected => letter.ProposalId is { } proposal && rejectedProposals.Contains(proposal),
+        DecisionLetterKind.AppealAcknowledged => letter.AppealId is { } appeal && filedAppeals.Contains(appeal),
+        DecisionLetterKind.AppealDecided =>
+            letter.DecisionId is { } id && appealDecisions.TryGetValue(id, out var outcome) && (letter.AppealId is null || letter.AppealId == outcome.Decision.AppealId),
+        DecisionLetterKind.AppealImplicitlyRejected => letter.AppealId is { } appeal && implicitlyRejectedAppeals.Contains(appeal),
+        _ => false,
+    };
 
     private void CheckAdjustment(long position, AllocationAdjusted adjustment)
     {

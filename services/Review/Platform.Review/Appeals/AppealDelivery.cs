@@ -1,3 +1,4 @@
+using Platform.Contracts.Review;
 using Platform.Review.Domain;
 using Platform.Review.Stores;
 using Platform.ServiceDefaults.Data;
@@ -14,6 +15,8 @@ internal static class AppealDelivery
         ArgumentNullException.ThrowIfNull(appeal);
         var letter = new AppealLetterRecord(Guid.CreateVersion7(now), appeal.AppealId, kind, now);
         await AppealStore.InsertLetterAsync(work, letter);
+        work.Publish(new DecisionLetterIssued(
+            letter.LetterId, appeal.RecipientId, kind, kind == AppealLetterKind.Decided ? appeal.AppealDecisionId : null, null, appeal.AppealId) { OccurredAt = now });
         if (await NoticeStore.ContactAsync(work, appeal.RecipientId) is { } address)
         {
             await LetterEmailOutbox.AppealLetters.QueueAsync(work, letter.LetterId, address, now);

@@ -39,6 +39,7 @@ internal static class LetterDelivery
             signed is null ? null : JsonSerializer.Serialize(signed, JsonSerializerOptions.Web),
             now);
         await LetterStore.InsertAsync(work, letter);
+        work.Publish(new DecisionLetterIssued(letter.LetterId, letter.RecipientId, letter.Kind, letter.DecisionId, letter.ProposalId, null) { OccurredAt = now });
         if (await NoticeStore.ContactAsync(work, proposal.RecipientId) is not { } address)
         {
             return false;
