@@ -232,7 +232,8 @@ public sealed class StoryTests
         var decided = await annulled.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("annulled", "agent-nadia"), (decided.GetProperty("status").GetString(), decided.GetProperty("decidedBy").GetString()));
 
-        // The allocations service verifies the signed appeal decision and applies it, naming the appeal: it repays what
+        // The allocations service verifies the signed appeal decision and applies it, naming the appeal (the audit log's
+        // bodies give amounts as strings): it repays what
         // the suspension withheld beyond the appeal's outcome — nothing here, since the suspension was lifted from its
         // first month, which has not begun (the months already withheld are paid back in AppealTests, on a fake clock).
         var repayment = await Eventually.GetAsync("the appeal's repayment in the audit log", async () =>
@@ -242,7 +243,7 @@ public sealed class StoryTests
         });
         Assert.Equal((appealId, sanctionDecisionId, "annulled", 0m), (
             repayment.GetProperty("appealId").GetGuid(), repayment.GetProperty("sanctionDecisionId").GetGuid(), repayment.GetProperty("outcome").GetString(),
-            repayment.GetProperty("amountRepaid").GetDecimal()));
+            decimal.Parse(repayment.GetProperty("amountRepaid").ToString(), CultureInfo.InvariantCulture)));
         var annulledAllocation = await recipientAllocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/allocation?month={nextMonth}");
         Assert.Equal(646.52m, annulledAllocation.GetProperty("amountDue").GetDecimal());
         Assert.Equal(0m, annulledAllocation.GetProperty("adjustments")[0].GetProperty("amount").GetDecimal());
