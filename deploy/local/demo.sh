@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Loads a small, realistic data set into a running platform (deploy/local/up.sh --demo calls it):
-# 36 recipients with engagements (15 h, some reduced to 10 h or 0 h), six weeks of declarations with a few
+# 36 recipients in three départements (DEMO-001…012 in Paris, 75; 013…024 in Seine-Saint-Denis, 93; 025…036 in the
+# Bouches-du-Rhône, 13) with engagements (15 h, some reduced to 10 h or 0 h), six weeks of declarations with a few
 # shortfalls, and monthly allocations with household facts. Everything goes through the public API, as people would.
 # Safe to run twice: re-sending the same declarations and settings creates nothing new.
 set -euo pipefail
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/../.."
 
 DECLARATIONS=${DECLARATIONS_URL:-http://127.0.0.1:5101}
 ALLOCATIONS=${ALLOCATIONS_URL:-http://127.0.0.1:5104}
-counsellor=$(deploy/local/token.sh counsellor demo-counsellor)
+counsellor=$(deploy/local/token.sh counsellor demo-counsellor 75 93 13)   # works for the three départements
 payer=$(deploy/local/token.sh payer demo-caf)
 categories=(job-search training workshop work-immersion employment volunteering rights-access business-creation)
 
@@ -25,10 +26,11 @@ month=$(date -u +%Y-%m)
 
 for i in $(seq 1 36); do
   rid=$(printf 'DEMO-%03d' "$i")
+  departements=(75 93 13); departement=${departements[$(( (i - 1) / 12 ))]}
   hours=15; reason=null
   (( i % 9 == 0 )) && hours=0 && reason='"health"'   # the reason stays in the declarations service, never published
   (( i % 5 == 0 )) && hours=10 && reason='"lone-parent-without-childcare"'
-  put "$DECLARATIONS/api/recipients/$rid/engagement" "$counsellor" "{\"hoursPerWeek\":$hours,\"fromWeek\":\"$first_week\",\"reductionReason\":$reason}"
+  put "$DECLARATIONS/api/recipients/$rid/engagement" "$counsellor" "{\"hoursPerWeek\":$hours,\"fromWeek\":\"$first_week\",\"reductionReason\":$reason,\"departement\":\"$departement\"}"
   size=$(( 1 + i % 4 )); lone=false; (( i % 7 == 0 )) && lone=true && size=2
   put "$ALLOCATIONS/api/recipients/$rid/allocation" "$payer" \
     "{\"monthlyBaseAmount\":646.52,\"householdSize\":$size,\"loneParentIncrease\":$lone,\"fromMonth\":\"$month\"}"
@@ -49,4 +51,4 @@ for i in $(seq 1 36); do
     put "$DECLARATIONS/api/recipients/$rid/declarations/$week" "$recipient" "{\"activities\":[${activities%,}]}"
   done
 done
-echo "[demo] 36 recipients (DEMO-001 … DEMO-036), six weeks of declarations from $first_week, allocations from $month"
+echo "[demo] 36 recipients (DEMO-001 … DEMO-036: 75, 93, 13), six weeks of declarations from $first_week, allocations from $month"

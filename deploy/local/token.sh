@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Prints a bearer token from the local OpenID Connect provider (services/Identity, started by up.sh) for a role and
-# subject, through its development grant (which the provider refuses outside Development). Agents may be given
-# département codes.
+# subject, through its development grant (which the provider refuses outside Development). Agents (counsellor,
+# supervisor, auditor) are given the départements they work for: INSEE codes, or * for a national role.
 #   deploy/local/token.sh recipient R-0001
-#   deploy/local/token.sh counsellor agent-claire 75 93
-#   deploy/local/token.sh counsellor            (subject defaults to "<role>-1")
+#   deploy/local/token.sh counsellor agent-claire 75 93      (or 75,93)
+#   deploy/local/token.sh auditor auditor-ines '*'           (a national auditor)
 #   deploy/local/token.sh payer caf-75          (the paying body, a machine client: states allocations)
 # The token is for every API (one audience each) and lives as long as the provider's Provider:AccessTokenLifetime.
 set -euo pipefail
@@ -16,6 +16,11 @@ case "$role" in
 esac
 subject=${2:-$role-1}
 shift $(( $# < 2 ? $# : 2 ))
+case "$role" in
+  counsellor|supervisor|auditor) if [ $# -eq 0 ]; then
+      echo "an agent works for départements: $0 $role $subject 75 [93 …] (INSEE codes, or '*' for a national role)" >&2; exit 64
+    fi ;;
+esac
 provider=${PLATFORM_IDENTITY_URL:-http://127.0.0.1:5099}
 
 answer=$(curl -sS -X POST "$provider/connect/token" \

@@ -15,6 +15,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Departements;
 using Platform.ServiceDefaults.Hosting;
 using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.Messaging;
@@ -86,6 +87,7 @@ public static class PlatformDefaults
         app.UseIdempotencyKeys();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<DepartementScopeMiddleware>();
         app.UsePlatformRateLimits();
         app.UseOutboxBackPressure();
         app.MapPlatformHealth();

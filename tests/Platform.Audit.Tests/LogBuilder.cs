@@ -87,6 +87,33 @@ internal sealed class SanctionScenario : IDisposable
         Convert.ToBase64String(signer.SignData(
             SanctionDecisionSignature.Payload(decision), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
 
+    public string Sign(AppealDecided decision) =>
+        Convert.ToBase64String(signer.SignData(
+            AppealDecidedSignature.Payload(decision), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+
+    /// <summary>The appeal decision on <paramref name="decision"/>, signed with the scenario's key.</summary>
+    public AppealDecided AppealDecision(
+        SanctionDecided decision, Guid appealId, string outcome = AppealOutcome.Annulled, string decidedBy = "instructor-3", string keyId = KeyId)
+    {
+        var (percent, months) = outcome switch
+        {
+            AppealOutcome.Annulled => (0, 0),
+            AppealOutcome.Reduced => (decision.Percent / 2, decision.Months),
+            _ => (decision.Percent, decision.Months),
+        };
+        var appeal = new AppealDecided(
+            Guid.NewGuid(), appealId, decision.DecisionId, decision.RecipientId, outcome, percent, months, decidedBy, decision.DecidedAt.AddDays(20), keyId, "");
+        return appeal with { Signature = Sign(appeal) };
+    }
+
+    public static AppealFiled Appeal(SanctionDecided decision, string filedOn = "2027-01-10") =>
+        new(Guid.NewGuid(), decision.DecisionId, decision.RecipientId, decision.RecipientId, "online", filedOn, false,
+            DateOnly.Parse(filedOn, System.Globalization.CultureInfo.InvariantCulture).AddMonths(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+
+    public static AppealRepaid Repayment(AppealDecided appeal) =>
+        new(Guid.NewGuid(), appeal.DecisionId, appeal.AppealId, appeal.SanctionDecisionId, appeal.RecipientId, appeal.Outcome, appeal.Percent, appeal.Months,
+            "2027-02", 193.96m, appeal.KeyId);
+
     public static AllocationAdjusted Adjustment(SanctionDecided decision) =>
         new(Guid.NewGuid(), decision.DecisionId, decision.RecipientId, decision.Percent, decision.Months, decision.StartMonth, 193.96m, decision.KeyId);
 

@@ -74,4 +74,42 @@ public sealed class RecipientReplayTests
         Assert.Equal(646.52m, beforeAdjustment.AmountDue);
         Assert.Empty(beforeAdjustment.Adjustments);
     }
+
+    [Fact]
+    public void Replay_ShowsTheAppealsAsTheyStoodAtTheInstant()
+    {
+        var log = new LogBuilder();
+        using var scenario = new SanctionScenario();
+        var decision = scenario.Decision();
+        var filedAt = new DateTimeOffset(2027, 1, 10, 10, 0, 0, TimeSpan.Zero);
+        log.Add(decision, "review", occurredAt: filedAt.AddDays(-20));
+        var appeal = SanctionScenario.Appeal(decision, "2027-01-10") with { Late = true, Channel = "paper", FiledBy = "counsellor-9" };
+        log.Add(appeal, "review", occurredAt: filedAt);
+        log.Add(new AppealImplicitlyRejected(appeal.AppealId, decision.DecisionId, Recipient, "2027-03-10", "2027-05-10"), "review",
+            occurredAt: new DateTimeOffset(2027, 3, 10, 1, 0, 0, TimeSpan.Zero));
+        var annulled = scenario.AppealDecision(decision, appeal.AppealId) with { DecidedAt = new DateTimeOffset(2027, 3, 20, 9, 0, 0, TimeSpan.Zero) };
+        log.Add(annulled, "review", occurredAt: annulled.DecidedAt);
+        log.Add(SanctionScenario.Repayment(annulled), "allocations", occurredAt: annulled.DecidedAt.AddMinutes(1));
+        log.Add(SanctionScenario.Appeal(decision) with { RecipientId = "someone-else" }, "review", occurredAt: filedAt);
+
+        Assert.Empty(Replay(log, filedAt.AddMinutes(-1)).Appeals);
+
+        var filed = Assert.Single(Replay(log, filedAt.AddDays(1)).Appeals);
+        Assert.Equal(
+            (appeal.AppealId, decision.DecisionId, AppealState.Filed, true, "paper", "counsellor-9", "2027-01-10", "2027-03-10"),
+            (filed.AppealId, filed.SanctionDecisionId, filed.State, filed.Late, filed.Channel, filed.FiledBy, filed.FiledOn, filed.ImplicitRejectionOn));
+        Assert.Null(filed.Outcome);
+        Assert.Null(filed.ImplicitRejection);
+
+        var rejected = Assert.Single(Replay(log, new DateTimeOffset(2027, 3, 15, 0, 0, 0, TimeSpan.Zero)).Appeals);
+        Assert.Equal((AppealState.ImplicitlyRejected, "2027-05-10"), (rejected.State, rejected.ImplicitRejection?.TribunalBy));
+        Assert.Null(rejected.Outcome);
+
+        var decided = Assert.Single(Replay(log, new DateTimeOffset(2027, 4, 1, 0, 0, 0, TimeSpan.Zero)).Appeals);
+        Assert.Equal(
+            (AppealState.Decided, AppealOutcome.Annulled, "instructor-3", annulled.DecidedAt),
+            (decided.State, decided.Outcome?.Outcome, decided.Outcome?.DecidedBy, decided.Outcome?.DecidedAt));
+        Assert.NotNull(decided.ImplicitRejection);
+        Assert.Equal((annulled.DecisionId, 193.96m), (decided.Repayment?.AppealDecisionId, decided.Repayment?.AmountRepaid));
+    }
 }

@@ -34,6 +34,8 @@ internal static class DevTokens
                 ["client_id"] = "local-tools",
                 ["role"] = role,
                 ["subject"] = subject,
+                // The benchmark's agents act nationally: its recipients are in no département.
+                ["departements"] = role is "counsellor" or "supervisor" or "auditor" ? "*" : "",
             }),
         };
         using var response = await Http.SendAsync(request);

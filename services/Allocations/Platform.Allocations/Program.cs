@@ -2,6 +2,7 @@ using Platform.Allocations.Allocation;
 using Platform.Allocations.Decisions;
 using Platform.Allocations.Messaging;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Departements;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.OpenApi;
 
@@ -28,7 +29,9 @@ builder.Services.AddSingleton<DecisionVerifier>();
 builder.Services.AddPlatformBus(bus =>
 {
     bus.AddConsumer<SanctionDecidedConsumer>();
-    // EngagementSet is not consumed: an engagement re-entered never moves money; only a signed SuspensionEnded does.
+    // EngagementSet is consumed only for the recipient's département (who may read the allocation): an engagement
+    // re-entered never moves money; only a signed SuspensionEnded does.
+    bus.AddConsumer<RecipientPlacementConsumer>();
     bus.AddConsumer<SuspensionEndedConsumer>();
     bus.AddConsumer<AppealDecidedConsumer>();
 });

@@ -12,7 +12,7 @@ public static class Commands
 {
     public const string Usage = """
         usage: platform-audit <command> [--connection "<npgsql connection string>"] [options]
-          verify   [--key <keyId>=<spki.pem>]... [--no-progress]    check each partition's chain, producer sequences, decisions and flags
+          verify   [--key <keyId>=<spki.pem>]... [--no-progress]    check each partition's chain, producer sequences, decisions, appeals, flags
                    [--parallel <n>]                                  ... partitions' chains on n workers (default: processors - 1)
                    [--checkpoint <file>]...                          ... and that the log still extends each checkpoint kept
                    [--checkpoint-key <keyId>=<spki.pem>]...          ... whose signature is checked against these keys
@@ -20,7 +20,7 @@ public static class Commands
                                                                      (exit 0 intact, 1 violations found, 2 could not run)
           checkpoint [--output <file>] [--all]                       the latest signed checkpoint (or all) as JSON, to keep
                                                                      outside the platform
-          replay   --recipient <id> --at <RFC 3339 instant>          a recipient's case and allocation as they stood then (JSON)
+          replay   --recipient <id> --at <RFC 3339 instant>          a recipient's case, allocation and appeals then (JSON)
           export   [--output <file>] [--no-progress]                 the whole log as JSON Lines (stdout by default), every
                                                                      partition merged in order of occurrence
           generate --count <n> [--recipients <n>] [--partitions <p>] append n synthetic events (benchmarks only; needs the

@@ -5,7 +5,7 @@ namespace Platform.Audit.Log;
 
 /// <summary>
 /// The review service's public keys, by key id (configuration <c>DecisionKeys:&lt;keyId&gt;</c> = SPKI PEM), against
-/// which every recorded <see cref="SanctionDecided"/> signature is checked.
+/// which every recorded <see cref="SanctionDecided"/> and <see cref="AppealDecided"/> signature is checked.
 /// </summary>
 public sealed class DecisionKeys : IDisposable
 {
@@ -34,29 +34,41 @@ public sealed class DecisionKeys : IDisposable
     {
         ArgumentNullException.ThrowIfNull(decision);
         // A recorded body may hold anything: a null key id or signature is a violation to report, not a failure.
-        if (decision.KeyId is null || decision.Signature is null)
+        return Check(decision.KeyId, decision.Signature, () => SanctionDecisionSignature.Payload(decision));
+    }
+
+    /// <summary>The same for an appeal decision, over its own payload (a sanction's signature never passes for it).</summary>
+    public string? Check(AppealDecided decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return Check(decision.KeyId, decision.Signature, () => AppealDecidedSignature.Payload(decision));
+    }
+
+    private string? Check(string? keyId, string? signed, Func<byte[]> payload)
+    {
+        if (keyId is null || signed is null)
         {
             return "the decision carries no key id or no signature";
         }
 
-        if (!keys.TryGetValue(decision.KeyId, out var key))
+        if (!keys.TryGetValue(keyId, out var key))
         {
-            return $"signed with key '{decision.KeyId}', which is not a known review key";
+            return $"signed with key '{keyId}', which is not a known review key";
         }
 
         byte[] signature;
         try
         {
-            signature = Convert.FromBase64String(decision.Signature);
+            signature = Convert.FromBase64String(signed);
         }
         catch (FormatException)
         {
             return "the signature is not base64";
         }
 
-        return key.VerifyData(SanctionDecisionSignature.Payload(decision), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+        return key.VerifyData(payload(), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
             ? null
-            : $"the signature does not verify against key '{decision.KeyId}'";
+            : $"the signature does not verify against key '{keyId}'";
     }
 
     public void Dispose()

@@ -35,6 +35,10 @@ public static class EventTypes
     public static readonly string HearingScheduled = Urn<HearingScheduled>();
     public static readonly string HearingHeld = Urn<HearingHeld>();
     public static readonly string NoticeReceived = Urn<NoticeReceived>();
+    public static readonly string AppealFiled = Urn<AppealFiled>();
+    public static readonly string AppealDecided = Urn<AppealDecided>();
+    public static readonly string AppealImplicitlyRejected = Urn<AppealImplicitlyRejected>();
+    public static readonly string AppealRepaid = Urn<AppealRepaid>();
 
     public static string Urn<T>() => Urn(typeof(T));
 
@@ -70,6 +74,11 @@ public enum ContentType
     HearingHeld,
     NoticeReceived,
     HearingRequested,
+    SanctionProposed,
+    AppealFiled,
+    AppealDecided,
+    AppealImplicitlyRejected,
+    AppealRepaid,
 }
 
 public static class ContentTypes
@@ -84,6 +93,11 @@ public static class ContentTypes
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.HearingHeld), EventTypes.HearingHeld, ContentType.HearingHeld),
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.NoticeReceived), EventTypes.NoticeReceived, ContentType.NoticeReceived),
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.HearingRequested), EventTypes.HearingRequested, ContentType.HearingRequested),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.SanctionProposed), EventTypes.SanctionProposed, ContentType.SanctionProposed),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.AppealFiled), EventTypes.AppealFiled, ContentType.AppealFiled),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.AppealDecided), EventTypes.AppealDecided, ContentType.AppealDecided),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.AppealImplicitlyRejected), EventTypes.AppealImplicitlyRejected, ContentType.AppealImplicitlyRejected),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.AppealRepaid), EventTypes.AppealRepaid, ContentType.AppealRepaid),
     ];
 
     public static ContentType Of(string messageType)

@@ -56,6 +56,22 @@ public static class LogReader
         }
     }
 
+    /// <summary>Every entry of the given types, in order of occurrence: for figures drawn from a few rare kinds of event.</summary>
+    public static async IAsyncEnumerable<LogEntry> ReadTypesAsync(
+        NpgsqlConnection connection, IReadOnlyList<string> types, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(types);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM audit_log WHERE message_type = ANY(@types) ORDER BY occurred_at, position", connection);
+        command.Parameters.AddWithValue("types", types.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return Read(reader);
+        }
+    }
+
     public static LogEntry Read(NpgsqlDataReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);

@@ -37,7 +37,24 @@ public sealed record VerifierState(
     IReadOnlyDictionary<Guid, IReadOnlyList<DateTimeOffset>>? NothingToAdd = null,
     IReadOnlyList<Guid>? HearingsRequested = null,
     IReadOnlyDictionary<Guid, DateTimeOffset>? HearingsHeld = null,
-    IReadOnlyList<PartitionState>? Partitions = null);
+    IReadOnlyList<PartitionState>? Partitions = null,
+    AppealLogState? Appeals = null);
+
+/// <summary>
+/// What the appeal checks carry from one pass to the next: who proposed each proposal, the appeal decisions later
+/// repayments are checked against, the appeals still without an outcome, and the latest instant the log had reached.
+/// </summary>
+public sealed record AppealLogState(
+    IReadOnlyDictionary<Guid, IReadOnlyList<string>> Proposers,
+    IReadOnlyList<AppealDecisionState> Decisions,
+    IReadOnlyList<OpenAppealState> Open,
+    DateTimeOffset? LogTime);
+
+/// <summary>An appeal decision as the pass recorded it.</summary>
+public sealed record AppealDecisionState(AppealDecided Decision, long Position);
+
+/// <summary>An appeal filed and, so far, neither decided nor implicitly rejected; <paramref name="DueOn"/> is two months after its filing.</summary>
+public sealed record OpenAppealState(Guid AppealId, Guid SanctionDecisionId, DateOnly DueOn, long Position);
 
 /// <summary>
 /// Where a pass stands in one partition's chain: its last position and hash, the last signed checkpoint head it still
@@ -111,6 +128,18 @@ public static class ViolationKinds
 
     /// <summary>A producer stated (or a checkpoint signed) a last sequence the log does not reach: its last events were lost.</summary>
     public const string ProducerHeadAhead = "producer-head-ahead";
+
+    /// <summary>An appeal decision on a sanction decision that does not precede it in the log.</summary>
+    public const string AppealWithoutDecision = "appeal-without-decision";
+
+    /// <summary>An appeal decided by the person who proposed or approved the sanction appealed: not a third person.</summary>
+    public const string AppealNotIndependent = "appeal-not-independent";
+
+    /// <summary>A repayment after an appeal that no appeal decision earlier in the log orders, or not as decided.</summary>
+    public const string RepaymentWithoutAppealDecision = "repayment-without-appeal-decision";
+
+    /// <summary>An appeal filed more than two months (and a day) before the log's latest instant, with neither an outcome nor an implicit rejection.</summary>
+    public const string AppealUnanswered = "appeal-unanswered";
 }
 
 /// <summary>
@@ -183,6 +212,10 @@ public sealed class LogVerifier(
     private readonly Dictionary<Guid, List<DateTimeOffset>> nothingToAdd = [];
     private readonly HashSet<Guid> hearingsRequested = [];
     private readonly Dictionary<Guid, DateTimeOffset> hearingsHeld = [];
+    private readonly Dictionary<Guid, List<string>> proposers = [];
+    private readonly Dictionary<Guid, AppealDecisionState> appealDecisions = [];
+    private readonly Dictionary<Guid, OpenAppealState> openAppeals = [];
+    private DateTimeOffset? logTime;
     private readonly ArrayBufferWriter<byte> canonical = new(4096);
     private readonly byte[] computed = new byte[EntryHash.Size];
     private FlagWorker? flagWorker;
@@ -246,7 +279,12 @@ public sealed class LogVerifier(
             chains.Values.OrderBy(chain => chain.Partition)
                 .Select(chain => new PartitionState(
                     chain.Partition, chain.LastPosition, Convert.ToHexStringLower(chain.LastHash), chain.LastMatched, chain.DepartedFrom, chain.DepartedReason, chain.LastLegacy))
-                .ToList());
+                .ToList(),
+            new AppealLogState(
+                proposers.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<string>)pair.Value.ToList()),
+                appealDecisions.Values.ToList(),
+                openAppeals.Values.ToList(),
+                logTime));
     }
 
     /// <summary>
@@ -324,6 +362,26 @@ public sealed class LogVerifier(
         {
             publisherProblems[(count.Publisher, count.Producer)] = count.Count;
         }
+
+        if (state.Appeals is { } appeals)
+        {
+            foreach (var (proposal, by) in appeals.Proposers)
+            {
+                proposers[proposal] = [.. by];
+            }
+
+            foreach (var decided in appeals.Decisions)
+            {
+                appealDecisions.TryAdd(decided.Decision.DecisionId, decided);
+            }
+
+            foreach (var open in appeals.Open)
+            {
+                openAppeals.TryAdd(open.AppealId, open);
+            }
+
+            logTime = appeals.LogTime;
+        }
     }
 
     public void Add(LogEntry entry)
@@ -331,7 +389,7 @@ public sealed class LogVerifier(
         ArgumentNullException.ThrowIfNull(entry);
         EntryHash.Compute(entry, canonical, computed);
         Add(entry.Position, entry.PreviousHash, entry.EntryHash, computed, entry.Producer, entry.ProducerSequence, ContentTypes.Of(entry.MessageType), entry.Body,
-            entry.Publisher, entry.Partition, entry.PreviousPosition);
+            entry.Publisher, entry.Partition, entry.PreviousPosition, entry.OccurredAt);
     }
 
     /// <summary>
@@ -385,10 +443,11 @@ public sealed class LogVerifier(
         ReadOnlySpan<byte> body,
         string? publisher = null,
         int partition = 0,
-        long? previousPosition = null)
+        long? previousPosition = null,
+        DateTimeOffset? occurredAt = null)
     {
         AddLink(partition, position, previousPosition, previousHash, entryHash, computedHash);
-        AddContent(position, producer, producerSequence, type, body, publisher);
+        AddContent(position, producer, producerSequence, type, body, publisher, occurredAt);
     }
 
     /// <summary>
@@ -406,11 +465,18 @@ public sealed class LogVerifier(
 
     /// <summary>
     /// The other half: producer sequences, publishers and what the bodies say (decisions, notifications, flags...). Every
-    /// entry of the log, in position order, from one thread.
+    /// entry of the log, in position order, from one thread. <paramref name="occurredAt"/> moves the log's latest instant,
+    /// against which appeals left without an outcome are judged.
     /// </summary>
-    public void AddContent(long position, string producer, long producerSequence, ContentType type, ReadOnlySpan<byte> body, string? publisher)
+    public void AddContent(
+        long position, string producer, long producerSequence, ContentType type, ReadOnlySpan<byte> body, string? publisher, DateTimeOffset? occurredAt = null)
     {
         entries++;
+        if (occurredAt > logTime || (logTime is null && occurredAt is not null))
+        {
+            logTime = occurredAt;
+        }
+
         CheckSequence(position, producer, producerSequence);
         CheckPublisher(position, producer, publisher);
         if (type != ContentType.Other)
@@ -537,6 +603,7 @@ public sealed class LogVerifier(
             }
         }
 
+        CheckAppealsAnswered();
         foreach (var found in flagWorker?.Finish() ?? [])
         {
             Report(found.Position, found.Kind, found.Reason);
@@ -672,6 +739,24 @@ public sealed class LogVerifier(
                 case ContentType.AllocationAdjusted:
                     CheckAdjustment(position, Read<AllocationAdjusted>(body));
                     break;
+                case ContentType.SanctionProposed:
+                    var proposed = Read<SanctionProposed>(body);
+                    (proposers.TryGetValue(proposed.ProposalId, out var by) ? by : proposers[proposed.ProposalId] = []).Add(proposed.ProposedBy);
+                    break;
+                case ContentType.AppealFiled:
+                    var filed = Read<AppealFiled>(body);
+                    var dueOn = DateOnly.ParseExact(filed.FiledOn, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddMonths(AppealMonths);
+                    openAppeals.TryAdd(filed.AppealId, new OpenAppealState(filed.AppealId, filed.SanctionDecisionId, dueOn, position));
+                    break;
+                case ContentType.AppealDecided:
+                    CheckAppealDecision(position, Read<AppealDecided>(body));
+                    break;
+                case ContentType.AppealImplicitlyRejected:
+                    openAppeals.Remove(Read<AppealImplicitlyRejected>(body).AppealId);
+                    break;
+                case ContentType.AppealRepaid:
+                    CheckAppealRepayment(position, Read<AppealRepaid>(body));
+                    break;
                 default:
                     break;
             }
@@ -687,6 +772,83 @@ public sealed class LogVerifier(
     private static T Read<T>(ReadOnlySpan<byte> body) =>
         JsonSerializer.Deserialize<T>(body, EventTypes.Json) ?? throw new JsonException("The body is JSON null.");
 
+
+    /// <summary>Two months to appeal, and two months of silence before an appeal is implicitly rejected (CASF L262-47, R262-88 and following).</summary>
+    private const int AppealMonths = 2;
+
+    /// <summary>
+    /// An appeal decision rests on a sanction decision earlier in the log and is taken by a third person: neither the
+    /// one who proposed the sanction (in its decision or any proposal of it) nor the one who approved it.
+    /// </summary>
+    private void CheckAppealDecision(long position, AppealDecided appeal)
+    {
+        appealDecisions.TryAdd(appeal.DecisionId, new AppealDecisionState(appeal, position));
+        openAppeals.Remove(appeal.AppealId);
+        if (!decisions.TryGetValue(appeal.SanctionDecisionId, out var found))
+        {
+            Report(position, ViolationKinds.AppealWithoutDecision,
+                $"appeal decision {appeal.DecisionId}: no sanction decision {appeal.SanctionDecisionId} precedes it in the log");
+            return;
+        }
+
+        var decision = found.Decision;
+        var tookPart = proposers.GetValueOrDefault(decision.ProposalId, []).Append(decision.ProposedBy).Append(decision.ApprovedBy);
+        if (string.IsNullOrWhiteSpace(appeal.DecidedBy) || tookPart.Contains(appeal.DecidedBy, StringComparer.Ordinal))
+        {
+            Report(position, ViolationKinds.AppealNotIndependent,
+                $"appeal decision {appeal.DecisionId} was taken by a person who proposed or approved sanction decision {decision.DecisionId} (at {found.Position})");
+        }
+    }
+
+    /// <summary>
+    /// A repayment after an appeal applies, as decided, a reduced or annulled appeal decision earlier in the log whose
+    /// signature verifies with the review service's key — as sanction adjustments are held to their decisions.
+    /// </summary>
+    private void CheckAppealRepayment(long position, AppealRepaid repaid)
+    {
+        if (!appealDecisions.TryGetValue(repaid.AppealDecisionId, out var found))
+        {
+            Report(position, ViolationKinds.RepaymentWithoutAppealDecision,
+                $"no appeal decision {repaid.AppealDecisionId} precedes this repayment in the log");
+            return;
+        }
+
+        var appeal = found.Decision;
+        if (appeal.AppealId != repaid.AppealId || appeal.SanctionDecisionId != repaid.SanctionDecisionId || appeal.RecipientId != repaid.RecipientId
+            || appeal.Outcome != repaid.Outcome || appeal.Percent != repaid.Percent || appeal.Months != repaid.Months
+            || appeal.Outcome is not (AppealOutcome.Reduced or AppealOutcome.Annulled))
+        {
+            Report(position, ViolationKinds.RepaymentWithoutAppealDecision,
+                $"the repayment does not apply appeal decision {appeal.DecisionId} (at {found.Position}) as decided ({appeal.Outcome})");
+        }
+
+        if (keys.Check(appeal) is { } signatureProblem)
+        {
+            Report(position, ViolationKinds.BadSignature, $"appeal decision {appeal.DecisionId} (at {found.Position}): {signatureProblem}");
+        }
+    }
+
+    /// <summary>
+    /// Every appeal whose two months ran out has an outcome or an implicit rejection in the log. « Now » is the log's
+    /// latest instant (the latest occurred-at read), not the clock of whoever verifies, so the same log always gives the
+    /// same answer; the review service records implicit rejections by a periodic sweep, so a day is allowed after the
+    /// due date before an appeal counts as unanswered.
+    /// </summary>
+    private void CheckAppealsAnswered()
+    {
+        if (logTime is not { } now)
+        {
+            return;
+        }
+
+        var today = Platform.Rules.Calendar.WeekCalendar.TodayIn(now);
+        foreach (var open in openAppeals.Values.Where(open => today > open.DueOn.AddDays(1)).OrderBy(open => open.Position))
+        {
+            Report(open.Position, ViolationKinds.AppealUnanswered,
+                $"appeal {open.AppealId} against decision {open.SanctionDecisionId} was due an outcome by {open.DueOn:yyyy-MM-dd}, "
+                + $"but by the log's latest instant ({now:O}) it has neither an outcome nor an implicit rejection");
+        }
+    }
 
     private void CheckAdjustment(long position, AllocationAdjusted adjustment)
     {

@@ -372,13 +372,14 @@ public static class RawLogScanner
             var typeField = PrefixedField(tuple, ref offset);
             var producerField = PrefixedField(tuple, ref offset);
             var sequence = Field(tuple, ref offset);
-            Field(tuple, ref offset);
+            var occurredAt = Field(tuple, ref offset);
             Field(tuple, ref offset);
             PrefixedField(tuple, ref offset);
             var bodyField = PrefixedField(tuple, ref offset);
             var publisherField = PrefixedField(tuple, ref offset);
             var partition = Field(tuple, ref offset);
-            if (position.Length != 8 || sequence.Length != 8 || partition.Length != 4 || typeField.Length < 4 || producerField.Length < 4 || bodyField.Length < 4)
+            if (position.Length != 8 || sequence.Length != 8 || partition.Length != 4 || occurredAt.Length != 8 || typeField.Length < 4 || producerField.Length < 4
+                || bodyField.Length < 4)
             {
                 throw new InvalidDataException("An entry of the COPY stream has a NULL or malformed column.");
             }
@@ -389,7 +390,8 @@ public static class RawLogScanner
                 BinaryPrimitives.ReadInt64BigEndian(sequence),
                 ContentTypes.Of(typeField[4..]),
                 bodyField[4..],
-                publisherField.Length == 0 ? null : Producer(publisherField[4..]));
+                publisherField.Length == 0 ? null : Producer(publisherField[4..]),
+                DateTimeOffset.UnixEpoch.AddTicks((BinaryPrimitives.ReadInt64BigEndian(occurredAt) + PostgresEpochMicroseconds) * TimeSpan.TicksPerMicrosecond));
             return BinaryPrimitives.ReadInt32BigEndian(partition);
         }
 

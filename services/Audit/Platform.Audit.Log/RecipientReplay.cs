@@ -10,7 +10,7 @@ namespace Platform.Audit.Log;
 /// <summary>
 /// Rebuilds, from the log alone, what was true about one recipient at an instant: their engagement, declarations
 /// (every version), flags and their states, review cases step by step (in the review service's own state and
-/// history names), and the month's allocation. Feed it the
+/// history names), the month's allocation, and the prior appeals (RAPO) against its sanctions. Feed it the
 /// recipient's entries that had occurred by then, in log order.
 /// </summary>
 public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
@@ -23,6 +23,7 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
     private readonly Dictionary<Guid, FlagView> flags = [];
     private readonly Dictionary<Guid, CaseView> cases = [];
     private readonly List<AdjustmentView> adjustments = [];
+    private readonly Dictionary<Guid, AppealView> appeals = [];
     private AllocationSet? allocation;
 
     public void Add(LogEntry entry)
@@ -127,6 +128,28 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
         [EventTypes.AllocationAdjusted] = On<AllocationAdjusted>((replay, entry, e) =>
             replay.adjustments.Add(new AdjustmentView(
                 e.AdjustmentId, e.DecisionId, e.Percent, e.Months, e.FromMonth, e.MonthlyAmountWithheld, e.KeyId, null, entry.Position))),
+        [EventTypes.AppealFiled] = On<AppealFiled>((replay, entry, e) =>
+            replay.appeals.TryAdd(e.AppealId, new AppealView(
+                e.AppealId, e.SanctionDecisionId, e.FiledBy, e.Channel, e.FiledOn, e.Late, e.ImplicitRejectionOn, e.OccurredAt, entry.Position,
+                AppealState.Filed, null, null, null))),
+        [EventTypes.AppealDecided] = On<AppealDecided>((replay, entry, e) =>
+            replay.Appeal(e.AppealId, appeal => appeal with
+            {
+                State = AppealState.Decided,
+                Outcome = new AppealOutcomeView(e.DecisionId, e.Outcome, e.Percent, e.Months, e.DecidedBy, e.DecidedAt, e.KeyId, entry.Position),
+            })),
+        [EventTypes.AppealImplicitlyRejected] = On<AppealImplicitlyRejected>((replay, entry, e) =>
+            replay.Appeal(e.AppealId, appeal => appeal with
+            {
+                // A person may still decide the appeal afterwards: a decision already recorded keeps the state.
+                State = appeal.Outcome is null ? AppealState.ImplicitlyRejected : appeal.State,
+                ImplicitRejection = new AppealRejectionView(e.RejectedOn, e.TribunalBy, e.OccurredAt, entry.Position),
+            })),
+        [EventTypes.AppealRepaid] = On<AppealRepaid>((replay, entry, e) =>
+            replay.Appeal(e.AppealId, appeal => appeal with
+            {
+                Repayment = new AppealRepaymentView(e.RepaymentId, e.AppealDecisionId, e.FromMonth, e.AmountRepaid, e.KeyId, entry.Position),
+            })),
         [EventTypes.SuspensionLifted] = On<SuspensionLifted>((replay, _, e) =>
         {
             var index = replay.adjustments.FindIndex(a => a.AdjustmentId == e.AdjustmentId);
@@ -151,7 +174,16 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
             }).ToList(),
             flags.Values.OrderBy(flag => flag.Position).ToList(),
             cases.Values.OrderBy(c => c.History[0].Position).ToList(),
-            allocation is null ? null : Allocation(allocation, month));
+            allocation is null ? null : Allocation(allocation, month),
+            appeals.Values.OrderBy(appeal => appeal.Position).ToList());
+    }
+
+    private void Appeal(Guid appealId, Func<AppealView, AppealView> change)
+    {
+        if (appeals.TryGetValue(appealId, out var appeal))
+        {
+            appeals[appealId] = change(appeal);
+        }
     }
 
     private AllocationView Allocation(AllocationSet set, string month)
@@ -206,7 +238,43 @@ public sealed record ReplayView(
     IReadOnlyList<DeclarationView> Declarations,
     IReadOnlyList<FlagView> Flags,
     IReadOnlyList<CaseView> Cases,
-    AllocationView? Allocation);
+    AllocationView? Allocation,
+    IReadOnlyList<AppealView> Appeals);
+
+/// <summary>Where a prior appeal stands in the log: filed, decided (see its outcome), or implicitly rejected after two months of silence.</summary>
+public static class AppealState
+{
+    public const string Filed = "filed";
+    public const string Decided = "decided";
+    public const string ImplicitlyRejected = "implicitly-rejected";
+}
+
+/// <summary>
+/// A prior appeal (RAPO) as the log shows it at the instant: when and how it was filed, whether late, the date of
+/// implicit rejection, then its outcome, its implicit rejection and the repayment that followed, each with its position.
+/// The commission's opinion is not an event of the platform: the log does not hold it.
+/// </summary>
+public sealed record AppealView(
+    Guid AppealId,
+    Guid SanctionDecisionId,
+    string FiledBy,
+    string Channel,
+    string FiledOn,
+    bool Late,
+    string ImplicitRejectionOn,
+    DateTimeOffset FiledAt,
+    long Position,
+    string State,
+    AppealOutcomeView? Outcome,
+    AppealRejectionView? ImplicitRejection,
+    AppealRepaymentView? Repayment);
+
+public sealed record AppealOutcomeView(
+    Guid DecisionId, string Outcome, int Percent, int Months, string DecidedBy, DateTimeOffset DecidedAt, string KeyId, long Position);
+
+public sealed record AppealRejectionView(string RejectedOn, string TribunalBy, DateTimeOffset RecordedAt, long Position);
+
+public sealed record AppealRepaymentView(Guid RepaymentId, Guid AppealDecisionId, string FromMonth, decimal AmountRepaid, string KeyId, long Position);
 
 public sealed record EngagementView(decimal HoursPerWeek, string FromWeek, string SetBy, DateTimeOffset SetAt, long Position);
 

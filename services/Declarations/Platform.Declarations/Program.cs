@@ -1,4 +1,5 @@
 using Platform.Declarations.Absences;
+using Platform.Declarations.Departements;
 using Platform.Declarations.Weeks;
 using Platform.Declarations.Engagements;
 using Platform.ServiceDefaults;
@@ -16,6 +17,7 @@ builder.Services.AddPlatformBus();
 var app = builder.Build();
 app.MapPlatformDefaults();
 app.MapEngagementEndpoints();
+app.MapTransferEndpoints();
 app.MapDeclarationEndpoints();
 app.MapAbsenceEndpoints();
 app.Run();

@@ -11,6 +11,7 @@ using Platform.Review.Recipients;
 using Platform.Review.Sanctions;
 using Platform.Review.Suspensions;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Departements;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.OpenApi;
 
@@ -46,7 +47,14 @@ builder.Services.AddPlatformBus(bus =>
     bus.AddConsumer<FlagWithdrawnConsumer>();
     bus.AddConsumer<AllocationSetConsumer>();
     bus.AddConsumer<AbsenceDecidedConsumer>();
+    bus.AddConsumer<RecipientPlacementConsumer>();
 });
+// The routes that name a recipient's data by its own id: an agent of another département gets 404.
+builder.Services.AddRecipientRoute(RecipientRoute.ByUuid("caseId", "cases", "case_id"));
+builder.Services.AddRecipientRoute(RecipientRoute.ByUuid("proposalId", "proposals", "proposal_id"));
+builder.Services.AddRecipientRoute(RecipientRoute.ByUuid("noticeId", "notices", "notice_id"));
+builder.Services.AddRecipientRoute(RecipientRoute.ByUuid("decisionId", "proposals", "decision_id"));
+builder.Services.AddRecipientRoute(RecipientRoute.ByUuid("appealId", "appeals", "appeal_id"));
 
 var app = builder.Build();
 app.MapPlatformDefaults();

@@ -5,11 +5,29 @@ namespace Platform.Contracts.Declarations;
 /// <summary>A counsellor set the weekly hours of a recipient's contrat d'engagement from a week on.</summary>
 /// <param name="FromWeek">ISO week, e.g. <c>2026-W45</c>.</param>
 /// <param name="SetBy">The counsellor's subject id.</param>
+/// <param name="Departement">
+/// The INSEE code of the recipient's département (<c>75</c>, <c>2A</c>, <c>971</c>...), whose agents act on the file; null
+/// in engagements set before départements were recorded.
+/// </param>
 public sealed record EngagementSet(
     string RecipientId,
     decimal HoursPerWeek,
     string FromWeek,
-    string SetBy) : PlatformEvent;
+    string SetBy,
+    string? Departement = null) : PlatformEvent;
+
+/// <summary>
+/// A recipient who moved now belongs to another département: from this event on, its agents act on the file and the
+/// former département's agents no longer see it. The history moves with the person.
+/// </summary>
+/// <param name="TransferredBy">The agent's subject id, of the département left or joined.</param>
+/// <param name="Reason">Why, in the agent's words (a move, an error corrected).</param>
+public sealed record RecipientTransferred(
+    string RecipientId,
+    string FromDepartement,
+    string ToDepartement,
+    string TransferredBy,
+    string Reason) : PlatformEvent;
 
 /// <summary>A recipient submitted (version 1) or amended (version 2 and later) a week's declaration.</summary>
 /// <param name="Week">ISO week, e.g. <c>2026-W48</c>.</param>

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults.Departements;
+using Platform.ServiceDefaults.Problems;
 
 namespace Platform.ServiceDefaults.Auth;
 
@@ -30,17 +32,24 @@ public static class Policies
         services.AddAuthorization(options =>
         {
             options.AddPolicy(Recipient, policy => policy.RequireRole(Roles.Recipient));
-            options.AddPolicy(Counsellor, policy => policy.RequireRole(Roles.Counsellor));
-            options.AddPolicy(Supervisor, policy => policy.RequireRole(Roles.Supervisor));
-            options.AddPolicy(Auditor, policy => policy.RequireRole(Roles.Auditor));
+            options.AddPolicy(Counsellor, policy => AgentWithDepartements(policy.RequireRole(Roles.Counsellor)));
+            options.AddPolicy(Supervisor, policy => AgentWithDepartements(policy.RequireRole(Roles.Supervisor)));
+            options.AddPolicy(Auditor, policy => AgentWithDepartements(policy.RequireRole(Roles.Auditor)));
             options.AddPolicy(Payer, policy => policy.RequireRole(Roles.Payer));
-            options.AddPolicy(CaseWorker, policy => policy.RequireRole(Roles.Counsellor, Roles.Supervisor));
-            options.AddPolicy(RecipientOrCounsellor, policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor));
-            options.AddPolicy(RecipientOrCaseWorker, policy => policy.RequireRole(Roles.Recipient, Roles.Counsellor, Roles.Supervisor));
+            options.AddPolicy(CaseWorker, policy => AgentWithDepartements(policy.RequireRole(Roles.Counsellor, Roles.Supervisor)));
+            options.AddPolicy(RecipientOrCounsellor, policy => AgentWithDepartements(policy.RequireRole(Roles.Recipient, Roles.Counsellor)));
+            options.AddPolicy(RecipientOrCaseWorker, policy => AgentWithDepartements(policy.RequireRole(Roles.Recipient, Roles.Counsellor, Roles.Supervisor)));
             // Applies to endpoints without authorization metadata. A request that matched no endpoint passes through,
             // so that it still gets its 404.
             options.FallbackPolicy = new AuthorizationPolicyBuilder()
                 .RequireAssertion(context => context.Resource is HttpContext http && http.GetEndpoint() is null)
                 .Build();
         });
+
+    /// <summary>
+    /// An agent acts for the départements their token names: a token of an agent role without any is refused (403,
+    /// <see cref="ProblemTypes.DepartementsMissing"/>), whatever the route.
+    /// </summary>
+    private static AuthorizationPolicyBuilder AgentWithDepartements(AuthorizationPolicyBuilder policy) =>
+        policy.RequireAssertion(context => !context.User.LacksDepartements());
 }

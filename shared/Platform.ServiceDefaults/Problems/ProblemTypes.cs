@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Platform.ServiceDefaults.Departements;
 
 namespace Platform.ServiceDefaults.Problems;
 
@@ -14,6 +15,9 @@ public static class ProblemTypes
     public const string RequestTooLarge = Base + "request-too-large";
     public const string Unauthenticated = Base + "unauthenticated";
     public const string Forbidden = Base + "forbidden";
+
+    /// <summary>An agent's token names no département: the agent acts for nobody (claim <c>departements</c>).</summary>
+    public const string DepartementsMissing = Base + "departements-missing";
     public const string NotFound = Base + "not-found";
     public const string MethodNotAllowed = Base + "method-not-allowed";
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
@@ -50,6 +54,16 @@ public static class ProblemTypes
         var status = problem.Status ?? context.HttpContext.Response.StatusCode;
         if (problem.Type is not null && !problem.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal))
         {
+            return;
+        }
+
+        if (status == 403 && context.HttpContext.User.LacksDepartements())
+        {
+            problem.Type = DepartementsMissing;
+            problem.Title = Localized.Text("Aucun département", "No département");
+            problem.Detail = Localized.Text(
+                "Votre jeton d'agent ne porte aucun département (revendication « departements ») : vous ne pouvez agir sur aucun dossier. Demandez à votre administrateur de vous rattacher à vos départements.",
+                "Your agent token names no département (claim \"departements\"): you may act on no file. Ask your administrator to attach you to your départements.");
             return;
         }
 

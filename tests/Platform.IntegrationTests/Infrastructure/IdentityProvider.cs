@@ -17,13 +17,16 @@ public sealed class IdentityProvider : IAsyncDisposable
     public const string DevelopmentGrant = "urn:xp-rsa:grant-type:development";
 
     /// <summary>Every API's audience: a test token may call any service, like deploy/local/token.sh's.</summary>
+    /// <summary>The roles whose tokens name départements.</summary>
+    public static readonly IReadOnlyList<string> AgentRoles = ["counsellor", "supervisor", "auditor"];
+
     public static readonly IReadOnlyList<string> Apis = ["declarations-api", "rules-api", "review-api", "allocations-api", "audit-api"];
 
     private static readonly Lazy<Task<IdentityProvider>> SharedInstance = new(() => StartAsync());
 
     private readonly Process process;
     private readonly HttpClient http;
-    private readonly ConcurrentDictionary<(string Role, string Subject), (string Token, DateTime Expires)> tokens = new();
+    private readonly ConcurrentDictionary<(string Role, string Subject, string? Departements), (string Token, DateTime Expires)> tokens = new();
 
     private IdentityProvider(Process process, int port)
     {
@@ -85,20 +88,25 @@ public sealed class IdentityProvider : IAsyncDisposable
     }
 
     /// <summary>A token for every API, cached per person for the run (renewed when it nears expiry).</summary>
-    public string Token(string role, string subject)
+    public string Token(string role, string subject, string? departements = null)
     {
-        if (tokens.TryGetValue((role, subject), out var cached) && cached.Expires > DateTime.UtcNow.AddMinutes(5))
+        if (tokens.TryGetValue((role, subject, departements), out var cached) && cached.Expires > DateTime.UtcNow.AddMinutes(5))
         {
             return cached.Token;
         }
 
-        var token = Task.Run(() => TokenAsync(role, subject)).GetAwaiter().GetResult();
-        tokens[(role, subject)] = (token, DateTime.UtcNow.AddMinutes(50));
+        var token = Task.Run(() => TokenAsync(role, subject, departements: departements)).GetAwaiter().GetResult();
+        tokens[(role, subject, departements)] = (token, DateTime.UtcNow.AddMinutes(50));
         return token;
     }
 
-    /// <summary>A fresh token from the development grant; <paramref name="scope"/> limits its audiences.</summary>
-    public async Task<string> TokenAsync(string role, string subject, string? scope = null, int? expiresInSeconds = null, Uri? via = null)
+    /// <summary>
+    /// A fresh token from the development grant; <paramref name="scope"/> limits its audiences. An agent's token names
+    /// <paramref name="departements"/> (codes separated by spaces; "" for none); when they are not given, <c>*</c>: the
+    /// tests that are not about départements act as national agents.
+    /// </summary>
+    public async Task<string> TokenAsync(
+        string role, string subject, string? scope = null, int? expiresInSeconds = null, Uri? via = null, string? departements = null)
     {
         var form = new Dictionary<string, string>
         {
@@ -106,6 +114,7 @@ public sealed class IdentityProvider : IAsyncDisposable
             ["client_id"] = "local-tools",
             ["role"] = role,
             ["subject"] = subject,
+            ["departements"] = departements ?? (AgentRoles.Contains(role) ? "*" : ""),
         };
         if (scope is not null)
         {

@@ -87,10 +87,11 @@ public sealed class PlatformProcesses : IAsyncDisposable
 
     public string ConnectionStringOf(string service) => databases[service];
 
-    public HttpClient ClientFor(string service, string role, string subject)
+    /// <summary>A client of <paramref name="service"/> as that person; an agent acts nationally unless <paramref name="departements"/> are named.</summary>
+    public HttpClient ClientFor(string service, string role, string subject, string? departements = null)
     {
         var client = new HttpClient { BaseAddress = UrlOf(service) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Provider.Token(role, subject));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Provider.Token(role, subject, departements));
         return client;
     }
 

@@ -16,7 +16,8 @@ public static class TestTokens
     public const string OldDevelopmentSecret = "local-development-signing-key-never-used-in-production";
 
     /// <summary>A token the provider issued for <paramref name="role"/> and <paramref name="subject"/>, for every API.</summary>
-    public static string For(string role, string subject) => IdentityProvider.Shared.Token(role, subject);
+    public static string For(string role, string subject, string? departements = null) =>
+        IdentityProvider.Shared.Token(role, subject, departements);
 
     /// <summary>Signed with an ES256 key the provider never published: it must be refused.</summary>
     public static string Forged(string role, string subject)

@@ -61,8 +61,19 @@ public static class AuditEndpoints
             .WithName("ReplayRecipient")
             .WithSummary("Rebuild a recipient's case from the log as it stood at an instant")
             .WithDescription("""
-                From the log alone: the recipient's declarations, engagements, flags, review cases and allocation as they stood
-                at `at` (RFC 3339). Auditors only; the read is recorded in the access log.
+                From the log alone: the recipient's declarations, engagements, flags, review cases, allocation and prior appeals
+                (filed, late or not, outcome, implicit rejection, repayment, with their dates) as they stood at `at` (RFC 3339).
+                Auditors only; the read is recorded in the access log.
+                """);
+        group.MapGet("/appeals/statistics", AppealFigures).RequireRateLimiting(RateLimits.Costly)
+            .WithName("GetAppealStatistics")
+            .WithSummary("Appeal figures per rule and month")
+            .WithDescription("""
+                From the log alone, per rule and month of the sanction decision (Paris time): sanctions decided, how many were
+                appealed, and of those how many were confirmed, reduced, annulled, implicitly rejected (two months without an
+                outcome, not decided since) or are still pending, with the share annulled out of the appeals a person decided —
+                so a rule whose decisions are often annulled on appeal stands out. Counts only, no personal data. Auditors only;
+                the read is recorded in the access log. Changes nothing else.
                 """);
         return endpoints;
     }
@@ -246,6 +257,21 @@ public static class AuditEndpoints
         }
 
         return TypedResults.Ok(replay.Result());
+    }
+
+    /// <summary>The appeal figures per rule and month, drawn from the sanction decisions and appeal events of the log.</summary>
+    private static async Task<Ok<AppealStatisticsView>> AppealFigures(
+        HttpContext http, NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "appeal-statistics", null, new { });
+        var statistics = new AppealStatistics();
+        await foreach (var entry in LogReader.ReadTypesAsync(connection, AppealStatistics.Types, cancellationToken))
+        {
+            statistics.Add(entry);
+        }
+
+        return TypedResults.Ok(statistics.Result());
     }
 
     private static DateTimeOffset? ParseInstant(string? value, string field, Dictionary<string, string[]> errors)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts.Declarations;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Departements;
 using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 
@@ -15,7 +16,7 @@ public static class EngagementEndpoints
     public static IEndpointRouteBuilder MapEngagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/recipients/{recipientId}/engagement").WithTags("Engagements");
-        group.MapPut("", SetEngagement).RequireAuthorization(Policies.Counsellor)
+        group.MapPut("", SetEngagement).RequireAuthorization(Policies.Counsellor).ChecksDepartementItself()
             .WithName("SetEngagement")
             .WithSummary("Set a recipient's weekly hours from a week on")
             .WithDescription("""
@@ -23,10 +24,16 @@ public static class EngagementEndpoints
                 The hours are always stated (no default: an obligation not written in the contract cannot be sanctioned,
                 loi n° 2023-1196); under 15 hours the reason is required (`health`, `disability`, `lone-parent-without-childcare`,
                 `other`), and 0 hours means no activity obligation, so no shortfall flag can be raised. Sending the engagement in
-                force again changes nothing. Publishes `EngagementSet` (the hours only: the reason stays here), which the rules
-                and allocations services keep.
+                force again changes nothing. The first engagement places the recipient in a département (`departement`, its
+                INSEE code; left out, the counsellor's own when they work for one only): from then on only that
+                département's agents act on the file. The counsellor must work for it (403 otherwise); a recipient already
+                placed in another département answers 409 (a move is a transfer, `POST …/transfer`). Publishes
+                `EngagementSet` (the hours and the département: the reason stays here), which the rules, review and
+                allocations services keep.
                 """)
-            .WithRequestExample("""{"hoursPerWeek":7.5,"fromWeek":"2026-W45","reductionReason":"health"}""");
+            .WithRequestExample("""{"hoursPerWeek":7.5,"fromWeek":"2026-W45","reductionReason":"health","departement":"93"}""")
+            .ProducesProblemType(StatusCodes.Status409Conflict, DepartementProblems.HeldByAnotherDepartement,
+                "The recipient belongs to another département: a move is a transfer.");
         group.MapGet("", GetEngagement).RequireAuthorization(Policies.RecipientOrCounsellor)
             .WithName("GetEngagement")
             .WithSummary("Read a recipient's engagement and its history")
@@ -48,7 +55,7 @@ public static class EngagementEndpoints
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var command = new SetEngagementCommand(recipientId, request.HoursPerWeek, request.FromWeek, request.ReductionReason);
+        var command = new SetEngagementCommand(recipientId, request.HoursPerWeek, request.FromWeek, request.ReductionReason, request.Departement);
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
@@ -56,12 +63,26 @@ public static class EngagementEndpoints
         }
 
         await using var work = await database.BeginAsync(cancellationToken);
-        await work.Connection.ExecuteAsync(
-            "SELECT pg_advisory_xact_lock(hashtextextended('engagement:' || @recipientId, 0))", new { recipientId }, work.Transaction);
+        await RecipientLock.TakeAsync(work, recipientId);
+        var placed = await RecipientPlacements.DepartementOfAsync(work.Connection, recipientId, work.Transaction);
+        var departement = placed ?? command.Departement ?? OnlyDepartementOf(user);
+        if (placed is not null && (!user.ActsFor(placed) || (command.Departement is not null && command.Departement != placed)))
+        {
+            return Problems.Conflict(
+                DepartementProblems.HeldByAnotherDepartement,
+                "Cet allocataire relève d'un autre département : un changement de département se fait par un transfert.",
+                "This recipient belongs to another département: a change of département is made by a transfer.");
+        }
+
+        if (departement is null ? !user.IsNational() : !user.ActsFor(departement))
+        {
+            return DepartementProblems.NotYours(departement);
+        }
+
         var current = await work.Connection.QuerySingleOrDefaultAsync<EngagementView>(
             $"{EngagementView.Select} WHERE recipient_id = @recipientId ORDER BY id DESC LIMIT 1", new { recipientId }, work.Transaction);
-        if (current is not null && current.HoursPerWeek == command.HoursPerWeek && current.FromWeek == command.FromWeek
-            && current.ReductionReason == command.ReductionReason)
+        if (current is not null && placed == departement && current.HoursPerWeek == command.HoursPerWeek
+            && current.FromWeek == command.FromWeek && current.ReductionReason == command.ReductionReason)
         {
             return TypedResults.Ok(current);
         }
@@ -76,10 +97,23 @@ public static class EngagementEndpoints
             """,
             new { command.RecipientId, command.HoursPerWeek, command.FromWeek, command.ReductionReason, setBy, setAt },
             work.Transaction);
-        work.Publish(new EngagementSet(recipientId, saved.HoursPerWeek, saved.FromWeek, setBy) { OccurredAt = setAt });
+        if (placed is null && departement is not null)
+        {
+            await RecipientPlacements.PlaceAsync(work, recipientId, departement, producerSequence: null, setAt);
+        }
+
+        work.Publish(new EngagementSet(recipientId, saved.HoursPerWeek, saved.FromWeek, setBy, departement) { OccurredAt = setAt });
         await work.CommitAsync(cancellationToken);
         return TypedResults.Ok(saved);
     }
+
+    /// <summary>
+    /// The département of a counsellor who works for one only. A national agent, or one of several départements, names
+    /// it; a national agent who does not leaves the recipient unplaced, seen by national agents only (as recipients
+    /// engaged before départements were recorded are).
+    /// </summary>
+    private static string? OnlyDepartementOf(ClaimsPrincipal user) =>
+        user.Departements() is { Count: 1 } only && !user.IsNational() ? only.Single() : null;
 
     private static async Task<Results<Ok<EngagementHistory>, ProblemHttpResult>> GetEngagement(
         string recipientId, ClaimsPrincipal user, ServiceDatabase database, CancellationToken cancellationToken)
@@ -99,7 +133,8 @@ public static class EngagementEndpoints
                 "No engagement has been recorded for this recipient yet.");
         }
 
-        return TypedResults.Ok(new EngagementHistory(recipientId, history[0], history));
+        var departement = await RecipientPlacements.DepartementOfAsync(connection, recipientId);
+        return TypedResults.Ok(new EngagementHistory(recipientId, departement, history[0], history));
     }
 }
 
@@ -112,4 +147,5 @@ public sealed record EngagementView(
 }
 
 /// <summary>The engagement last set, then every one before it, newest first.</summary>
-public sealed record EngagementHistory(string RecipientId, EngagementView Current, IReadOnlyList<EngagementView> History);
+/// <param name="Departement">The recipient's département (INSEE code); null for a recipient engaged before départements were recorded.</param>
+public sealed record EngagementHistory(string RecipientId, string? Departement, EngagementView Current, IReadOnlyList<EngagementView> History);

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Platform.Contracts.Declarations;
 using Platform.Rules.Calendar;
+using Platform.ServiceDefaults.Departements;
 using Platform.ServiceDefaults.Problems;
 
 namespace Platform.Declarations.Engagements;
@@ -11,13 +12,19 @@ namespace Platform.Declarations.Engagements;
 /// sensitive, stays in this service and is never sent to the rules (<c>EngagementSet</c> carries the hours only).
 /// </summary>
 /// <param name="ReductionReason">One of <see cref="EngagementReductionReasons.All"/>, required under 15 hours.</param>
-public sealed record SetEngagementRequest(decimal? HoursPerWeek, string? FromWeek, string? ReductionReason = null)
+/// <param name="Departement">
+/// The INSEE code of the recipient's département (<c>75</c>, <c>2A</c>, <c>971</c>...), which places a new recipient there.
+/// It may be left out when the counsellor works for one département only (theirs is taken), and for a recipient
+/// already placed (a change of département is a transfer).
+/// </param>
+public sealed record SetEngagementRequest(decimal? HoursPerWeek, string? FromWeek, string? ReductionReason = null, string? Departement = null)
 {
     /// <summary>The contrat d'engagement's weekly commitment unless adapted (code du travail, art. L5411-6-1).</summary>
     public const decimal StandardHoursPerWeek = 15;
 }
 
-public sealed record SetEngagementCommand(string RecipientId, decimal? HoursPerWeek, string? FromWeek, string? ReductionReason = null);
+public sealed record SetEngagementCommand(
+    string RecipientId, decimal? HoursPerWeek, string? FromWeek, string? ReductionReason = null, string? Departement = null);
 
 internal sealed class SetEngagementValidator : AbstractValidator<SetEngagementCommand>
 {
@@ -53,6 +60,12 @@ internal sealed class SetEngagementValidator : AbstractValidator<SetEngagementCo
             .WithMessage(_ => Localized.Text(
                 "Une raison d'adaptation n'a de sens que sous 15 heures par semaine.",
                 "A reason for adaptation only applies under 15 hours a week."));
+        RuleFor(command => command.Departement)
+            .Must(DepartementCodes.IsValid)
+            .When(command => command.Departement is not null)
+            .WithMessage(command => Localized.Text(
+                $"Le département s'écrit avec son code INSEE : 01 à 95, 2A, 2B, 971 à 976 (reçu : « {command.Departement} »).",
+                $"The département is written as its INSEE code: 01 to 95, 2A, 2B, 971 to 976 (got '{command.Departement}')."));
         RuleFor(command => command.FromWeek)
             .Must(week => IsoWeek.TryParse(week, out _))
             .WithMessage(_ => Localized.Text(

@@ -86,7 +86,11 @@ public static class ConnectEndpoints
                 return Forbid(Errors.InvalidRequest, $"role must be one of {string.Join(", ", roles)}, and subject is required.");
             }
 
-            var departements = ((string?)request["departements"] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (DepartementList.Parse((string?)request["departements"]) is not { } departements)
+            {
+                return Forbid(Errors.InvalidRequest, "departements must be département codes (75, 2A, 971...) or * for a national role.");
+            }
+
             principal = new ClaimsPrincipal(NewIdentity(subject, role, departements));
             // An already expired token on purpose (negative seconds), for the tests that check it is refused.
             if (int.TryParse((string?)request["expires_in"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
@@ -35,10 +34,10 @@ public sealed partial class SignInModel(IOptions<ProviderOptions> options) : Pag
     public async Task<IActionResult> OnPostAsync()
     {
         Subject = Subject.Trim();
-        var departements = (Departements ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (!Roles.Contains(Role) || Subject.Length is 0 or > 64 || !departements.All(code => DepartementCode().IsMatch(code)))
+        var departements = DepartementList.Parse(Departements);
+        if (!Roles.Contains(Role) || Subject.Length is 0 or > 64 || departements is null || (Role != "recipient" && departements.Length == 0))
         {
-            Error = "Choisissez un rôle, saisissez un identifiant (64 caractères au plus) et des codes de département valides (75, 2A, 971…).";
+            Error = "Choisissez un rôle, saisissez un identifiant (64 caractères au plus) et, pour un agent, ses départements (75, 2A, 971…, ou * pour un rôle national).";
             return Page();
         }
 
@@ -49,7 +48,4 @@ public sealed partial class SignInModel(IOptions<ProviderOptions> options) : Pag
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
-
-    [GeneratedRegex("^([0-9]{2}|2[AB]|97[1-6])$")]
-    private static partial Regex DepartementCode();
 }

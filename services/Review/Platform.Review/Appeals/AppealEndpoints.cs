@@ -13,6 +13,7 @@ using Platform.Review.Stores;
 using Platform.Rules.Calendar;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Departements;
 using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
@@ -230,8 +231,9 @@ public static class AppealEndpoints
             $"appeal-{letterId:D}.pdf");
     }
 
-    private static async Task<Ok<AppealQueue>> Queue(ServiceDatabase database, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new AppealQueue((await AppealStore.QueueAsync(database, QueueSize, cancellationToken)).Select(appeal => View(appeal, [])).ToList()));
+    private static async Task<Ok<AppealQueue>> Queue(ClaimsPrincipal user, ServiceDatabase database, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new AppealQueue((await AppealStore.QueueAsync(database, user.ListFilter(), QueueSize, cancellationToken))
+            .Select(appeal => View(appeal, [])).ToList()));
 
     private static async Task<Results<Ok<AppealView>, ProblemHttpResult>> RecordOpinion(
         Guid appealId, CommissionOpinionRequest request, ClaimsPrincipal user, ServiceDatabase database, TimeProvider time, CancellationToken cancellationToken)

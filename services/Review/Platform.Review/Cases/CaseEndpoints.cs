@@ -7,6 +7,7 @@ using Platform.Review.Notices;
 using Platform.Review.Stores;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Departements;
 using Platform.ServiceDefaults.Idempotency;
 using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Validation;
@@ -101,12 +102,13 @@ public static class CaseEndpoints
 
     /// <summary>
     /// The queue, oldest first, optionally narrowed to one rule or one recipient. Deliberately no score or risk
-    /// ranking: every flag is a question of equal weight.
+    /// ranking: every flag is a question of equal weight. Only the recipients of the agent's départements are listed.
     /// </summary>
-    private static async Task<Ok<CasePage>> Queue([AsParameters] CaseQuery query, ServiceDatabase database, CancellationToken cancellationToken)
+    private static async Task<Ok<CasePage>> Queue(
+        [AsParameters] CaseQuery query, ClaimsPrincipal user, ServiceDatabase database, CancellationToken cancellationToken)
     {
         var (total, items) = await ReviewReads.QueueAsync(
-            database, query.State, query.Rule, query.Recipient, query.Offset, query.Size, cancellationToken);
+            database, query.State, query.Rule, query.Recipient, user.ListFilter(), query.Offset, query.Size, cancellationToken);
         return TypedResults.Ok(new CasePage(query.State, query.Number, query.Size, total, items));
     }
 

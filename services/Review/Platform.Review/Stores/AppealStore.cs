@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Platform.Review.Domain;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Departements;
 
 namespace Platform.Review.Stores;
 
@@ -113,10 +114,14 @@ internal static class AppealStore
     }
 
     /// <summary>The appeals awaiting a person's decision (implicitly rejected ones included), oldest first.</summary>
-    public static async Task<IReadOnlyList<Appeal>> QueueAsync(ServiceDatabase database, int limit, CancellationToken cancellationToken)
+    /// <param name="departements">The recipients' départements listed (null: all, for a national agent).</param>
+    public static async Task<IReadOnlyList<Appeal>> QueueAsync(
+        ServiceDatabase database, string[]? departements, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<Row>($"{Select} WHERE outcome IS NULL ORDER BY filed_on, recorded_at, appeal_id LIMIT @limit", new { limit }))
+        return (await connection.QueryAsync<Row>(
+                $"{Select} WHERE outcome IS NULL AND {RecipientPlacements.InDepartements} ORDER BY filed_on, recorded_at, appeal_id LIMIT @limit",
+                new { limit, departements }))
             .Select(row => row.ToAppeal()).ToList();
     }
 

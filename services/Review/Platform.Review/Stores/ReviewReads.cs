@@ -4,6 +4,7 @@ using Platform.Review.Cases;
 using Platform.Review.Domain;
 using Platform.Review.Recipients;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Departements;
 
 namespace Platform.Review.Stores;
 
@@ -12,14 +13,16 @@ internal static class ReviewReads
 {
     /// <summary>One page of the queue, oldest first, and how many cases match in all.</summary>
     public static async Task<(long Total, IReadOnlyList<CaseView> Items)> QueueAsync(
-        ServiceDatabase database, string status, string? rule, string? recipient, long offset, int size, CancellationToken cancellationToken)
+        ServiceDatabase database, string status, string? rule, string? recipient, string[]? departements, long offset, int size,
+        CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        const string Filter = "state = @status AND (@rule::text IS NULL OR rule_id = @rule) AND (@recipient::text IS NULL OR recipient_id = @recipient)";
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM cases WHERE {Filter}", new { status, rule, recipient });
+        const string Filter = "state = @status AND (@rule::text IS NULL OR rule_id = @rule) AND (@recipient::text IS NULL OR recipient_id = @recipient)"
+            + " AND " + RecipientPlacements.InDepartements;
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM cases WHERE {Filter}", new { status, rule, recipient, departements });
         var rows = (await connection.QueryAsync<CaseRow>(
             $"{CaseRow.Select} WHERE {Filter} ORDER BY opened_at, case_id LIMIT @size OFFSET @offset",
-            new { status, rule, recipient, size, offset })).ToList();
+            new { status, rule, recipient, departements, size, offset })).ToList();
         return (total, await ViewsAsync(connection, rows));
     }
 

@@ -186,4 +186,18 @@ public static class Labels
         "minimumShortfallWeeks" => T("Semaines insuffisantes avant signalement", "Short weeks before a flag"),
         _ => name,
     };
+
+    /// <summary>Where an appeal stands in the audit log's replay, or its outcome (<c>filed</c>, <c>decided</c>, <c>implicitly-rejected</c>, <c>confirmed</c>…).</summary>
+    public static string AuditedAppeal(string code) => code switch
+    {
+        "filed" => T("Déposé, en instruction", "Filed, under review"),
+        "decided" => T("Décidé", "Decided"),
+        "implicitly-rejected" => T("Rejeté implicitement (deux mois sans réponse)", "Implicitly rejected (two months without an answer)"),
+        "confirmed" => T("Sanction confirmée", "Sanction confirmed"),
+        "reduced" => T("Sanction réduite", "Sanction reduced"),
+        "annulled" => T("Sanction annulée", "Sanction annulled"),
+        "online" => T("en ligne", "online"),
+        "paper" => T("sur papier", "on paper"),
+        _ => code,
+    };
 }

@@ -1,10 +1,15 @@
 using System.Text.Json;
 using Platform.Web.Api;
 using Platform.Web.Api.Rules;
+using AppealMonth = Platform.Web.Api.Audit.RuleMonthAppeals;
 
 namespace Platform.Web.Pages.Audit;
 
-/// <summary>Per rule and month: flags raised, withdrawn, dismissed and upheld, so a rule humans mostly dismiss stands out.</summary>
+/// <summary>
+/// Per rule and month: flags raised, withdrawn, dismissed and upheld, so a rule humans mostly dismiss stands out; and,
+/// from the audit log, the appeals against its sanctions and their outcomes, so a rule whose decisions are often annulled
+/// on appeal stands out too.
+/// </summary>
 public sealed class RulesModel(PlatformApi api) : PlatformPage(api)
 {
     /// <summary>Over this share of human decisions dismissed, the rule is shown as one people mostly disagree with.</summary>
@@ -17,13 +22,39 @@ public sealed class RulesModel(PlatformApi api) : PlatformPage(api)
         public bool StandsOut => DismissalRate > MostlyDismissed;
     }
 
+    /// <summary>Over this share of the appeals a person decided annulled, the rule is shown as one whose sanctions do not hold.</summary>
+    public const decimal MostlyAnnulled = 0.5m;
+
+    /// <summary>The appeals against a rule's sanctions, per month of the sanction decision.</summary>
+    public sealed record AppealSummary(IReadOnlyList<AppealMonth> Months)
+    {
+        public int Appealed => Months.Sum(month => month.Appealed);
+
+        public int Annulled => Months.Sum(month => month.Annulled);
+
+        /// <summary>Appeals a person decided: confirmed, reduced or annulled.</summary>
+        public int DecidedOnAppeal => Months.Sum(month => month.Confirmed + month.Reduced + month.Annulled);
+
+        public decimal? AnnulledShare => DecidedOnAppeal == 0 ? null : (decimal)Annulled / DecidedOnAppeal;
+
+        public bool StandsOut => AnnulledShare > MostlyAnnulled;
+    }
+
     public List<RuleSummary> Rules { get; } = [];
+
+    public Dictionary<string, AppealSummary> Appeals { get; } = new(StringComparer.Ordinal);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var statistics = Read(await Api.Rules(rules => rules.GetRuleStatisticsAsync(cancellationToken)));
         var catalogue = Read(await Api.Rules(rules => rules.GetRuleCatalogueAsync(cancellationToken)));
-        var ids = (catalogue?.Rules.Select(rule => rule.Id) ?? []).Concat(statistics?.Months.Select(month => month.RuleId) ?? []).Distinct();
+        var appeals = Read(await Api.Audit(audit => audit.GetAppealStatisticsAsync(cancellationToken)));
+        foreach (var group in (appeals?.Months ?? []).GroupBy(month => month.RuleId, StringComparer.Ordinal))
+        {
+            Appeals[group.Key] = new AppealSummary(group.OrderBy(month => month.Month, StringComparer.Ordinal).ToList());
+        }
+
+        var ids = (catalogue?.Rules.Select(rule => rule.Id) ?? []).Concat(statistics?.Months.Select(month => month.RuleId) ?? []).Concat(Appeals.Keys).Distinct();
         foreach (var id in ids)
         {
             var months = statistics?.Months.Where(month => month.RuleId == id).OrderBy(month => month.Month, StringComparer.Ordinal).ToList() ?? [];
