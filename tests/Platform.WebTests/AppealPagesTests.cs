@@ -8,7 +8,8 @@ namespace Platform.WebTests;
 
 /// <summary>
 /// The prior appeal (RAPO) on the pages: the person contests a sanction decision from their decisions page and sees it
-/// acknowledged with its date of implicit rejection; the proposer trying to decide it is refused; a third person, with a
+/// acknowledged with its date of implicit rejection; a paper appeal on a decision not the person's is refused; the
+/// proposer trying to decide it is refused; a third person, with a
 /// delegation, records the commission's opinion and annuls it from the appeals queue; the person's page says so. Every
 /// page passes axe-core.
 /// </summary>
@@ -97,6 +98,16 @@ public sealed class AppealPagesTests(WebPlatform platform)
         Assert.Contains(recipientId, queue, StringComparison.Ordinal);
         Assert.Contains(implicitRejection, queue, StringComparison.Ordinal);
         browser.Check("appeal-3-counsellor-queue");
+
+        // A paper appeal naming a decision that is not the person's: the 404 shows beside the form, nothing recorded.
+        browser.Type("#paper-recipient", recipientId);
+        browser.Type("#paper-decision", Guid.NewGuid().ToString());
+        browser.SetValue("#paper-received", WeekCalendar.TodayIn(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        browser.Type("#paper-reasons", "Courrier reçu : l'allocataire conteste.");
+        browser.ClickAndWait("#file-paper-appeal");
+        Assert.EndsWith("/problems/not-found", browser.Find("[data-testid=problem]").GetAttribute("data-problem-type"), StringComparison.Ordinal);
+        Assert.Equal("Courrier reçu : l'allocataire conteste.", browser.Find("#paper-reasons").GetAttribute("value"));
+        Assert.Single(browser.FindAll("[data-testid=appeals] tbody tr"));
         browser.ClickAndWait($"[data-testid=appeals] a[href='/review/appeals/{appealId}']");
         browser.Find("label[for=outcome-annulled]").Click();
         browser.Type("#decide-reason", "Je reviens sur ma propre proposition.");
