@@ -44,7 +44,7 @@ public sealed class AccessibilityTests(WebPlatform platform)
 
     [Theory]
     [InlineData("recipient", "R-web-a11y", new[] { "/recipient/week", "/recipient/history", "/recipient/flags", "/recipient/allocation", "/recipient/obligations", "/recipient/absences", "/recipient/decisions" })]
-    [InlineData("counsellor", "agent-web-a11y", new[] { "/review/queue", "/review/queue?status=dismissed", "/review/suspensions?recipient=R-web-a11y", "/review/absences?recipient=R-web-a11y" })]
+    [InlineData("counsellor", "agent-web-a11y", new[] { "/review/queue", "/review/queue?status=dismissed", "/review/suspensions?recipient=R-web-a11y", "/review/absences?recipient=R-web-a11y", "/review/appeals" })]
     [InlineData("supervisor", "supervisor-web-a11y", new[] { "/review/proposals", "/review/queue?status=proposed" })]
     [InlineData("auditor", "auditor-web-a11y", new[] { "/audit/verification", "/audit/replay", "/audit/replay?recipient=R-web-a11y", "/audit/rules" })]
     public void EveryPage_InEnglish_HasNoSeriousOrCriticalViolation(string role, string subject, string[] paths)

@@ -20,7 +20,7 @@ public sealed class WebPlatform : IAsyncLifetime
     public Uri WebUrl => Front.UrlOf("web");
 
     /// <summary>A supervisor with a delegation in force who took part in no sanction of these tests: decides appeals as a third person.</summary>
-    public const string AppealDecider = "agent-web-appeal-decider";
+    public const string AppealDecider = "agent-web-nadia";
 
     public async Task InitializeAsync()
     {
@@ -30,7 +30,8 @@ public sealed class WebPlatform : IAsyncLifetime
             ["Provider__Clients__web__RedirectUris__0"] = $"http://127.0.0.1:{webPort}/signin-oidc-local",
             ["Provider__Clients__web__PostLogoutRedirectUris__0"] = $"http://127.0.0.1:{webPort}/signout-callback-oidc-local",
         });
-        // The supervisors the pages' tests sign in as decide by a delegation in force.
+        // The supervisors the pages' tests sign in as decide by a delegation in force: one approves sanctions, the other
+        // decides appeals against them (a third person).
         Services = await PlatformProcesses.StartWithAsync(
             Provider, new Dictionary<string, int>(), null, TestDelegations.ForProcess("agent-web-samir", AppealDecider).ToDictionary(), Backends);
         Front = await PlatformProcesses.StartWithAsync(

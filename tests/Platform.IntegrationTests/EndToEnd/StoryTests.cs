@@ -13,10 +13,13 @@ namespace Platform.IntegrationTests.EndToEnd;
 /// real broker and databases: a recipient declares too few hours three weeks running; flags appear; the recipient
 /// reads the explanation; a counsellor proposes a sanction; the recipient receives the notice, answers and asks to be
 /// heard; the hearing is held; a supervisor approves; the decision letter reaches the recipient; the allocation changes;
-/// an auditor verifies the log and replays the case.
+/// a counsellor ends the suspension; the recipient appeals (RAPO) and a third person, with a delegation, annuls the
+/// decision, which the allocation service follows, naming the appeal; an auditor verifies the log and replays the case.
 /// </summary>
 public sealed class StoryTests
 {
+    private static readonly string[] AppealDocuments = ["certificat médical du Dr Lemoine"];
+
     [Fact]
     public async Task ARepeatedShortfall_GoesThroughEveryHumanStep_BeforeTheAllocationChanges_AndTheLogVerifies()
     {
@@ -46,6 +49,7 @@ public sealed class StoryTests
         var recipientReview = platform.ClientFor("review", "recipient", recipientId);
         var counsellorReview = platform.ClientFor("review", "counsellor", "agent-claire");
         var supervisorReview = platform.ClientFor("review", "supervisor", "agent-samir");
+        var thirdPersonReview = platform.ClientFor("review", "supervisor", "agent-nadia");
         var payerAllocations = platform.ClientFor("allocations", "payer", "caf-75");
         var recipientAllocations = platform.ClientFor("allocations", "recipient", recipientId);
         var auditor = platform.ClientFor("audit", "auditor", "auditor-ines");
@@ -162,6 +166,9 @@ public sealed class StoryTests
         Assert.Contains("en votre présence", letter, StringComparison.Ordinal);
         Assert.Contains("Mme Martin", letter, StringComparison.Ordinal);
         Assert.Contains("recours administratif préalable obligatoire", letter, StringComparison.Ordinal);
+        var received = await recipientReview.PostAsync($"/api/recipients/{recipientId}/decision-letters/{letterId}/acknowledgement", null);
+        Assert.Equal(HttpStatusCode.OK, received.StatusCode);
+        var sanctionDecisionId = (await received.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("decisionId").GetGuid();
 
         // The allocation changes, naming the signed decision behind the adjustment.
         var after = await Eventually.GetAsync("the adjusted allocation", async () =>
@@ -181,7 +188,7 @@ public sealed class StoryTests
         Assert.Equal(HttpStatusCode.Created, said.StatusCode);
         var statementId = (await said.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statementId").GetGuid();
         var suspensions = await counsellorReview.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/suspensions");
-        var sanctionDecisionId = suspensions.GetProperty("suspensions")[0].GetProperty("decisionId").GetGuid();
+        Assert.Equal(sanctionDecisionId, suspensions.GetProperty("suspensions")[0].GetProperty("decisionId").GetGuid());
         Assert.Equal(HttpStatusCode.OK, (await counsellorReview.PostAsJsonAsync(
             $"/api/review/suspensions/{sanctionDecisionId}/end",
             new { fromMonth = nextMonth, reason = "Démarches reprises, vérifiées en entretien.", statementId })).StatusCode);
@@ -191,6 +198,55 @@ public sealed class StoryTests
             return allocation.GetProperty("adjustments")[0].GetProperty("liftedFromMonth").GetString() == nextMonth ? (JsonElement?)allocation : null;
         });
         Assert.Equal(646.52m, whole.GetProperty("amountDue").GetDecimal());
+
+        // The recipient still contests the decision itself (RAPO: a sanction on record counts for the next one):
+        // acknowledged at once, with the date of implicit rejection.
+        var filed = await recipientReview.PostAsJsonAsync($"/api/recipients/{recipientId}/appeals", new
+        {
+            decisionId = sanctionDecisionId,
+            reasons = "J'étais malade deux de ces semaines ; le certificat couvre aussi la troisième.",
+            documents = AppealDocuments,
+        });
+        Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
+        var appeal = await filed.Content.ReadFromJsonAsync<JsonElement>();
+        var appealId = appeal.GetProperty("appealId").GetGuid();
+        Assert.Equal("pending", appeal.GetProperty("status").GetString());
+        Assert.Equal(
+            WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            appeal.GetProperty("implicitRejectionOn").GetString());
+        var acknowledgement = PdfText(await recipientReview.GetByteArrayAsync(
+            appeal.GetProperty("letters").EnumerateArray().Single(item => item.GetProperty("kind").GetString() == "appeal-acknowledged").GetProperty("pdfUrl").GetString()));
+        Assert.Contains("Accusé de réception de votre recours préalable", acknowledgement, StringComparison.Ordinal);
+
+        // Neither the proposer nor the approver may decide it; a third person, holding a delegation, annuls the decision.
+        foreach (var tookPart in new[] { counsellorReview, supervisorReview })
+        {
+            var refused = await tookPart.PostAsJsonAsync($"/api/review/appeals/{appealId}/decide", new { outcome = "annulled", reason = "Certificat reçu." });
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.EndsWith("/problems/appeal-instructor-took-part", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+        }
+
+        var annulled = await thirdPersonReview.PostAsJsonAsync(
+            $"/api/review/appeals/{appealId}/decide", new { outcome = "annulled", reason = "Le certificat médical couvre les trois semaines." });
+        Assert.Equal(HttpStatusCode.OK, annulled.StatusCode);
+        var decided = await annulled.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("annulled", "agent-nadia"), (decided.GetProperty("status").GetString(), decided.GetProperty("decidedBy").GetString()));
+
+        // The allocations service verifies the signed appeal decision and applies it, naming the appeal (the audit log's
+        // bodies give amounts as strings): it repays what
+        // the suspension withheld beyond the appeal's outcome — nothing here, since the suspension was lifted from its
+        // first month, which has not begun (the months already withheld are paid back in AppealTests, on a fake clock).
+        var repayment = await Eventually.GetAsync("the appeal's repayment in the audit log", async () =>
+        {
+            var events = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/events?recipient={recipientId}&type=AppealRepaid");
+            return Items(events).Select(item => (JsonElement?)item.GetProperty("body")).FirstOrDefault();
+        });
+        Assert.Equal((appealId, sanctionDecisionId, "annulled", 0m), (
+            repayment.GetProperty("appealId").GetGuid(), repayment.GetProperty("sanctionDecisionId").GetGuid(), repayment.GetProperty("outcome").GetString(),
+            decimal.Parse(repayment.GetProperty("amountRepaid").ToString(), CultureInfo.InvariantCulture)));
+        var annulledAllocation = await recipientAllocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/allocation?month={nextMonth}");
+        Assert.Equal(646.52m, annulledAllocation.GetProperty("amountDue").GetDecimal());
+        Assert.Equal(0m, annulledAllocation.GetProperty("adjustments")[0].GetProperty("amount").GetDecimal());
 
         // The auditor verifies the whole log and replays the case.
         await Eventually.GetAsync("the lifted suspension in the audit log", async () =>

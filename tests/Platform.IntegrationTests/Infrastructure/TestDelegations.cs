@@ -17,10 +17,10 @@ public static class TestDelegations
 
     /// <summary>
     /// Environment for the review process (<c>review:Letters__Delegations__i__…</c>), starting after the development
-    /// settings' own entry so that it is added to, not overwritten.
+    /// settings' own two entries so that they are added to, not overwritten.
     /// </summary>
     public static IEnumerable<KeyValuePair<string, string>> ForProcess(params string[] agents) =>
-        Entries(agents, 1).Select(entry => new KeyValuePair<string, string>("review:" + entry.Key, entry.Value));
+        Entries(agents, 2).Select(entry => new KeyValuePair<string, string>("review:" + entry.Key, entry.Value));
 
     private static IEnumerable<KeyValuePair<string, string>> Entries(string[] agents, int first)
     {

@@ -55,6 +55,24 @@ public sealed class PlatformApi(IHttpClientFactory clients, ILogger<PlatformApi>
     public Task<ApiResult<T>> Audit<T>(Func<AuditClient, Task<T>> call) =>
         CallAsync(PlatformService.Audit, () => call(new AuditClient(Http(PlatformService.Audit)) { ReadResponseAsString = true }));
 
+    /// <summary>
+    /// A letter's PDF from the review service, by its API path. The generated client reads every answer as JSON, so the
+    /// bytes are read here; a failure maps to the same problem as any other call.
+    /// </summary>
+    public Task<ApiResult<byte[]>> ReviewPdf(string path, CancellationToken cancellationToken) =>
+        CallAsync(PlatformService.Review, async () =>
+        {
+            using var response = await Http(PlatformService.Review).GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new ApiException(
+                    "The letter could not be read.", (int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken),
+                    new Dictionary<string, IEnumerable<string>>(), null);
+            }
+
+            return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        });
+
     /// <summary>The named client of a service: its base address, timeout and <see cref="PersonForwarding"/> (see WebFrontSetup).</summary>
     public static string ClientName(PlatformService service) => $"platform-{service.ToString().ToLowerInvariant()}";
 

@@ -52,6 +52,32 @@ public static class Labels
         _ => status,
     };
 
+    /// <summary>Where a prior appeal (RAPO) stands.</summary>
+    public static string AppealStatus(string status) => status switch
+    {
+        "pending" => T("En cours d'instruction", "Being examined"),
+        AppealOutcome.Confirmed => T("Décision confirmée", "Decision confirmed"),
+        AppealOutcome.Reduced => T("Sanction réduite", "Sanction reduced"),
+        AppealOutcome.Annulled => T("Décision annulée", "Decision annulled"),
+        "implicitly-rejected" => T("Rejeté implicitement (sans réponse en deux mois)", "Implicitly rejected (no answer within two months)"),
+        _ => status,
+    };
+
+    public static string AppealChannel(string channel) => channel switch
+    {
+        "online" => T("en ligne", "online"),
+        "paper" => T("par courrier", "by post"),
+        _ => channel,
+    };
+
+    public static string AppealLetter(string kind) => kind switch
+    {
+        "appeal-acknowledged" => T("Accusé de réception du recours", "Acknowledgement of the appeal"),
+        "appeal-decided" => T("Décision sur le recours", "Decision on the appeal"),
+        "appeal-implicitly-rejected" => T("Rejet implicite du recours", "Implicit rejection of the appeal"),
+        _ => kind,
+    };
+
     public static string Role(string role) => role switch
     {
         Roles.Recipient => T("Allocataire", "Recipient"),
