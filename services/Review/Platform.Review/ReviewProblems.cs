@@ -54,8 +54,8 @@ internal static class ReviewProblems
 
     public static ProblemHttpResult AppealAlreadyFiled() => Problems.Conflict(
         AppealExists,
-        "Un recours a déjà été formé contre cette décision : il est en cours ou a été tranché. Consultez-le dans « Mes recours ».",
-        "An appeal was already filed against this decision: it is under way or was decided. See it under \"My appeals\".");
+        "Un recours a déjà été formé contre cette décision : il est en cours ou a été tranché. Consultez-le sur la page « Mes décisions ».",
+        "An appeal was already filed against this decision: it is under way or was decided. See it on the page \"My decisions\".");
 
     /// <summary>The answer to a refused appeal transition, by its stable code.</summary>
     public static ProblemHttpResult For(AppealRefusal refusal)

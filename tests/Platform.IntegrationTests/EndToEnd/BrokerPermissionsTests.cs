@@ -59,7 +59,8 @@ public sealed class BrokerPermissionsTests
             foreach (var service in BrokerUsers.Services)
             {
                 await using var connection = await ConnectAsync(servers, virtualHost, (users[service], service));
-                foreach (var type in eventTypes)
+                // Every service publishes FileConsulted about its own routes: the contracts' root namespace has no owner.
+                foreach (var type in eventTypes.Where(type => type.Namespace != typeof(PlatformEvent).Namespace))
                 {
                     var owner = owners[type.Namespace!.Split('.')[^1]];
                     var exchange = $"{type.Namespace}:{type.Name}";
