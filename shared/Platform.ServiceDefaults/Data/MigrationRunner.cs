@@ -40,6 +40,8 @@ internal sealed class MigrationRunner(NpgsqlDataSource dataSource, MigrationSour
             foreach (var (id, sql) in sources.Scripts().Where(script => !applied.Contains(script.Id)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                // A migration that moves data sees every row: row-level security holds even the tables' owner.
+                await connection.ExecuteAsync("SELECT set_config('platform.scope', '*', true)", transaction: transaction);
                 await connection.ExecuteAsync(sql, transaction: transaction);
                 await connection.ExecuteAsync("INSERT INTO schema_migrations (id) VALUES (@id)", new { id }, transaction);
                 await transaction.CommitAsync(cancellationToken);

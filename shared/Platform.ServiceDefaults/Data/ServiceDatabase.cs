@@ -14,11 +14,44 @@ public sealed class ServiceDatabase(NpgsqlDataSource dataSource, OutboxSignal ou
 {
     public NpgsqlDataSource DataSource => dataSource;
 
-    public async Task<ServiceTransaction> BeginAsync(CancellationToken cancellationToken)
+    /// <summary>Begins a transaction in the current <see cref="DataScope"/>.</summary>
+    public Task<ServiceTransaction> BeginAsync(CancellationToken cancellationToken) => BeginAsync(DataScope.Current, cancellationToken);
+
+    /// <summary>
+    /// Begins a transaction whose reads row-level security keeps to <paramref name="scope"/>: only for the platform's
+    /// own lookups that must see beyond the caller's scope (whose file a route names, a transfer between départements).
+    /// </summary>
+    public async Task<ServiceTransaction> BeginAsync(string scope, CancellationToken cancellationToken)
+    {
+        var (connection, transaction) = await OpenScopedAsync(scope, cancellationToken);
+        return new ServiceTransaction(connection, transaction, outboxSignal, identity, time);
+    }
+
+    /// <summary>
+    /// Opens a connection for reads in the current <see cref="DataScope"/>: inside a transaction carrying the scope,
+    /// which disposing the connection rolls back.
+    /// </summary>
+    public Task<NpgsqlConnection> OpenReadAsync(CancellationToken cancellationToken) => OpenReadAsync(DataScope.Current, cancellationToken);
+
+    /// <inheritdoc cref="OpenReadAsync(CancellationToken)"/>
+    public async Task<NpgsqlConnection> OpenReadAsync(string scope, CancellationToken cancellationToken) =>
+        (await OpenScopedAsync(scope, cancellationToken)).Connection;
+
+    private async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> OpenScopedAsync(string scope, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        return new ServiceTransaction(connection, transaction, outboxSignal, identity, time);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // SET LOCAL: the scope ends with the transaction, so a pooled connection never carries it to other work.
+            await connection.ExecuteAsync("SELECT set_config('platform.scope', @scope, true)", new { scope }, transaction);
+            return (connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ internal sealed partial class DepartementScopeMiddleware(RequestDelegate next, I
     public async Task InvokeAsync(HttpContext http, ServiceDatabase database)
     {
         var user = http.User;
+        DataScope.EnterRequest(user);
         var endpoint = http.GetEndpoint();
         if (endpoint is null || !user.IsAgent() || user.IsInRole(Roles.Recipient)
             || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null
@@ -59,19 +60,23 @@ internal sealed partial class DepartementScopeMiddleware(RequestDelegate next, I
         await next(http);
     }
 
-    /// <summary>The recipient the route names and their département, or null when it names none (or nothing of that id exists).</summary>
+    /// <summary>
+    /// The recipient the route names and their département, or null when it names none (or nothing of that id exists).
+    /// Looked up beyond the agent's scope: telling "not yours" from "does not exist" is the platform's business, and
+    /// both answer the same 404.
+    /// </summary>
     private async Task<Placement?> RecipientOfAsync(HttpContext http, ServiceDatabase database)
     {
         var values = http.Request.RouteValues;
         if (values.TryGetValue("recipientId", out var named) && named is string recipientId)
         {
-            await using var connection = await database.DataSource.OpenConnectionAsync(http.RequestAborted);
+            await using var connection = await database.OpenReadAsync(DataScope.Everyone, http.RequestAborted);
             return new Placement(recipientId, await RecipientPlacements.DepartementOfAsync(connection, recipientId));
         }
 
         if (routes.FirstOrDefault(route => values.ContainsKey(route.Parameter)) is { } byId)
         {
-            await using var connection = await database.DataSource.OpenConnectionAsync(http.RequestAborted);
+            await using var connection = await database.OpenReadAsync(DataScope.Everyone, http.RequestAborted);
             return await connection.QuerySingleOrDefaultAsync<Placement>(byId.Sql, new { id = values[byId.Parameter]?.ToString() });
         }
 

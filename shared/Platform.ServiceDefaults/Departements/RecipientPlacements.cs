@@ -29,7 +29,7 @@ public static class RecipientPlacements
             return true;
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return agent.ActsFor(await DepartementOfAsync(connection, recipientId));
     }
 

@@ -128,7 +128,9 @@ public sealed class PlatformProcesses : IAsyncDisposable
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Urls"] = UrlOf(service).ToString(),
-            ["ConnectionStrings__Database"] = databases[service],
+            // As deployed: migrations as the schema's owner, the service as a role that owns nothing.
+            ["ConnectionStrings__Migrations"] = databases[service],
+            ["ConnectionStrings__Database"] = PlatformServers.AsRuntimeRole(databases[service]),
             ["RabbitMq__Host"] = amqp.Host,
             ["RabbitMq__Port"] = amqp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RabbitMq__VirtualHost"] = VirtualHost,
@@ -141,8 +143,6 @@ public sealed class PlatformProcesses : IAsyncDisposable
         };
         if (service == "audit")
         {
-            // Its development settings migrate as a separate owner role: here the test's own database serves for both.
-            environment["ConnectionStrings__Migrations"] = databases[service];
             // The whole-log verification job writes a row each run: in a test that compares every row before and after
             // a refused call, a run in between is not the call's doing. Tests of the job set their own interval.
             environment["Audit__Verification__Interval"] = "1.00:00:00";

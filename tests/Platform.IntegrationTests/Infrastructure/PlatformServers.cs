@@ -49,7 +49,17 @@ public sealed class PlatformServers
 
     public Uri Management { get; }
 
+    /// <summary>
+    /// The role services run as in the tests, as deployed: no superuser (row-level security holds it) and owner of
+    /// nothing; the migrations, run as the superuser, grant it its rights in each database (<see cref="AsRuntimeRole"/>).
+    /// </summary>
+    public const string RuntimeRole = "platform_runtime";
+
     public static Task<PlatformServers> GetAsync() => Shared.Value;
+
+    /// <summary>The same database as <paramref name="connectionString"/>, as <see cref="RuntimeRole"/>.</summary>
+    public static string AsRuntimeRole(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Username = RuntimeRole, Password = RuntimeRole }.ConnectionString;
 
     /// <summary>A fresh, empty database; returns its connection string (as the superuser).</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
@@ -150,6 +160,7 @@ public sealed class PlatformServers
         {
             var servers = new PlatformServers(postgres, new Uri(rabbit), new Uri(management));
             await servers.ClaimRunAsync();
+            await servers.CreateRuntimeRoleAsync();
             return servers;
         }
 
@@ -164,11 +175,31 @@ public sealed class PlatformServers
         var rabbitContainer = new RabbitMqBuilder("rabbitmq:3.13-management")
             .WithUsername("guest").WithPassword("guest").WithPortBinding(15672, true).Build();
         await Task.WhenAll(postgresContainer.StartAsync(), rabbitContainer.StartAsync());
-        return new PlatformServers(
+        var started = new PlatformServers(
             postgresContainer.GetConnectionString(),
             new Uri($"amqp://guest:guest@{rabbitContainer.Hostname}:{rabbitContainer.GetMappedPublicPort(5672)}"),
             new Uri($"http://guest:guest@{rabbitContainer.Hostname}:{rabbitContainer.GetMappedPublicPort(15672)}"),
             rabbitContainer);
+        await started.CreateRuntimeRoleAsync();
+        return started;
+    }
+
+    /// <summary>Creates <see cref="RuntimeRole"/> once per server (test projects running in parallel may race to it).</summary>
+    private async Task CreateRuntimeRoleAsync()
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        try
+        {
+            await using var create = new NpgsqlCommand(
+                $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{RuntimeRole}') THEN " +
+                $"CREATE ROLE {RuntimeRole} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '{RuntimeRole}'; END IF; END $$", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another test project created it at the same moment.
+        }
     }
 
     /// <summary>

@@ -38,7 +38,17 @@ public sealed class ServiceHost<TService>(
     {
         var user = amqp.UserInfo.Split(':');
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Database", connectionString);
+        if (settings?.ContainsKey("ConnectionStrings:Migrations") == true)
+        {
+            builder.UseSetting("ConnectionStrings:Database", connectionString);
+        }
+        else
+        {
+            // As deployed: migrations as the schema's owner, the service as a role that owns nothing.
+            builder.UseSetting("ConnectionStrings:Migrations", connectionString);
+            builder.UseSetting("ConnectionStrings:Database", PlatformServers.AsRuntimeRole(connectionString));
+        }
+
         builder.UseSetting("RabbitMq:Host", amqp.Host);
         builder.UseSetting("RabbitMq:Port", amqp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("RabbitMq:VirtualHost", virtualHost);

@@ -116,7 +116,7 @@ public static class AllocationEndpoints
             });
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var history = await AllocationLedger.HistoryAsync(connection, recipientId);
         var inForce = AllocationLedger.InForce(history, wanted);
         if (inForce is null)

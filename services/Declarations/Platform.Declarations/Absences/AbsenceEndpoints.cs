@@ -184,7 +184,7 @@ public static class AbsenceEndpoints
             return Problems.Forbidden();
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var items = await connection.QueryAsync<AbsenceView>(
             $"{AbsenceView.Select} WHERE a.recipient_id = @recipientId ORDER BY a.from_week DESC, a.declared_at DESC", new { recipientId });
         return TypedResults.Ok(new AbsenceList(recipientId, items.ToList()));
@@ -198,7 +198,7 @@ public static class AbsenceEndpoints
             return Problems.Forbidden();
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var absence = await connection.QuerySingleOrDefaultAsync<AbsenceView>(
             $"{AbsenceView.Select} WHERE a.recipient_id = @recipientId AND a.absence_id = @absenceId", new { recipientId, absenceId });
         return absence is null ? NotFound() : TypedResults.Ok(absence);

@@ -89,6 +89,13 @@ public static class EngagementEndpoints
 
         var setAt = time.GetUtcNow();
         var setBy = user.SubjectId();
+        // Placed first: row-level security lets an agent see (here, the row RETURNING gives back) only the files of
+        // recipients placed in their départements.
+        if (placed is null && departement is not null)
+        {
+            await RecipientPlacements.PlaceAsync(work, recipientId, departement, producerSequence: null, setAt);
+        }
+
         var saved = await work.Connection.QuerySingleAsync<EngagementView>(
             """
             INSERT INTO engagements (recipient_id, hours_per_week, from_week, reduction_reason, set_by, set_at)
@@ -97,10 +104,6 @@ public static class EngagementEndpoints
             """,
             new { command.RecipientId, command.HoursPerWeek, command.FromWeek, command.ReductionReason, setBy, setAt },
             work.Transaction);
-        if (placed is null && departement is not null)
-        {
-            await RecipientPlacements.PlaceAsync(work, recipientId, departement, producerSequence: null, setAt);
-        }
 
         work.Publish(new EngagementSet(recipientId, saved.HoursPerWeek, saved.FromWeek, setBy, departement) { OccurredAt = setAt });
         await work.CommitAsync(cancellationToken);
@@ -123,7 +126,7 @@ public static class EngagementEndpoints
             return Problems.Forbidden();
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var history = (await connection.QueryAsync<EngagementView>(
             $"{EngagementView.Select} WHERE recipient_id = @recipientId ORDER BY id DESC", new { recipientId })).ToList();
         if (history.Count == 0)

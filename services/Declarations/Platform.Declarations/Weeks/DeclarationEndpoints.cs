@@ -149,7 +149,7 @@ public static class DeclarationEndpoints
             return Problems.Forbidden();
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var versions = (await connection.QueryAsync<StoredVersion>(
             $"{StoredVersion.Select} WHERE recipient_id = @recipientId AND week = @week ORDER BY version",
             new { recipientId, week })).Select(version => version.ToView(AsSeenBy(http, recipientId))).ToList();
@@ -192,7 +192,7 @@ public static class DeclarationEndpoints
             return Problems.Validation(errors);
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var weeks = Enumerable.Range(0, first.WeeksUntil(last) + 1).Select(offset => first.AddWeeks(offset).ToString()).ToArray();
         var latest = (await connection.QueryAsync<StoredVersion>(
             $"""

@@ -39,7 +39,7 @@ internal static class AcceptedAbsenceStore
     public static async Task<IReadOnlyList<ExcusingAbsence>> OverlappingAsync(
         ServiceDatabase database, string recipientId, BreachPeriod weeks, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QueryAsync<ExcusingAbsence>(new CommandDefinition(
             Overlapping,
             new { recipientId, first = weeks.First.ToString(), last = weeks.Last.ToString() },

@@ -93,14 +93,14 @@ internal static class AppealStore
 
     public static async Task<Appeal?> FindAsync(ServiceDatabase database, Guid appealId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QuerySingleOrDefaultAsync<Row>($"{Select} WHERE appeal_id = @appealId", new { appealId }))?.ToAppeal();
     }
 
     /// <summary>The appeal whose signed outcome is <paramref name="appealDecisionId"/>; null when none.</summary>
     public static async Task<Appeal?> FindByOutcomeDecisionAsync(ServiceDatabase database, Guid appealDecisionId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QuerySingleOrDefaultAsync<Row>($"{Select} WHERE appeal_decision_id = @appealDecisionId", new { appealDecisionId }))
             ?.ToAppeal();
     }
@@ -108,7 +108,7 @@ internal static class AppealStore
     /// <summary>A recipient's appeals, newest first.</summary>
     public static async Task<IReadOnlyList<Appeal>> OfRecipientAsync(ServiceDatabase database, string recipientId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QueryAsync<Row>($"{Select} WHERE recipient_id = @recipientId ORDER BY recorded_at DESC, appeal_id", new { recipientId }))
             .Select(row => row.ToAppeal()).ToList();
     }
@@ -118,7 +118,7 @@ internal static class AppealStore
     public static async Task<IReadOnlyList<Appeal>> QueueAsync(
         ServiceDatabase database, string[]? departements, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QueryAsync<Row>(
                 $"{Select} WHERE outcome IS NULL AND {RecipientPlacements.InDepartements} ORDER BY filed_on, recorded_at, appeal_id LIMIT @limit",
                 new { limit, departements }))
@@ -128,7 +128,7 @@ internal static class AppealStore
     /// <summary>An appeal's letters, oldest first.</summary>
     public static async Task<IReadOnlyList<AppealLetterRecord>> LettersAsync(ServiceDatabase database, Guid appealId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QueryAsync<AppealLetterRecord>(
             "SELECT letter_id, appeal_id, kind, created_at FROM appeal_letters WHERE appeal_id = @appealId ORDER BY created_at, letter_id",
             new { appealId })).ToList();
@@ -136,7 +136,7 @@ internal static class AppealStore
 
     public static async Task<AppealLetterRecord?> LetterAsync(ServiceDatabase database, Guid letterId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<AppealLetterRecord>(
             "SELECT letter_id, appeal_id, kind, created_at FROM appeal_letters WHERE letter_id = @letterId", new { letterId });
     }

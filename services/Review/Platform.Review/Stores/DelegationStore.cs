@@ -37,14 +37,14 @@ internal static class DelegationStore
 
     public static async Task<Delegation?> FindAsync(ServiceDatabase database, Guid delegationId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QuerySingleOrDefaultAsync<Row>($"{Select} WHERE delegation_id = @delegationId", new { delegationId }))?.ToDelegation();
     }
 
     /// <summary>Every delegation of the département, the latest first.</summary>
     public static async Task<IReadOnlyList<Delegation>> ListAsync(ServiceDatabase database, string departement, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QueryAsync<Row>(
                 $"{Select} WHERE departement = @departement ORDER BY valid_from DESC, recorded_at DESC, delegation_id", new { departement }))
             .Select(row => row.ToDelegation()).ToList();

@@ -37,7 +37,7 @@ internal static class LetterStore
     /// <summary>The ids of a recipient's decision letters, newest first.</summary>
     public static async Task<IReadOnlyList<Guid>> IdsOfAsync(ServiceDatabase database, string recipientId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QueryAsync<Guid>(
             "SELECT letter_id FROM decision_letters WHERE recipient_id = @recipientId ORDER BY created_at DESC, letter_id", new { recipientId })).ToList();
     }
@@ -45,14 +45,14 @@ internal static class LetterStore
     /// <summary>The letter of a signed decision, by the decision's id; null when no letter carries it.</summary>
     public static async Task<DecisionLetterRecord?> FindByDecisionAsync(ServiceDatabase database, Guid decisionId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<DecisionLetterRecord>($"{Select} WHERE decision_id = @decisionId", new { decisionId });
     }
 
     /// <summary>A letter with all it states, as committed; null when there is no such letter.</summary>
     public static async Task<LetterSource?> ReadAsync(ServiceDatabase database, Guid letterId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var letter = await connection.QuerySingleOrDefaultAsync<DecisionLetterRecord>($"{Select} WHERE letter_id = @letterId", new { letterId });
         if (letter is null)
         {

@@ -137,7 +137,7 @@ internal static class NoticeStore
     /// </summary>
     public static async Task<(Case Case, Proposal Proposal, Notice Notice)?> ReadAsync(ServiceDatabase database, Guid noticeId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<NoticeRow>($"{Select} WHERE notice_id = @noticeId", new { noticeId });
         if (row is null)
         {
@@ -156,7 +156,7 @@ internal static class NoticeStore
     /// <summary>The ids of a recipient's notices, newest first.</summary>
     public static async Task<IReadOnlyList<Guid>> IdsOfAsync(ServiceDatabase database, string recipientId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QueryAsync<Guid>(
             "SELECT notice_id FROM notices WHERE recipient_id = @recipientId ORDER BY created_at DESC, notice_id", new { recipientId })).ToList();
     }
@@ -165,7 +165,7 @@ internal static class NoticeStore
     public static async Task<IReadOnlyList<(string Channel, DateTimeOffset ReceivedAt, DateTimeOffset RecordedAt)>> ReceiptsAsync(
         ServiceDatabase database, Guid noticeId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         return (await connection.QueryAsync<(string, DateTimeOffset, DateTimeOffset)>(
             "SELECT channel, received_at, recorded_at FROM notice_receipts WHERE notice_id = @noticeId ORDER BY received_at, id", new { noticeId })).ToList();
     }

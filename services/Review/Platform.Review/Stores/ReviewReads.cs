@@ -16,7 +16,7 @@ internal static class ReviewReads
         ServiceDatabase database, string status, string? rule, string? recipient, string[]? departements, long offset, int size,
         CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         const string Filter = "state = @status AND (@rule::text IS NULL OR rule_id = @rule) AND (@recipient::text IS NULL OR recipient_id = @recipient)"
             + " AND " + RecipientPlacements.InDepartements;
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM cases WHERE {Filter}", new { status, rule, recipient, departements });
@@ -28,14 +28,14 @@ internal static class ReviewReads
 
     public static async Task<CaseView?> CaseAsync(ServiceDatabase database, Guid caseId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<CaseRow>($"{CaseRow.Select} WHERE case_id = @caseId", new { caseId });
         return row is null ? null : (await ViewsAsync(connection, [row]))[0];
     }
 
     public static async Task<ProposalView?> ProposalAsync(ServiceDatabase database, Guid proposalId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var proposal = await connection.QuerySingleOrDefaultAsync<Proposal>($"{ProposalStore.Select} WHERE proposal_id = @proposalId", new { proposalId });
         var hearing = await connection.QuerySingleOrDefaultAsync<Hearing>($"{HearingStore.Select} WHERE proposal_id = @proposalId", new { proposalId });
         return proposal is null ? null : ProposalView.Of(proposal, hearing);
@@ -44,7 +44,7 @@ internal static class ReviewReads
     /// <summary>The flag behind a case, as raised; null when there is no such flag.</summary>
     public static async Task<FlagView?> FlagAsync(ServiceDatabase database, Guid flagId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<CaseRow>($"{CaseRow.Select} WHERE flag_id = @flagId", new { flagId });
         return row?.ToFlag();
     }
@@ -53,7 +53,7 @@ internal static class ReviewReads
     public static async Task<(IReadOnlyList<CaseView> Cases, ILookup<Guid, ObservationView> Observations)> RecipientAsync(
         ServiceDatabase database, string recipientId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var rows = (await connection.QueryAsync<CaseRow>(
             $"{CaseRow.Select} WHERE recipient_id = @recipientId ORDER BY opened_at, case_id", new { recipientId })).ToList();
         var views = await ViewsAsync(connection, rows);

@@ -22,7 +22,7 @@ internal static class SuspensionStore
     /// <summary>What the recipient and case workers read: committed data, outside any unit of work.</summary>
     public static async Task<RecipientSuspensions> RecipientAsync(ServiceDatabase database, string recipientId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var suspensions = await connection.QueryAsync<SuspensionView>(
             $"{SelectSuspension} AND p.recipient_id = @recipientId ORDER BY p.decided_at", new { recipientId, approved = ProposalState.Approved });
         var statements = await connection.QueryAsync<StatementView>(

@@ -68,7 +68,7 @@ public sealed class DeadlineJob(
     /// <summary>Processes every deadline that has passed, bucket by bucket; returns the next week to process.</summary>
     public async Task<IsoWeek> ProcessDueDeadlinesAsync(CancellationToken cancellationToken)
     {
-        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
+        await using (var connection = await database.OpenReadAsync(cancellationToken))
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO deadline_cursor (id, next_week) VALUES (true, @week) ON CONFLICT DO NOTHING",

@@ -55,7 +55,7 @@ public static class SimulationEndpoints
         var candidates = request.Parameters ?? [];
 
         var changes = new SortedDictionary<(string Week, string RuleId), (List<string> Added, List<string> Removed)>();
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         // Recipients are read and simulated a batch at a time, in id order: memory stays bounded by one batch's
         // history, however many recipients the platform holds.
         var after = "";

@@ -48,7 +48,8 @@ public sealed class RuleStatistics(ServiceDatabase database, IOptions<RuleStatis
 
     private async Task<RuleStatisticsView> ComputeAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        // Public, national figures, the same for every caller: computed over every département's flags.
+        await using var connection = await database.OpenReadAsync(DataScope.Everyone, cancellationToken);
         var months = await connection.QueryAsync<RuleMonthCounts>(new CommandDefinition(
             """
             WITH happened AS (
