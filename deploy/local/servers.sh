@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs (when absent) and starts RabbitMQ and PostgreSQL on loopback, without systemd, then creates one
-# database and one role per service; and a development SMTP server (smtp4dev) that keeps the notices' e-mails. Idempotent: a second run only checks that both servers answer.
+# database per service with its roles (OWNED_APART below); and a development SMTP server (smtp4dev) that keeps the notices' e-mails. Idempotent: a second run only checks that both servers answer.
 # Run as root on Debian 12.
 set -euo pipefail
 
 SERVICES=(declarations rules review allocations audit identity)
+# Services whose database and schema belong to <service>_owner, a role only their migrations use
+# (ConnectionStrings:Migrations), while the service runs as <service>, which owns nothing: an owner could switch off
+# its tables' row-level security, or, for audit, rewrite the log. Identity keeps a single role.
+OWNED_APART=(declarations rules review allocations audit)
 PG_VERSION=15
 
 log() { printf '[servers] %s\n' "$*"; }
@@ -99,22 +103,31 @@ psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA "$@"; }
 create_databases() {
   for name in "${SERVICES[@]}"; do
     if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$name'")" != "1" ]; then
-      log "creating role and database $name"
+      log "creating role $name"
       psql_admin -c "CREATE ROLE $name LOGIN PASSWORD '$name'"
     fi
+    # The database's owner: the service's own role, or <service>_owner where the schema is split (below).
+    local owner=$name
+    if [[ " ${OWNED_APART[*]} " == *" $name "* ]]; then
+      owner=${name}_owner
+      if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$owner'")" != "1" ]; then
+        log "creating role $owner"
+        psql_admin -c "CREATE ROLE $owner LOGIN PASSWORD '$owner'"
+      fi
+    fi
     if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$name'")" != "1" ]; then
-      psql_admin -c "CREATE DATABASE $name OWNER $name"
+      log "creating database $name owned by $owner"
+      psql_admin -c "CREATE DATABASE $name OWNER $owner"
+    fi
+    if [ "$owner" != "$name" ]; then
+      # A database made before the split (owned by the service's role, its tables too) is handed over; on one made
+      # above these change nothing. The service's migrations, running as the owner, then grant the runtime role what
+      # it may do on each table (they name it from ConnectionStrings:Database).
+      psql_admin -c "ALTER DATABASE $name OWNER TO $owner"
+      psql_admin -d "$name" -c "REASSIGN OWNED BY $name TO $owner" -c "ALTER SCHEMA public OWNER TO $owner" \
+        -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC"
     fi
   done
-  # The audit service's schema belongs to audit_owner (its migrations); the service runs as audit, which owns nothing
-  # and may only read the log and append through audit_append. A database made before this split is handed over.
-  if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'audit_owner'")" != "1" ]; then
-    log "creating role audit_owner"
-    psql_admin -c "CREATE ROLE audit_owner LOGIN PASSWORD 'audit_owner'"
-  fi
-  psql_admin -c "ALTER DATABASE audit OWNER TO audit_owner"
-  psql_admin -d audit -c "REASSIGN OWNED BY audit TO audit_owner" -c "ALTER SCHEMA public OWNER TO audit_owner" \
-    -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC"
   # The integration tests create a throw-away database per test class, and the audit tests tamper with rows
   # behind the service's back: that needs a superuser. Local machines only.
   if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'platform_test'")" != "1" ]; then

@@ -102,15 +102,16 @@ function environment(service) {
       name: "ConnectionStrings__Database",
       value: `Host=platform-db-pooler-rw;Database=${service.name};Username=${service.name};Password=$(DATABASE_PASSWORD);Maximum Pool Size=30`,
     });
-  }
-  if (service.name === "audit") {
-    // Migrations run as audit_owner, which owns the schema; the service runs as audit, which owns nothing and may only
-    // read the log and append to it through audit_append (its migration grants that to the runtime role).
-    env.push({ name: "DATABASE_OWNER_PASSWORD", ...secret("platform-db-audit-owner", "password") });
+    // Migrations run as <service>_owner, which owns the database and its schema (postgres.yaml); the service runs as
+    // <service>, which owns nothing and may only do what the migrations grant it: an owner could switch off a table's
+    // row-level security, or rewrite the audit log.
+    env.push({ name: "DATABASE_OWNER_PASSWORD", ...secret(`platform-db-${service.name}-owner`, "password") });
     env.push({
       name: "ConnectionStrings__Migrations",
-      value: "Host=platform-db-pooler-rw;Database=audit;Username=audit_owner;Password=$(DATABASE_OWNER_PASSWORD)",
+      value: `Host=platform-db-pooler-rw;Database=${service.name};Username=${service.name}_owner;Password=$(DATABASE_OWNER_PASSWORD)`,
     });
+  }
+  if (service.name === "audit") {
     // The audit service's own key for its signed checkpoints (never the review service's): the id is configuration,
     // the key a secret.
     env.push({ name: "Audit__Checkpoints__KeyId", valueFrom: { configMapKeyRef: { name: "platform-config", key: "audit-checkpoint-key-id" } } });
