@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
+using Npgsql;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Rules.Calendar;
 
@@ -147,6 +149,103 @@ public sealed class DepartementTests(DepartementTests.Platform fixture) : IClass
         Assert.Equal("75", placed.GetProperty("departement").GetString());
         var badTransfer = await paris["declarations"].PostAsJsonAsync($"/api/recipients/{recipientId}/transfer", new { toDepartement = "2C", reason = "" });
         await AssertProblemAsync(badTransfer, (HttpStatusCode)422, "validation");
+    }
+
+    /// <summary>
+    /// PostgreSQL itself keeps each transaction to its scope, whatever the query asks: in every service's database, as the
+    /// role the service runs as, another département's rows read empty, no scope at all reads nothing, and that role can
+    /// neither switch the policy off nor get round it.
+    /// </summary>
+    [Fact]
+    public async Task RowLevelSecurity_KeepsEveryRecipientTableToTheTransactionsScope()
+    {
+        const string parisId = "R-rls-paris", marseilleId = "R-rls-marseille";
+        var paris = Agent("counsellor", "agent-paris", "75");
+        var marseille = Agent("counsellor", "agent-marseille", "13");
+        await PlaceWithThreeShortWeeksAsync(parisId, paris, "75");
+        await PlaceWithThreeShortWeeksAsync(marseilleId, marseille, "13");
+        foreach (var (agent, recipientId) in new[] { (paris, parisId), (marseille, marseilleId) })
+        {
+            await Eventually.GetAsync($"the case of {recipientId} in its département's queue", async () =>
+                StoryTests.Items(await agent["review"].GetFromJsonAsync<JsonElement>($"/api/review/cases?status=open&recipient={recipientId}"))
+                    .Select(item => (Guid?)item.GetProperty("caseId").GetGuid()).FirstOrDefault());
+        }
+
+        foreach (var service in new[] { "declarations", "rules", "review", "allocations" })
+        {
+            await using var owner = new NpgsqlConnection(platform.ConnectionStringOf(service));
+            await owner.OpenAsync();
+            var tables = (await owner.QueryAsync<string>(
+                """
+                SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'recipient_id'
+                 WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+                   AND c.relname NOT IN ('recipient_departements', 'outbox', 'inbox', 'idempotency_keys')
+                   AND NOT (c.relrowsecurity AND c.relforcerowsecurity AND EXISTS (SELECT FROM pg_policy p WHERE p.polrelid = c.oid))
+                """)).ToList();
+            Assert.True(tables.Count == 0, $"{service}: tables holding recipient_id without row-level security: {string.Join(", ", tables)}");
+            tables = (await owner.QueryAsync<string>(
+                """
+                SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'recipient_id'
+                 WHERE c.relnamespace = 'public'::regnamespace AND c.relrowsecurity ORDER BY 1
+                """)).ToList();
+            Assert.NotEmpty(tables);
+
+            await using var runtime = new NpgsqlConnection(PlatformServers.AsRuntimeRole(platform.ConnectionStringOf(service)));
+            await runtime.OpenAsync();
+            var parisRows = 0L;
+            foreach (var table in tables)
+            {
+                // What is there, as the owner sees it (a superuser: row-level security does not hold it).
+                var all = await owner.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table}");
+                var ofParis = await owner.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table} WHERE recipient_id = @parisId", new { parisId });
+                // An agent's scope reaches the recipients this service knows to be placed in their départements.
+                var inMarseille = await owner.ExecuteScalarAsync<long>(
+                    $"SELECT count(*) FROM {table} t JOIN recipient_departements p USING (recipient_id) WHERE p.departement = '13'");
+                var ofParisInParis = await owner.ExecuteScalarAsync<long>(
+                    $"SELECT count(*) FROM {table} t JOIN recipient_departements p USING (recipient_id) WHERE p.departement = '75' AND recipient_id = @parisId",
+                    new { parisId });
+                var ofMarseille = await owner.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table} WHERE recipient_id = @marseilleId", new { marseilleId });
+                parisRows += ofParis;
+
+                Assert.Equal(0, await CountInScopeAsync(runtime, table, scope: null));
+                Assert.Equal(0, await CountInScopeAsync(runtime, table, scope: ""));
+                Assert.Equal(all, await CountInScopeAsync(runtime, table, scope: "*"));
+                Assert.Equal(inMarseille, await CountInScopeAsync(runtime, table, scope: "13"));
+                Assert.Equal(0, await CountInScopeAsync(runtime, table, scope: "13", $"recipient_id = '{parisId}'"));
+                Assert.Equal(ofParisInParis, await CountInScopeAsync(runtime, table, scope: "75,93", $"recipient_id = '{parisId}'"));
+                Assert.Equal(ofMarseille, await CountInScopeAsync(runtime, table, scope: "recipient:" + marseilleId));
+
+                // The runtime role owns nothing: it cannot switch the policy off, and asking PostgreSQL to ignore it fails.
+                foreach (var sideDoor in new[]
+                         {
+                             $"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY", $"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY",
+                             $"DROP POLICY within_scope ON {table}",
+                             $"SET LOCAL row_security = off; SELECT count(*) FROM {table}",
+                         })
+                {
+                    await using var attempt = await runtime.BeginTransactionAsync();
+                    var refused = await Assert.ThrowsAsync<PostgresException>(() => runtime.ExecuteAsync(sideDoor, transaction: attempt));
+                    Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+                }
+            }
+
+            if (service != "rules")
+            {
+                Assert.True(parisRows > 0, $"{service}: the test's recipient left no row to hide");
+            }
+        }
+    }
+
+    /// <summary>Rows of <paramref name="table"/> a transaction sees as the runtime role with <paramref name="scope"/> set (null: not set).</summary>
+    private static async Task<long> CountInScopeAsync(NpgsqlConnection runtime, string table, string? scope, string where = "true")
+    {
+        await using var transaction = await runtime.BeginTransactionAsync();
+        if (scope is not null)
+        {
+            await runtime.ExecuteAsync("SELECT set_config('platform.scope', @scope, true)", new { scope }, transaction);
+        }
+
+        return await runtime.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table} WHERE {where}", transaction: transaction);
     }
 
     /// <summary>Every API as an agent of <paramref name="departements"/> ("" for a token without the claim).</summary>
