@@ -16,6 +16,12 @@ public interface IPlatformEvent
     DateTimeOffset OccurredAt { get; }
 
     string RecipientId { get; }
+
+    /// <summary>
+    /// The INSEE code of the département the recipient belonged to when the event happened, as the producer knew it;
+    /// null while the recipient is placed in none (or the producer has not learnt it yet).
+    /// </summary>
+    string? Departement { get; }
 }
 
 /// <summary>
@@ -34,4 +40,7 @@ public abstract record PlatformEvent : IPlatformEvent
     public DateTimeOffset OccurredAt { get; init; }
 
     public abstract string RecipientId { get; init; }
+
+    /// <summary>Stamped by the producer's outbox from its copy of the recipient's placement (see <see cref="IPlatformEvent.Departement"/>).</summary>
+    public string? Departement { get; init; }
 }

@@ -2,19 +2,18 @@ using System.Text.Json.Serialization;
 
 namespace Platform.Contracts.Declarations;
 
-/// <summary>A counsellor set the weekly hours of a recipient's contrat d'engagement from a week on.</summary>
+/// <summary>
+/// A counsellor set the weekly hours of a recipient's contrat d'engagement from a week on. Its
+/// <see cref="PlatformEvent.Departement"/> places the recipient: that département's agents act on the file (null in
+/// engagements set before départements were recorded).
+/// </summary>
 /// <param name="FromWeek">ISO week, e.g. <c>2026-W45</c>.</param>
 /// <param name="SetBy">The counsellor's subject id.</param>
-/// <param name="Departement">
-/// The INSEE code of the recipient's département (<c>75</c>, <c>2A</c>, <c>971</c>...), whose agents act on the file; null
-/// in engagements set before départements were recorded.
-/// </param>
 public sealed record EngagementSet(
     string RecipientId,
     decimal HoursPerWeek,
     string FromWeek,
-    string SetBy,
-    string? Departement = null) : PlatformEvent;
+    string SetBy) : PlatformEvent;
 
 /// <summary>
 /// A recipient who moved now belongs to another département: from this event on, its agents act on the file and the

@@ -131,7 +131,9 @@ public sealed class ServiceTransaction(
     {
         // No sequence number yet: the dispatcher numbers committed rows (see OutboxDispatcher), so writers never wait
         // for each other here. One statement whatever the number of events (a deadline raises thousands at once);
-        // WITH ORDINALITY keeps the order in which they were queued, which the identity column records.
+        // WITH ORDINALITY keeps the order in which they were queued, which the identity column records. Each event is
+        // stamped with its recipient's département from this service's placements, as this transaction sees them (a
+        // placement written just before counts), unless the event names it itself.
         var eventIds = new Guid[pending.Count];
         var messageTypes = new string[pending.Count];
         var bodies = new string[pending.Count];
@@ -148,9 +150,13 @@ public sealed class ServiceTransaction(
         await connection.ExecuteAsync(
             """
             INSERT INTO outbox (event_id, message_type, body, occurred_at)
-            SELECT event_id, message_type, body::jsonb, occurred_at
+            SELECT e.event_id, e.message_type,
+                   CASE WHEN p.departement IS NULL OR e.body::jsonb ->> 'departement' IS NOT NULL THEN e.body::jsonb
+                        ELSE jsonb_set(e.body::jsonb, '{departement}', to_jsonb(p.departement)) END,
+                   e.occurred_at
               FROM unnest(@eventIds, @messageTypes, @bodies, @occurredAt) WITH ORDINALITY AS e (event_id, message_type, body, occurred_at, position)
-             ORDER BY position
+              LEFT JOIN recipient_departements p ON p.recipient_id = e.body::jsonb ->> 'recipientId'
+             ORDER BY e.position
             """,
             new { eventIds, messageTypes, bodies, occurredAt },
             transaction);

@@ -152,6 +152,57 @@ public sealed class DepartementTests(DepartementTests.Platform fixture) : IClass
     }
 
     /// <summary>
+    /// Every event about a placed recipient names their département, whichever service produced it, as the audit log
+    /// received it: statistics, auditors and other départements' systems can tell whose file each event belongs to.
+    /// </summary>
+    [Fact]
+    public async Task EveryEventAboutAPlacedRecipient_NamesTheirDepartement()
+    {
+        const string recipientId = "R-dep-events";
+        var lyon = Agent("counsellor", "agent-lyon", "69");
+        var thisWeek = WeekCalendar.WeekOf(DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.OK, (await lyon["declarations"].PutAsJsonAsync(
+            $"/api/recipients/{recipientId}/engagement", new { hoursPerWeek = 15, fromWeek = thisWeek.AddWeeks(-5).ToString(), departement = "69" })).StatusCode);
+        // A service stamps what it knows: each learns the placement from EngagementSet before the flags reach it here.
+        foreach (var service in new[] { "rules", "review", "allocations" })
+        {
+            await Eventually.GetAsync<string>($"the placement in {service}", async () =>
+            {
+                await using var connection = new NpgsqlConnection(platform.ConnectionStringOf(service));
+                return await connection.ExecuteScalarAsync<string?>(
+                    "SELECT departement FROM recipient_departements WHERE recipient_id = @recipientId", new { recipientId });
+            });
+        }
+
+        var recipient = platform.ClientFor("declarations", "recipient", recipientId);
+        var week = thisWeek.AddWeeks(-1);
+        Assert.Equal(HttpStatusCode.Created, (await recipient.PutAsJsonAsync($"/api/recipients/{recipientId}/declarations/{week}", new
+        {
+            activities = new[] { new { category = "job-search", date = week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), hours = 5m } },
+        })).StatusCode);
+        var caseId = await Eventually.GetAsync("the case in Lyon's queue", async () =>
+            StoryTests.Items(await lyon["review"].GetFromJsonAsync<JsonElement>($"/api/review/cases?status=open&recipient={recipientId}"))
+                .Select(item => (Guid?)item.GetProperty("caseId").GetGuid()).FirstOrDefault());
+        Assert.Equal(HttpStatusCode.OK, (await lyon["review"].GetAsync($"/api/review/cases/{caseId}")).StatusCode);
+
+        // Declarations (engagement, declaration), rules (the flag), review (the case opened, the read recorded).
+        var events = await Eventually.GetAsync<List<(string Producer, string Type, string? Departement)>>("the case's events in the audit log", async () =>
+        {
+            await using var connection = new NpgsqlConnection(platform.ConnectionStringOf("audit"));
+            var rows = (await connection.QueryAsync<(string Producer, string Type, string? Departement)>(
+                """
+                SELECT producer, message_type, convert_from(body, 'UTF8')::jsonb ->> 'departement'
+                  FROM audit_log WHERE recipient_id = @recipientId ORDER BY position
+                """, new { recipientId })).ToList();
+            return rows.Any(row => row.Type.EndsWith(":CaseOpened", StringComparison.Ordinal))
+                && rows.Any(row => row.Type.EndsWith(":FileConsulted", StringComparison.Ordinal)) ? rows : null;
+        });
+        var unstamped = events.Where(row => row.Departement != "69").ToList();
+        Assert.True(unstamped.Count == 0, "events without département 69: " + string.Join(", ", unstamped));
+        Assert.Contains(events, row => row.Type.EndsWith(":DeclarationSubmitted", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// PostgreSQL itself keeps each transaction to its scope, whatever the query asks: in every service's database, as the
     /// role the service runs as, another département's rows read empty, no scope at all reads nothing, and that role can
     /// neither switch the policy off nor get round it.

@@ -105,7 +105,7 @@ public static class EngagementEndpoints
             new { command.RecipientId, command.HoursPerWeek, command.FromWeek, command.ReductionReason, setBy, setAt },
             work.Transaction);
 
-        work.Publish(new EngagementSet(recipientId, saved.HoursPerWeek, saved.FromWeek, setBy, departement) { OccurredAt = setAt });
+        work.Publish(new EngagementSet(recipientId, saved.HoursPerWeek, saved.FromWeek, setBy) { Departement = departement, OccurredAt = setAt });
         await work.CommitAsync(cancellationToken);
         return TypedResults.Ok(saved);
     }

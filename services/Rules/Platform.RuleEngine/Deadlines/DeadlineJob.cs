@@ -68,11 +68,12 @@ public sealed class DeadlineJob(
     /// <summary>Processes every deadline that has passed, bucket by bucket; returns the next week to process.</summary>
     public async Task<IsoWeek> ProcessDueDeadlinesAsync(CancellationToken cancellationToken)
     {
-        await using (var connection = await database.OpenReadAsync(cancellationToken))
+        await using (var work = await database.BeginAsync(cancellationToken))
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await work.Connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO deadline_cursor (id, next_week) VALUES (true, @week) ON CONFLICT DO NOTHING",
-                new { week = WeekCalendar.WeekOf(time.GetUtcNow()).ToString() }, cancellationToken: cancellationToken));
+                new { week = WeekCalendar.WeekOf(time.GetUtcNow()).ToString() }, work.Transaction, cancellationToken: cancellationToken));
+            await work.CommitAsync(cancellationToken);
         }
 
         while (true)
