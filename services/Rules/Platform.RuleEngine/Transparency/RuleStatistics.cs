@@ -30,7 +30,15 @@ public sealed class RuleStatistics(ServiceDatabase database, IOptions<RuleStatis
     /// <summary>Per rule and month: nationally when <paramref name="departement"/> is null, else that département's.</summary>
     public async Task<RuleStatisticsView> GetAsync(string? departement, CancellationToken cancellationToken)
     {
-        var rows = await RowsAsync(cancellationToken);
+        return Of(await RowsAsync(cancellationToken), departement);
+    }
+
+    /// <summary>
+    /// From the counts per rule, month and département (ordered by rule and month): the national figures, every
+    /// département's and the unplaced recipients' summed, or one département's rows.
+    /// </summary>
+    public static RuleStatisticsView Of(IReadOnlyList<RuleMonthCounts> rows, string? departement)
+    {
         var months = departement is null
             ? rows.GroupBy(row => (row.RuleId, row.Month)).Select(Sum)
             : rows.Where(row => row.Departement == departement);
