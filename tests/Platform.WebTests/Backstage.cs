@@ -11,12 +11,15 @@ internal static class Backstage
 {
     public static IsoWeek ThisWeek => WeekCalendar.WeekOf(DateTimeOffset.UtcNow);
 
-    /// <summary>Sets a 15-hour engagement and declares <paramref name="weeks"/> short weeks (2 hours each) ending last week.</summary>
-    public static async Task DeclareShortWeeksAsync(WebPlatform platform, string recipientId, int weeks)
+    /// <summary>
+    /// Sets a 15-hour engagement and declares <paramref name="weeks"/> short weeks (2 hours each) ending last week. The
+    /// recipient is placed in <paramref name="departement"/> when one is named, else left unplaced (national agents only).
+    /// </summary>
+    public static async Task DeclareShortWeeksAsync(WebPlatform platform, string recipientId, int weeks, string? departement = null)
     {
         using var counsellor = platform.Services.ClientFor("declarations", "counsellor", "agent-backstage");
         var engagement = await counsellor.PutAsJsonAsync(
-            $"/api/recipients/{recipientId}/engagement", new { hoursPerWeek = 15, fromWeek = ThisWeek.AddWeeks(-6).ToString() });
+            $"/api/recipients/{recipientId}/engagement", new { hoursPerWeek = 15, fromWeek = ThisWeek.AddWeeks(-6).ToString(), departement });
         Assert.Equal(HttpStatusCode.OK, engagement.StatusCode);
 
         using var recipient = platform.Services.ClientFor("declarations", "recipient", recipientId);

@@ -3,6 +3,7 @@ using Platform.RuleEngine.Deadlines;
 using Platform.RuleEngine.Messaging;
 using Platform.RuleEngine.Simulations;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Departements;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.OpenApi;
 
@@ -15,6 +16,8 @@ builder.DescribeApi(
 builder.Services.AddPlatformBus(bus =>
 {
     bus.AddConsumer<EngagementSetConsumer>();
+    // The recipients' départements, so each flag records its own (rule statistics per département).
+    bus.AddConsumer<RecipientPlacementConsumer>();
     bus.AddConsumer<DeclarationSubmittedConsumer>();
     bus.AddConsumer<AbsenceDecidedConsumer>();
     bus.AddConsumer<FlagDismissedConsumer>();

@@ -53,6 +53,10 @@ public sealed class RulesFixture : IAsyncLifetime
     public static EngagementSet Engagement(string recipientId, decimal hours, string fromWeek) =>
         new(recipientId, hours, fromWeek, "agent-7") { ProducerSequence = Interlocked.Increment(ref sequence), Producer = "declarations", EventId = Guid.NewGuid(), OccurredAt = Now };
 
+    /// <summary>A transfer as the declarations service would publish it, with the next producer sequence.</summary>
+    public static RecipientTransferred Transfer(string recipientId, string from, string to) =>
+        new(recipientId, from, to, "agent-7", "Déménagement.") { ProducerSequence = Interlocked.Increment(ref sequence), Producer = "declarations", EventId = Guid.NewGuid(), OccurredAt = Now };
+
     /// <summary>A declaration of <paramref name="week"/> with one activity per number of hours, on the week's first days.</summary>
     public static DeclarationSubmitted Declaration(string recipientId, string week, int version, params decimal[] hours)
     {
@@ -72,6 +76,13 @@ public sealed class RulesFixture : IAsyncLifetime
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, sql, parameters);
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return (await Dapper.SqlMapper.ExecuteScalarAsync<T>(connection, sql, parameters))!;
     }
 
     /// <summary>Polls until <paramref name="sql"/> counts <paramref name="expected"/>; fails with the last count after 20 s.</summary>

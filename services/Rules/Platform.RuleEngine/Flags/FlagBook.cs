@@ -103,6 +103,10 @@ public static class FlagBook
         return changes;
     }
 
+    /// <summary>
+    /// Raises a flag, recording the recipient's département as this service knows it now (null when the placement has
+    /// not arrived yet: see <c>RuleStatistics</c>).
+    /// </summary>
     public static async Task RaiseAsync(
         ServiceTransaction work, string recipientId, Rule rule, RuleInput input,
         IReadOnlyDictionary<string, decimal> parameters, CancellationToken cancellationToken)
@@ -114,8 +118,9 @@ public static class FlagBook
             rule.Explain(input, parameters), rule.Definition.SanctionEligible));
         await work.Connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO flags (flag_id, recipient_id, week, rule_id, rule_version, facts, parameters, sanction_eligible, raised_at)
-            VALUES (@flagId, @recipientId, @week, @ruleId, @ruleVersion, @facts::jsonb, @parameters::jsonb, @sanctionEligible, @raisedAt)
+            INSERT INTO flags (flag_id, recipient_id, week, rule_id, rule_version, facts, parameters, sanction_eligible, raised_at, departement)
+            VALUES (@flagId, @recipientId, @week, @ruleId, @ruleVersion, @facts::jsonb, @parameters::jsonb, @sanctionEligible, @raisedAt,
+                    (SELECT departement FROM recipient_departements WHERE recipient_id = @recipientId))
             """,
             new
             {
@@ -161,9 +166,10 @@ public static class FlagBook
 
         await work.Connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO flags (flag_id, recipient_id, week, rule_id, rule_version, facts, parameters, sanction_eligible, raised_at)
-            SELECT flag_id, recipient_id, @week, @ruleId, @ruleVersion, facts::jsonb, @parameters::jsonb, @sanctionEligible, raised_at
+            INSERT INTO flags (flag_id, recipient_id, week, rule_id, rule_version, facts, parameters, sanction_eligible, raised_at, departement)
+            SELECT f.flag_id, f.recipient_id, @week, @ruleId, @ruleVersion, f.facts::jsonb, @parameters::jsonb, @sanctionEligible, f.raised_at, p.departement
               FROM unnest(@flagIds, @recipients, @facts, @raisedAt) AS f (flag_id, recipient_id, facts, raised_at)
+              LEFT JOIN recipient_departements p ON p.recipient_id = f.recipient_id
             """,
             new
             {

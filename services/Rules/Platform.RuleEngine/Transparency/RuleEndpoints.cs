@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Rules;
+using Platform.ServiceDefaults.Departements;
 using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Problems;
 using Platform.ServiceDefaults.RateLimiting;
@@ -25,8 +26,10 @@ public static class RuleEndpoints
             .WithSummary("Read how humans judged each rule's flags, month by month")
             .WithDescription("""
                 Per rule and month (Paris time): the flags raised and withdrawn, and how many people dismissed, resolved,
-                let expire or upheld, so a rule that humans mostly dismiss stands out. Counts only, no personal data. Public,
-                without a token. Changes nothing.
+                let expire or upheld, so a rule that humans mostly dismiss stands out. Nationally, or for one département
+                (`departement`, an INSEE code): a flag counts for the département its recipient belonged to when it was
+                raised, and so do its withdrawal and its outcomes; a recipient never placed counts nationally only. Counts
+                only, no personal data. Public, without a token. Changes nothing.
                 """);
         group.MapGet("/{ruleId}/versions/{version:int}", GetVersion)
             .WithName("GetRuleVersion")
@@ -50,15 +53,35 @@ public static class RuleEndpoints
                 $"The catalogue holds no rule '{ruleId}' at version {version}.");
 
     /// <summary>Per rule and month (Paris time): flags raised and withdrawn here, and what humans decided about them.</summary>
-    private static async Task<Ok<RuleStatisticsView>> GetStatistics(RuleStatistics statistics, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await statistics.GetAsync(cancellationToken));
+    /// <param name="departement">One département's figures (INSEE code); the national figures when absent.</param>
+    private static async Task<Results<Ok<RuleStatisticsView>, ProblemHttpResult>> GetStatistics(
+        RuleStatistics statistics, string? departement, CancellationToken cancellationToken)
+    {
+        if (departement is not null && !DepartementCodes.IsValid(departement))
+        {
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["departement"] =
+                [
+                    Localized.Text(
+                        $"Le département s'écrit avec son code INSEE : 01 à 95, 2A, 2B, 971 à 976 (reçu : « {departement} »).",
+                        $"The département is written as its INSEE code: 01 to 95, 2A, 2B, 971 to 976 (got '{departement}')."),
+                ],
+            });
+        }
+
+        return TypedResults.Ok(await statistics.GetAsync(departement, cancellationToken));
+    }
 }
 
 public sealed record RuleCatalogueView(IReadOnlyList<RuleDefinition> Rules);
 
-public sealed record RuleStatisticsView(IReadOnlyList<RuleMonthStatistics> Months);
+/// <param name="Departement">The département the figures are about; null for the national figures.</param>
+public sealed record RuleStatisticsView(string? Departement, IReadOnlyList<RuleMonthStatistics> Months);
 
-public sealed record RuleMonthCounts(string RuleId, string Month, long Raised, long Withdrawn, long Dismissed, long Resolved, long Expired, long Upheld);
+/// <param name="Departement">Null for a flag whose recipient was never placed, and in the national sums.</param>
+public sealed record RuleMonthCounts(
+    string RuleId, string Month, string? Departement, long Raised, long Withdrawn, long Dismissed, long Resolved, long Expired, long Upheld);
 
 /// <param name="DismissalRate">Dismissed out of the flags a human decided that month (dismissed, resolved, upheld);
 /// null when none was decided. A rule humans mostly dismiss is a bad rule.</param>

@@ -87,6 +87,17 @@ public static class Labels
         _ => role,
     };
 
+    /// <summary>The service whose data an agent read, as a person would name it.</summary>
+    public static string Service(string service) => service switch
+    {
+        "declarations" => T("Déclarations et engagement", "Declarations and engagement"),
+        "rules" => T("Règles", "Rules"),
+        "review" => T("Examen des signalements et décisions", "Flag review and decisions"),
+        "allocations" => T("Allocation", "Allocation"),
+        "audit" => T("Journal d'audit", "Audit log"),
+        _ => service,
+    };
+
     /// <summary>A flag's or a case's state, said plainly.</summary>
     public static string State(string state) => state switch
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using Platform.Web.Api;
 using Platform.Web.Api.Rules;
 using AppealMonth = Platform.Web.Api.Audit.RuleMonthAppeals;
@@ -8,7 +9,8 @@ namespace Platform.Web.Pages.Audit;
 /// <summary>
 /// Per rule and month: flags raised, withdrawn, dismissed and upheld, so a rule humans mostly dismiss stands out; and,
 /// from the audit log, the appeals against its sanctions and their outcomes, so a rule whose decisions are often annulled
-/// on appeal stands out too.
+/// on appeal stands out too. The flags' figures may be narrowed to one département; the appeals' stay national (the
+/// audit service keeps no copy of the départements).
 /// </summary>
 public sealed class RulesModel(PlatformApi api) : PlatformPage(api)
 {
@@ -42,11 +44,16 @@ public sealed class RulesModel(PlatformApi api) : PlatformPage(api)
 
     public List<RuleSummary> Rules { get; } = [];
 
+    /// <summary>One département's figures (INSEE code), or the whole country's when empty; a code the rules service does not know shows its problem.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Departement { get; set; }
+
     public Dictionary<string, AppealSummary> Appeals { get; } = new(StringComparer.Ordinal);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var statistics = Read(await Api.Rules(rules => rules.GetRuleStatisticsAsync(cancellationToken)));
+        Departement = string.IsNullOrWhiteSpace(Departement) ? null : Departement.Trim().ToUpperInvariant();
+        var statistics = Read(await Api.Rules(rules => rules.GetRuleStatisticsAsync(Departement, cancellationToken)));
         var catalogue = Read(await Api.Rules(rules => rules.GetRuleCatalogueAsync(cancellationToken)));
         var appeals = Read(await Api.Audit(audit => audit.GetAppealStatisticsAsync(cancellationToken)));
         foreach (var group in (appeals?.Months ?? []).GroupBy(month => month.RuleId, StringComparer.Ordinal))
