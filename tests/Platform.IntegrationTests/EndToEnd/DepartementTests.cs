@@ -166,11 +166,11 @@ public sealed class DepartementTests(DepartementTests.Platform fixture) : IClass
         // A service stamps what it knows: each learns the placement from EngagementSet before the flags reach it here.
         foreach (var service in new[] { "rules", "review", "allocations" })
         {
-            await Eventually.GetAsync<string>($"the placement in {service}", async () =>
+            await Eventually.GetAsync($"the placement in {service}", async () =>
             {
                 await using var connection = new NpgsqlConnection(platform.ConnectionStringOf(service));
                 return await connection.ExecuteScalarAsync<string?>(
-                    "SELECT departement FROM recipient_departements WHERE recipient_id = @recipientId", new { recipientId });
+                    "SELECT departement FROM recipient_departements WHERE recipient_id = @recipientId", new { recipientId }) is null ? null : (bool?)true;
             });
         }
 
@@ -184,22 +184,28 @@ public sealed class DepartementTests(DepartementTests.Platform fixture) : IClass
             StoryTests.Items(await lyon["review"].GetFromJsonAsync<JsonElement>($"/api/review/cases?status=open&recipient={recipientId}"))
                 .Select(item => (Guid?)item.GetProperty("caseId").GetGuid()).FirstOrDefault());
         Assert.Equal(HttpStatusCode.OK, (await lyon["review"].GetAsync($"/api/review/cases/{caseId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await lyon["review"].PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
 
-        // Declarations (engagement, declaration), rules (the flag), review (the case opened, the read recorded).
-        var events = await Eventually.GetAsync<List<(string Producer, string Type, string? Departement)>>("the case's events in the audit log", async () =>
+        // Declarations (engagement, declaration), rules (the flag), review (the claim, the read recorded).
+        async Task<List<(string Producer, string Type, string? Departement)>> AuditedAsync()
         {
             await using var connection = new NpgsqlConnection(platform.ConnectionStringOf("audit"));
-            var rows = (await connection.QueryAsync<(string Producer, string Type, string? Departement)>(
+            return (await connection.QueryAsync<(string Producer, string Type, string? Departement)>(
                 """
                 SELECT producer, message_type, convert_from(body, 'UTF8')::jsonb ->> 'departement'
                   FROM audit_log WHERE recipient_id = @recipientId ORDER BY position
                 """, new { recipientId })).ToList();
-            return rows.Any(row => row.Type.EndsWith(":CaseOpened", StringComparison.Ordinal))
-                && rows.Any(row => row.Type.EndsWith(":FileConsulted", StringComparison.Ordinal)) ? rows : null;
+        }
+
+        string[] expected = [":EngagementSet", ":DeclarationSubmitted", ":FlagRaised", ":CaseClaimed", ":FileConsulted"];
+        await Eventually.GetAsync("the events of every producer in the audit log", async () =>
+        {
+            var rows = await AuditedAsync();
+            return expected.All(type => rows.Any(row => row.Type.EndsWith(type, StringComparison.Ordinal))) ? true : (bool?)null;
         });
+        var events = await AuditedAsync();
         var unstamped = events.Where(row => row.Departement != "69").ToList();
         Assert.True(unstamped.Count == 0, "events without département 69: " + string.Join(", ", unstamped));
-        Assert.Contains(events, row => row.Type.EndsWith(":DeclarationSubmitted", StringComparison.Ordinal));
     }
 
     /// <summary>
