@@ -11,12 +11,12 @@ cd "$(dirname "$0")/../.."
 mkdir -p artifacts/benchmarks
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--rates 200,400,800 --seconds 10)
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-platform_test} PGPASSWORD=${PGPASSWORD:-platform_test}
+connection=(env PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-platform_test}" PGPASSWORD="${PGPASSWORD:-platform_test}")
 
 # Every table under the platform's policy (within_scope), in each database, switched on (ENABLE + FORCE) or off.
 switch() {
   for database in declarations rules review allocations; do
-    psql -d "$database" -qAt -v ON_ERROR_STOP=1 <<SQL
+    "${connection[@]}" psql -d "$database" -qAt -v ON_ERROR_STOP=1 <<SQL
 DO \$\$
 DECLARE protected regclass;
 BEGIN

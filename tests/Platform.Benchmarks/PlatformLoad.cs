@@ -217,13 +217,23 @@ internal sealed class PlatformLoad(BenchmarkSettings settings) : IDisposable
 
 /// <summary>
 /// The CPU time (user and system) each service has used so far, read from /proc for the pids deploy/local/up.sh wrote;
-/// the instances of one service (<c>rules</c>, <c>rules-2</c>…) are added together.
+/// the instances of one service (<c>rules</c>, <c>rules-2</c>…) are added together. With them, PostgreSQL's
+/// (<c>postgresql</c>) when its postmaster's pid file is found: the postmaster's own time, its ended children's
+/// (<c>cutime</c>, <c>cstime</c>) and every live backend's, so a connection closed between two reads is still counted.
+/// It serves every database on the server, so other work on it counts too.
 /// </summary>
 internal static class ServiceCpu
 {
+    private const string PostgresPidFiles = "/var/run/postgresql";
+
     public static Dictionary<string, TimeSpan> Read(string pidFolder)
     {
         var used = new Dictionary<string, TimeSpan>();
+        if (PostgresTime() is { } postgres)
+        {
+            used["postgresql"] = postgres;
+        }
+
         foreach (var pidFile in Directory.Exists(pidFolder) ? Directory.GetFiles(pidFolder, "*.pid") : [])
         {
             var name = Path.GetFileNameWithoutExtension(pidFile);
@@ -234,14 +244,51 @@ internal static class ServiceCpu
                 continue;
             }
 
-            // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th of them, in
-            // USER_HZ ticks (100 a second on Linux, whatever the kernel's own tick).
-            var text = File.ReadAllText(stat);
-            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            used[service] = used.GetValueOrDefault(service) + TimeSpan.FromSeconds(ticks / 100d);
+            used[service] = used.GetValueOrDefault(service) + Ticks(Fields(stat), withChildren: false);
         }
 
         return used;
+    }
+
+    private static TimeSpan? PostgresTime()
+    {
+        var pidFile = Directory.Exists(PostgresPidFiles) ? Directory.GetFiles(PostgresPidFiles, "*.pid").FirstOrDefault() : null;
+        if (pidFile is null || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), CultureInfo.InvariantCulture, out var postmaster))
+        {
+            return null;
+        }
+
+        var total = Ticks(Fields($"/proc/{postmaster}/stat"), withChildren: true);
+        foreach (var process in Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(name => name!.All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                var fields = Fields($"/proc/{process}/stat");
+                if (fields[1] == postmaster.ToString(CultureInfo.InvariantCulture))
+                {
+                    total += Ticks(fields, withChildren: false);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended between the listing and the read: its time is now its parent's cutime.
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>The fields of /proc/&lt;pid&gt;/stat after the command's closing parenthesis (state is [0], ppid [1]).</summary>
+    private static string[] Fields(string stat)
+    {
+        var text = File.ReadAllText(stat);
+        return text[(text.LastIndexOf(')') + 2)..].Split(' ');
+    }
+
+    /// <summary>utime + stime (and cutime + cstime), the 12th to 15th fields, in USER_HZ ticks (100 a second on Linux).</summary>
+    private static TimeSpan Ticks(string[] fields, bool withChildren)
+    {
+        var ticks = Enumerable.Range(11, withChildren ? 4 : 2).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
+        return TimeSpan.FromSeconds(ticks / 100d);
     }
 }

@@ -60,7 +60,7 @@ foreach (var s in steps)
 }
 
 Console.WriteLine();
-Console.WriteLine("## CPU each service used per accepted declaration (ms, all its instances, from the step's start until its queues were empty)");
+Console.WriteLine("## CPU each service used per accepted declaration (ms, all its instances, from the step's start until its queues were empty; postgresql: the whole server)");
 var services = steps.SelectMany(s => s.CpuMsPerDeclaration.Keys).Distinct().Where(name => name is not ("identity" or "web")).Order().ToList();
 Console.WriteLine($"| target/s | {string.Join(" | ", services)} | total |");
 Console.WriteLine($"|---|{string.Concat(services.Select(_ => "---|"))}---|");
