@@ -146,7 +146,9 @@ public static class AppealEndpoints
         ServiceDatabase database, string recipientId, Guid decisionId, string reasons, IReadOnlyList<string>? documents, string channel, string filedBy,
         DateOnly filedOn, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (await LetterStore.FindByDecisionAsync(database, decisionId, cancellationToken) is not { } found || found.RecipientId != recipientId
+        // Only a sanction is appealed here: an early ending is in the person's favour.
+        if (await LetterStore.FindByDecisionAsync(database, decisionId, cancellationToken) is not { Kind: LetterKind.SanctionApproved } found
+            || found.RecipientId != recipientId
             || await LetterStore.ReadAsync(database, found.LetterId, cancellationToken) is not { } source)
         {
             return ReviewProblems.AppealableDecisionNotFound();

@@ -48,4 +48,37 @@ internal static class LetterDelivery
         await LetterEmailOutbox.DecisionLetters.QueueAsync(work, letter.LetterId, address, now);
         return true;
     }
+
+    /// <summary>
+    /// Writes the letter of an early ending, carrying the signed <paramref name="ending"/>, beside the letters of the
+    /// sanction it ends (<paramref name="proposalId"/>, <paramref name="caseId"/>), and queues its e-mail when the person
+    /// gave an address.
+    /// </summary>
+    public static async Task<DecisionLetterRecord> IssueEndingAsync(
+        ServiceTransaction work, SuspensionEnded ending, Guid proposalId, Guid caseId, Delegation delegation, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(ending);
+        ArgumentNullException.ThrowIfNull(delegation);
+        var letter = new DecisionLetterRecord(
+            Guid.CreateVersion7(now),
+            LetterKind.SuspensionEnded,
+            proposalId,
+            caseId,
+            ending.RecipientId,
+            delegation.DelegationId,
+            ending.DecisionId,
+            ending.KeyId,
+            ending.Signature,
+            JsonSerializer.Serialize(ending, JsonSerializerOptions.Web),
+            now);
+        await LetterStore.InsertAsync(work, letter);
+        work.Publish(new DecisionLetterIssued(letter.LetterId, letter.RecipientId, letter.Kind, ending.DecisionId, proposalId, null) { OccurredAt = now });
+        if (await NoticeStore.ContactAsync(work, ending.RecipientId) is { } address)
+        {
+            await LetterEmailOutbox.DecisionLetters.QueueAsync(work, letter.LetterId, address, now);
+        }
+
+        return letter;
+    }
 }
