@@ -288,9 +288,10 @@ public static class AppealEndpoints
             }
 
             var now = time.GetUtcNow();
-            if (await LetterDelivery.DelegationInForceAsync(work, instructor, letters.Value.Departement, now) is not { } delegation)
+            var (delegationInForce, departement) = await LetterDelivery.DelegationForRecipientAsync(work, instructor, appeal.RecipientId, letters.Value, now);
+            if (delegationInForce is not { } delegation)
             {
-                return ReviewProblems.WithoutDelegation(letters.Value.Departement);
+                return ReviewProblems.WithoutDelegation(departement);
             }
 
             var signed = signer.Sign(new AppealDecided(

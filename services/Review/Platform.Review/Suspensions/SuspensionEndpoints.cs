@@ -162,9 +162,10 @@ public static class SuspensionEndpoints
 
         // Ending a suspension is a decision of the président: only under a delegation in force, which its letter names.
         var now = time.GetUtcNow();
-        if (await LetterDelivery.DelegationInForceAsync(work, user.SubjectId(), letters.Value.Departement, now) is not { } delegation)
+        var (delegationInForce, departement) = await LetterDelivery.DelegationForRecipientAsync(work, user.SubjectId(), suspension.RecipientId, letters.Value, now);
+        if (delegationInForce is not { } delegation)
         {
-            return ReviewProblems.WithoutDelegation(letters.Value.Departement);
+            return ReviewProblems.WithoutDelegation(departement);
         }
 
         var ending = signer.Sign(new SuspensionEnded(
