@@ -24,6 +24,8 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
     private readonly Dictionary<Guid, CaseView> cases = [];
     private readonly List<AdjustmentView> adjustments = [];
     private readonly Dictionary<Guid, AppealView> appeals = [];
+    private readonly Dictionary<Guid, AppealRepaid> appealTerms = [];
+    private readonly List<RepaymentView> repayments = [];
     private AllocationSet? allocation;
 
     public void Add(LogEntry entry)
@@ -146,12 +148,17 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
                 ImplicitRejection = new AppealRejectionView(e.RejectedOn, e.TribunalBy, e.OccurredAt, entry.Position),
             })),
         [EventTypes.AppealRepaid] = On<AppealRepaid>((replay, entry, e) =>
+        {
             replay.Appeal(e.AppealId, appeal => appeal with
             {
                 Repayment = new AppealRepaymentView(e.RepaymentId, e.AppealDecisionId, e.FromMonth, e.AmountRepaid, e.KeyId, entry.Position),
-            })),
-        [EventTypes.SuspensionLifted] = On<SuspensionLifted>((replay, _, e) =>
+            });
+            replay.appealTerms[e.SanctionDecisionId] = e;
+            replay.repayments.Add(new RepaymentView(e.SanctionDecisionId, e.FromMonth, e.AmountRepaid, e.AppealId, entry.Position));
+        }),
+        [EventTypes.SuspensionLifted] = On<SuspensionLifted>((replay, entry, e) =>
         {
+            replay.repayments.Add(new RepaymentView(e.DecisionId, e.FromMonth, e.AmountRepaid, null, entry.Position));
             var index = replay.adjustments.FindIndex(a => a.AdjustmentId == e.AdjustmentId);
             if (index >= 0)
             {
@@ -186,15 +193,32 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
         }
     }
 
+    /// <summary>
+    /// The month as the events state it: the base, less what each suspension withholds (from an appeal's month on, the
+    /// share the appeal left), plus what was paid back in that month (an early ending's, an appeal's).
+    /// </summary>
     private AllocationView Allocation(AllocationSet set, string month)
     {
         var index = MonthIndex(month);
         var withheld = adjustments
             .Where(a => MonthIndex(a.FromMonth) <= index && index < MonthIndex(a.FromMonth) + a.Months
                         && (a.LiftedFromMonth is null || index < MonthIndex(a.LiftedFromMonth)))
-            .Sum(a => a.MonthlyAmountWithheld);
+            .Sum(a => WithheldIn(a, index, set.MonthlyBaseAmount));
+        var paidBack = repayments.Where(repayment => repayment.Month == month).ToList();
         return new AllocationView(
-            month, set.MonthlyBaseAmount, set.MonthlyBaseAmount - withheld, set.HouseholdSize, set.LoneParentIncrease, set.FromMonth, adjustments);
+            month, set.MonthlyBaseAmount, set.MonthlyBaseAmount - withheld + paidBack.Sum(repayment => repayment.Amount), set.HouseholdSize,
+            set.LoneParentIncrease, set.FromMonth, adjustments, paidBack);
+    }
+
+    private decimal WithheldIn(AdjustmentView adjustment, int index, decimal baseAmount)
+    {
+        if (!appealTerms.TryGetValue(adjustment.DecisionId, out var appeal) || index < MonthIndex(appeal.FromMonth))
+        {
+            return adjustment.MonthlyAmountWithheld;
+        }
+
+        var share = index < MonthIndex(adjustment.FromMonth) + appeal.Months ? appeal.Percent : 0;
+        return decimal.Round(baseAmount * share / 100m, 2, MidpointRounding.AwayFromZero);
     }
 
     private static Action<RecipientReplay, LogEntry> On<T>(Action<RecipientReplay, LogEntry, T> apply) =>
@@ -304,9 +328,13 @@ public sealed class CaseView(Guid caseId, Guid flagId)
 
 public sealed record StepView(DateTimeOffset At, string Step, string? By, string? Detail, long Position);
 
+/// <param name="Repayments">What was paid back in the month: an early ending's, or an appeal's (naming it).</param>
 public sealed record AllocationView(
     string Month, decimal BaseAmount, decimal AmountDue, int HouseholdSize, bool LoneParentIncrease, string FromMonth,
-    IReadOnlyList<AdjustmentView> Adjustments);
+    IReadOnlyList<AdjustmentView> Adjustments, IReadOnlyList<RepaymentView> Repayments);
+
+/// <summary>A repayment the log records for a sanction decision's suspension, in the month it is paid.</summary>
+public sealed record RepaymentView(Guid DecisionId, string Month, decimal Amount, Guid? AppealId, long Position);
 
 public sealed record AdjustmentView(
     Guid AdjustmentId, Guid DecisionId, int Percent, int Months, string FromMonth, decimal MonthlyAmountWithheld, string KeyId,
