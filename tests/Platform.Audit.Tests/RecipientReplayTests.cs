@@ -102,6 +102,24 @@ public sealed class RecipientReplayTests
     }
 
     [Fact]
+    public void Replay_ShowsTheCommissionsOpinion_OnceRecorded()
+    {
+        var log = new LogBuilder();
+        using var scenario = new SanctionScenario();
+        var decision = scenario.Decision();
+        var filedAt = new DateTimeOffset(2027, 1, 10, 10, 0, 0, TimeSpan.Zero);
+        log.Add(decision, "review", occurredAt: filedAt.AddDays(-20));
+        var appeal = SanctionScenario.Appeal(decision, "2027-01-10");
+        log.Add(appeal, "review", occurredAt: filedAt);
+        log.Add(new AppealCommissionOpinionRecorded(appeal.AppealId, decision.DecisionId, Recipient, "Avis favorable à l'annulation.", "supervisor-3"), "review",
+            occurredAt: filedAt.AddDays(7));
+
+        Assert.Null(Assert.Single(Replay(log, filedAt.AddDays(1)).Appeals).CommissionOpinion);
+        var opinion = Assert.Single(Replay(log, filedAt.AddDays(8)).Appeals).CommissionOpinion;
+        Assert.Equal(("Avis favorable à l'annulation.", "supervisor-3"), (opinion!.Opinion, opinion.RecordedBy));
+    }
+
+    [Fact]
     public void Replay_ShowsTheAppealsAsTheyStoodAtTheInstant()
     {
         var log = new LogBuilder();

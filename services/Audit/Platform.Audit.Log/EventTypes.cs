@@ -36,6 +36,7 @@ public static class EventTypes
     public static readonly string HearingHeld = Urn<HearingHeld>();
     public static readonly string NoticeReceived = Urn<NoticeReceived>();
     public static readonly string AppealFiled = Urn<AppealFiled>();
+    public static readonly string AppealCommissionOpinionRecorded = Urn<AppealCommissionOpinionRecorded>();
     public static readonly string AppealDecided = Urn<AppealDecided>();
     public static readonly string AppealImplicitlyRejected = Urn<AppealImplicitlyRejected>();
     public static readonly string AppealRepaid = Urn<AppealRepaid>();

@@ -140,6 +140,11 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
                 State = AppealState.Decided,
                 Outcome = new AppealOutcomeView(e.DecisionId, e.Outcome, e.Percent, e.Months, e.DecidedBy, e.DecidedAt, e.KeyId, entry.Position),
             })),
+        [EventTypes.AppealCommissionOpinionRecorded] = On<AppealCommissionOpinionRecorded>((replay, entry, e) =>
+            replay.Appeal(e.AppealId, appeal => appeal with
+            {
+                CommissionOpinion = new CommissionOpinionView(e.Opinion, e.RecordedBy, e.OccurredAt, entry.Position),
+            })),
         [EventTypes.AppealImplicitlyRejected] = On<AppealImplicitlyRejected>((replay, entry, e) =>
             replay.Appeal(e.AppealId, appeal => appeal with
             {
@@ -291,7 +296,11 @@ public sealed record AppealView(
     string State,
     AppealOutcomeView? Outcome,
     AppealRejectionView? ImplicitRejection,
-    AppealRepaymentView? Repayment);
+    AppealRepaymentView? Repayment,
+    CommissionOpinionView? CommissionOpinion = null);
+
+/// <summary>The commission de recours amiable's opinion, as its instructor recorded it.</summary>
+public sealed record CommissionOpinionView(string Opinion, string RecordedBy, DateTimeOffset RecordedAt, long Position);
 
 public sealed record AppealOutcomeView(
     Guid DecisionId, string Outcome, int Percent, int Months, string DecidedBy, DateTimeOffset DecidedAt, string KeyId, long Position);

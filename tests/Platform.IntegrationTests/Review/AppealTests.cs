@@ -119,6 +119,7 @@ public sealed class AppealTests(HumanGateFixture fixture) : IClassFixture<HumanG
         Assert.Equal(0L, await HumanGateFixture.ScalarAsync<long>(
             fixture.ReviewDatabase, "SELECT count(*) FROM appeals WHERE appeal_id = @appealId AND (outcome IS NOT NULL OR commission_opinion IS NOT NULL)", new { appealId }));
         Assert.Equal(0, await fixture.Events.CountAfterQuietAsync<AppealDecided>(TimeSpan.FromMilliseconds(500), e => e.AppealId == appealId));
+        Assert.Equal(0, await fixture.Events.CountAfterQuietAsync<AppealCommissionOpinionRecorded>(TimeSpan.FromMilliseconds(300), e => e.AppealId == appealId));
 
         // The counsellor's queue shows it with its deadline.
         var queue = await fixture.CounsellorClient().GetFromJsonAsync<JsonElement>("/api/review/appeals");
@@ -130,6 +131,9 @@ public sealed class AppealTests(HumanGateFixture fixture) : IClassFixture<HumanG
         var third = fixture.SupervisorClient(HumanGateFixture.SecondSupervisor);
         Assert.Equal(HttpStatusCode.OK, (await third.PostAsJsonAsync(
             $"/api/review/appeals/{appealId}/commission-opinion", new { opinion = "La commission estime l'hospitalisation établie." })).StatusCode);
+        var opinion = await fixture.Events.WaitForAsync<AppealCommissionOpinionRecorded>(e => e.AppealId == appealId);
+        Assert.Equal((sanction.DecisionId, "La commission estime l'hospitalisation établie.", HumanGateFixture.SecondSupervisor),
+            (opinion.SanctionDecisionId, opinion.Opinion, opinion.RecordedBy));
         var decided = await third.PostAsJsonAsync($"/api/review/appeals/{appealId}/decide", new { outcome = "annulled", reason = "L'hospitalisation de l'enfant excuse ces semaines." });
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
         var decidedView = await decided.Content.ReadFromJsonAsync<JsonElement>();

@@ -80,7 +80,7 @@ public static class AppealEndpoints
         review.MapPost("/{appealId:guid}/commission-opinion", RecordOpinion).ValidateRequest<CommissionOpinionRequest>()
             .WithName("RecordAppealCommissionOpinion")
             .WithSummary("Record the commission de recours amiable's opinion")
-            .WithDescription("The instructor records the commission's opinion (CASF R262-89) before the decision. Not by the person who proposed or approved the sanction.")
+            .WithDescription("The instructor records the commission's opinion (CASF R262-89) before the decision. Not by the person who proposed or approved the sanction. Publishes `AppealCommissionOpinionRecorded`.")
             .WithRequestExample("""{"opinion":"La commission estime le manquement établi pour une semaine seulement."}""")
             .ProducesNotFound("This appeal does not exist.")
             .ProducesProblemType(StatusCodes.Status403Forbidden, ReviewProblems.AppealInstructorTookPart, "The caller proposed or approved the sanction contested.")
@@ -260,6 +260,11 @@ public static class AppealEndpoints
             }
 
             await AppealStore.SaveOpinionAsync(work, recorded!);
+            work.Publish(new AppealCommissionOpinionRecorded(
+                recorded!.AppealId, recorded.SanctionDecisionId, recorded.RecipientId, recorded.CommissionOpinion!, recorded.CommissionRecordedBy!)
+            {
+                OccurredAt = recorded.CommissionRecordedAt!.Value,
+            });
             await work.CommitAsync(cancellationToken);
         }
 
