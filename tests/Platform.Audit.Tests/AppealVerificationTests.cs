@@ -227,6 +227,23 @@ public sealed class AppealVerificationTests : IDisposable
         Assert.Contains("unknown kind", report.Violations[2].Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>The letter of an early ending names the signed ending: intact when the log holds it, reported when not.</summary>
+    [Fact]
+    public void Verify_SuspensionEndedLetter_NamesTheSignedEnding()
+    {
+        var (decision, _) = SanctionedAndAppealed();
+        var ending = new SuspensionEnded(
+            Guid.NewGuid(), decision.DecisionId, decision.RecipientId, "2027-03", "supervisor-3", "Démarches reprises.", null,
+            new DateTimeOffset(2027, 2, 10, 10, 0, 0, TimeSpan.Zero), "review-1", "");
+        log.Add(Letter(DecisionLetterKind.SuspensionEnded, ending.DecisionId), "review");
+        log.Add(ending, "review");
+        var orphan = log.Add(Letter(DecisionLetterKind.SuspensionEnded, Guid.NewGuid()), "review");
+
+        var violation = Single(log.Verify(scenario.Keys));
+
+        Assert.Equal((orphan.Position, ViolationKinds.LetterWithoutDecision), (violation.Position, violation.Kind));
+    }
+
     [Fact]
     public void APassStoppedAnywhere_AndResumed_ReportsTheAppealsAsOneWholePass()
     {

@@ -75,6 +75,50 @@ public sealed class RecipientReplayTests
         Assert.Empty(beforeAdjustment.Adjustments);
     }
 
+    /// <summary>
+    /// 30 % of 600 € for three months from February, reduced on appeal in March to 10 % for two months: February keeps its
+    /// 180 € withheld, March pays back February's 120 € beyond the new share and withholds 60 €, April withholds nothing.
+    /// </summary>
+    [Fact]
+    public void Replay_Allocation_FollowsTheAppealAndItsRepayment()
+    {
+        var log = new LogBuilder();
+        using var scenario = new SanctionScenario();
+        log.Add(new AllocationSet(Recipient, 600m, 1, false, "2026-01", "counsellor-1"), "allocations", occurredAt: LogBuilder.Start);
+        var decision = scenario.Decision();
+        log.Add(new AllocationAdjusted(Guid.NewGuid(), decision.DecisionId, Recipient, 30, 3, "2027-02", 180m, SanctionScenario.KeyId), "allocations",
+            occurredAt: LogBuilder.Start.AddHours(1));
+        var appealId = Guid.NewGuid();
+        log.Add(new AppealRepaid(Guid.NewGuid(), Guid.NewGuid(), appealId, decision.DecisionId, Recipient, AppealOutcome.Reduced, 10, 2, "2027-03", 120m,
+            SanctionScenario.KeyId), "allocations", occurredAt: new DateTimeOffset(2027, 3, 10, 10, 0, 0, TimeSpan.Zero));
+
+        AllocationView Month(int month) => Replay(log, new DateTimeOffset(2027, month, 15, 12, 0, 0, TimeSpan.Zero)).Allocation!;
+
+        Assert.Equal(420m, Month(2).AmountDue);
+        var march = Month(3);
+        Assert.Equal(600m - 60m + 120m, march.AmountDue);
+        Assert.Equal((decision.DecisionId, 120m, (Guid?)appealId), (Assert.Single(march.Repayments).DecisionId, march.Repayments[0].Amount, march.Repayments[0].AppealId));
+        Assert.Equal(600m, Month(4).AmountDue);
+    }
+
+    [Fact]
+    public void Replay_ShowsTheCommissionsOpinion_OnceRecorded()
+    {
+        var log = new LogBuilder();
+        using var scenario = new SanctionScenario();
+        var decision = scenario.Decision();
+        var filedAt = new DateTimeOffset(2027, 1, 10, 10, 0, 0, TimeSpan.Zero);
+        log.Add(decision, "review", occurredAt: filedAt.AddDays(-20));
+        var appeal = SanctionScenario.Appeal(decision, "2027-01-10");
+        log.Add(appeal, "review", occurredAt: filedAt);
+        log.Add(new AppealCommissionOpinionRecorded(appeal.AppealId, decision.DecisionId, Recipient, "Avis favorable à l'annulation.", "supervisor-3"), "review",
+            occurredAt: filedAt.AddDays(7));
+
+        Assert.Null(Assert.Single(Replay(log, filedAt.AddDays(1)).Appeals).CommissionOpinion);
+        var opinion = Assert.Single(Replay(log, filedAt.AddDays(8)).Appeals).CommissionOpinion;
+        Assert.Equal(("Avis favorable à l'annulation.", "supervisor-3"), (opinion!.Opinion, opinion.RecordedBy));
+    }
+
     [Fact]
     public void Replay_ShowsTheAppealsAsTheyStoodAtTheInstant()
     {

@@ -30,10 +30,10 @@ public sealed class WebPlatform : IAsyncLifetime
             ["Provider__Clients__web__RedirectUris__0"] = $"http://127.0.0.1:{webPort}/signin-oidc-local",
             ["Provider__Clients__web__PostLogoutRedirectUris__0"] = $"http://127.0.0.1:{webPort}/signout-callback-oidc-local",
         });
-        // The supervisors the pages' tests sign in as decide by a delegation in force: one approves sanctions, the other
-        // decides appeals against them (a third person).
+        // The agents the pages' tests sign in as decide by a delegation in force: one supervisor approves sanctions, the
+        // other decides appeals against them (a third person), and the counsellor ends suspensions early.
         Services = await PlatformProcesses.StartWithAsync(
-            Provider, new Dictionary<string, int>(), null, TestDelegations.ForProcess("agent-web-samir", AppealDecider).ToDictionary(), Backends);
+            Provider, new Dictionary<string, int>(), null, TestDelegations.ForProcess("agent-web-samir", AppealDecider, "agent-web-lea").ToDictionary(), Backends);
         Front = await PlatformProcesses.StartWithAsync(
             Provider,
             new Dictionary<string, int> { ["web"] = webPort },

@@ -36,10 +36,12 @@ public static class EventTypes
     public static readonly string HearingHeld = Urn<HearingHeld>();
     public static readonly string NoticeReceived = Urn<NoticeReceived>();
     public static readonly string AppealFiled = Urn<AppealFiled>();
+    public static readonly string AppealCommissionOpinionRecorded = Urn<AppealCommissionOpinionRecorded>();
     public static readonly string AppealDecided = Urn<AppealDecided>();
     public static readonly string AppealImplicitlyRejected = Urn<AppealImplicitlyRejected>();
     public static readonly string AppealRepaid = Urn<AppealRepaid>();
     public static readonly string DecisionLetterIssued = Urn<DecisionLetterIssued>();
+    public static readonly string SuspensionEnded = Urn<SuspensionEnded>();
 
     public static string Urn<T>() => Urn(typeof(T));
 
@@ -82,6 +84,7 @@ public enum ContentType
     AppealRepaid,
     SanctionRejected,
     DecisionLetterIssued,
+    SuspensionEnded,
 }
 
 public static class ContentTypes
@@ -103,6 +106,7 @@ public static class ContentTypes
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.AppealRepaid), EventTypes.AppealRepaid, ContentType.AppealRepaid),
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.SanctionRejected), EventTypes.SanctionRejected, ContentType.SanctionRejected),
         (System.Text.Encoding.UTF8.GetBytes(EventTypes.DecisionLetterIssued), EventTypes.DecisionLetterIssued, ContentType.DecisionLetterIssued),
+        (System.Text.Encoding.UTF8.GetBytes(EventTypes.SuspensionEnded), EventTypes.SuspensionEnded, ContentType.SuspensionEnded),
     ];
 
     public static ContentType Of(string messageType)

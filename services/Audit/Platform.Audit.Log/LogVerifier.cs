@@ -228,6 +228,7 @@ public sealed class LogVerifier(
     private readonly HashSet<Guid> filedAppeals = [];
     private readonly HashSet<Guid> implicitlyRejectedAppeals = [];
     private readonly HashSet<Guid> rejectedProposals = [];
+    private readonly HashSet<Guid> suspensionEndings = [];
     private readonly List<PendingLetterState> pendingLetters = [];
     private DateTimeOffset? logTime;
     private readonly ArrayBufferWriter<byte> canonical = new(4096);
@@ -795,6 +796,9 @@ public sealed class LogVerifier(
                 case ContentType.AppealRepaid:
                     CheckAppealRepayment(position, Read<AppealRepaid>(body));
                     break;
+                case ContentType.SuspensionEnded:
+                    suspensionEndings.Add(Read<SuspensionEnded>(body).DecisionId);
+                    break;
                 default:
                     break;
             }
@@ -907,7 +911,7 @@ public sealed class LogVerifier(
     private static readonly HashSet<string> LetterKinds =
     [
         DecisionLetterKind.SanctionApproved, DecisionLetterKind.SanctionRejected, DecisionLetterKind.AppealAcknowledged,
-        DecisionLetterKind.AppealDecided, DecisionLetterKind.AppealImplicitlyRejected,
+        DecisionLetterKind.AppealDecided, DecisionLetterKind.AppealImplicitlyRejected, DecisionLetterKind.SuspensionEnded,
     ];
 
     /// <summary>Whether the log holds, so far, what <paramref name="letter"/> tells of.</summary>
@@ -920,6 +924,7 @@ public sealed class LogVerifier(
         DecisionLetterKind.AppealDecided =>
             letter.DecisionId is { } id && appealDecisions.TryGetValue(id, out var outcome) && (letter.AppealId is null || letter.AppealId == outcome.Decision.AppealId),
         DecisionLetterKind.AppealImplicitlyRejected => letter.AppealId is { } appeal && implicitlyRejectedAppeals.Contains(appeal),
+        DecisionLetterKind.SuspensionEnded => letter.DecisionId is { } id && suspensionEndings.Contains(id),
         _ => false,
     };
 

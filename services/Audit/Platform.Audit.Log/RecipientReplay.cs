@@ -24,6 +24,8 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
     private readonly Dictionary<Guid, CaseView> cases = [];
     private readonly List<AdjustmentView> adjustments = [];
     private readonly Dictionary<Guid, AppealView> appeals = [];
+    private readonly Dictionary<Guid, AppealRepaid> appealTerms = [];
+    private readonly List<RepaymentView> repayments = [];
     private AllocationSet? allocation;
 
     public void Add(LogEntry entry)
@@ -138,6 +140,11 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
                 State = AppealState.Decided,
                 Outcome = new AppealOutcomeView(e.DecisionId, e.Outcome, e.Percent, e.Months, e.DecidedBy, e.DecidedAt, e.KeyId, entry.Position),
             })),
+        [EventTypes.AppealCommissionOpinionRecorded] = On<AppealCommissionOpinionRecorded>((replay, entry, e) =>
+            replay.Appeal(e.AppealId, appeal => appeal with
+            {
+                CommissionOpinion = new CommissionOpinionView(e.Opinion, e.RecordedBy, e.OccurredAt, entry.Position),
+            })),
         [EventTypes.AppealImplicitlyRejected] = On<AppealImplicitlyRejected>((replay, entry, e) =>
             replay.Appeal(e.AppealId, appeal => appeal with
             {
@@ -146,12 +153,17 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
                 ImplicitRejection = new AppealRejectionView(e.RejectedOn, e.TribunalBy, e.OccurredAt, entry.Position),
             })),
         [EventTypes.AppealRepaid] = On<AppealRepaid>((replay, entry, e) =>
+        {
             replay.Appeal(e.AppealId, appeal => appeal with
             {
                 Repayment = new AppealRepaymentView(e.RepaymentId, e.AppealDecisionId, e.FromMonth, e.AmountRepaid, e.KeyId, entry.Position),
-            })),
-        [EventTypes.SuspensionLifted] = On<SuspensionLifted>((replay, _, e) =>
+            });
+            replay.appealTerms[e.SanctionDecisionId] = e;
+            replay.repayments.Add(new RepaymentView(e.SanctionDecisionId, e.FromMonth, e.AmountRepaid, e.AppealId, entry.Position));
+        }),
+        [EventTypes.SuspensionLifted] = On<SuspensionLifted>((replay, entry, e) =>
         {
+            replay.repayments.Add(new RepaymentView(e.DecisionId, e.FromMonth, e.AmountRepaid, null, entry.Position));
             var index = replay.adjustments.FindIndex(a => a.AdjustmentId == e.AdjustmentId);
             if (index >= 0)
             {
@@ -186,15 +198,32 @@ public sealed class RecipientReplay(string recipientId, DateTimeOffset at)
         }
     }
 
+    /// <summary>
+    /// The month as the events state it: the base, less what each suspension withholds (from an appeal's month on, the
+    /// share the appeal left), plus what was paid back in that month (an early ending's, an appeal's).
+    /// </summary>
     private AllocationView Allocation(AllocationSet set, string month)
     {
         var index = MonthIndex(month);
         var withheld = adjustments
             .Where(a => MonthIndex(a.FromMonth) <= index && index < MonthIndex(a.FromMonth) + a.Months
                         && (a.LiftedFromMonth is null || index < MonthIndex(a.LiftedFromMonth)))
-            .Sum(a => a.MonthlyAmountWithheld);
+            .Sum(a => WithheldIn(a, index, set.MonthlyBaseAmount));
+        var paidBack = repayments.Where(repayment => repayment.Month == month).ToList();
         return new AllocationView(
-            month, set.MonthlyBaseAmount, set.MonthlyBaseAmount - withheld, set.HouseholdSize, set.LoneParentIncrease, set.FromMonth, adjustments);
+            month, set.MonthlyBaseAmount, set.MonthlyBaseAmount - withheld + paidBack.Sum(repayment => repayment.Amount), set.HouseholdSize,
+            set.LoneParentIncrease, set.FromMonth, adjustments, paidBack);
+    }
+
+    private decimal WithheldIn(AdjustmentView adjustment, int index, decimal baseAmount)
+    {
+        if (!appealTerms.TryGetValue(adjustment.DecisionId, out var appeal) || index < MonthIndex(appeal.FromMonth))
+        {
+            return adjustment.MonthlyAmountWithheld;
+        }
+
+        var share = index < MonthIndex(adjustment.FromMonth) + appeal.Months ? appeal.Percent : 0;
+        return decimal.Round(baseAmount * share / 100m, 2, MidpointRounding.AwayFromZero);
     }
 
     private static Action<RecipientReplay, LogEntry> On<T>(Action<RecipientReplay, LogEntry, T> apply) =>
@@ -267,7 +296,11 @@ public sealed record AppealView(
     string State,
     AppealOutcomeView? Outcome,
     AppealRejectionView? ImplicitRejection,
-    AppealRepaymentView? Repayment);
+    AppealRepaymentView? Repayment,
+    CommissionOpinionView? CommissionOpinion = null);
+
+/// <summary>The commission de recours amiable's opinion, as its instructor recorded it.</summary>
+public sealed record CommissionOpinionView(string Opinion, string RecordedBy, DateTimeOffset RecordedAt, long Position);
 
 public sealed record AppealOutcomeView(
     Guid DecisionId, string Outcome, int Percent, int Months, string DecidedBy, DateTimeOffset DecidedAt, string KeyId, long Position);
@@ -304,9 +337,13 @@ public sealed class CaseView(Guid caseId, Guid flagId)
 
 public sealed record StepView(DateTimeOffset At, string Step, string? By, string? Detail, long Position);
 
+/// <param name="Repayments">What was paid back in the month: an early ending's, or an appeal's (naming it).</param>
 public sealed record AllocationView(
     string Month, decimal BaseAmount, decimal AmountDue, int HouseholdSize, bool LoneParentIncrease, string FromMonth,
-    IReadOnlyList<AdjustmentView> Adjustments);
+    IReadOnlyList<AdjustmentView> Adjustments, IReadOnlyList<RepaymentView> Repayments);
+
+/// <summary>A repayment the log records for a sanction decision's suspension, in the month it is paid.</summary>
+public sealed record RepaymentView(Guid DecisionId, string Month, decimal Amount, Guid? AppealId, long Position);
 
 public sealed record AdjustmentView(
     Guid AdjustmentId, Guid DecisionId, int Percent, int Months, string FromMonth, decimal MonthlyAmountWithheld, string KeyId,

@@ -32,6 +32,7 @@ internal static class ReviewProblems
     public const string NoDelegation = ProblemTypes.Base + "no-delegation";
     public const string DelegationForSelf = ProblemTypes.Base + "delegation-for-self";
     public const string DelegationExists = ProblemTypes.Base + "delegation-exists";
+    public const string DelegationDepartementNotYours = ProblemTypes.Base + "delegation-departement-not-yours";
     public const string AppealExists = ProblemTypes.Base + "appeal-exists";
     public const string AppealInstructorTookPart = ProblemTypes.Base + AppealRefusal.InstructorTookPart;
     public const string AppealAlreadyDecided = ProblemTypes.Base + AppealRefusal.AlreadyDecided;

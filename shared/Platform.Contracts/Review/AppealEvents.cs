@@ -16,6 +16,17 @@ public static class AppealOutcome
 }
 
 /// <summary>
+/// The instructor of a prior appeal recorded the opinion of the commission de recours amiable (CASF R262-89) before
+/// deciding it; the opinion binds nobody, but the decision's letter quotes it and the audit log keeps who recorded it.
+/// </summary>
+public sealed record AppealCommissionOpinionRecorded(
+    Guid AppealId,
+    Guid SanctionDecisionId,
+    string RecipientId,
+    string Opinion,
+    string RecordedBy) : PlatformEvent;
+
+/// <summary>
 /// A person filed a prior appeal (RAPO) against a signed sanction decision, online or on paper recorded by a counsellor.
 /// Without an outcome by <paramref name="ImplicitRejectionOn"/> (two months after filing, Paris date, <c>yyyy-MM-dd</c>) it is implicitly rejected.
 /// </summary>

@@ -17,6 +17,9 @@ public static class DecisionLetterKind
 
     /// <summary>An appeal's implicit rejection: names the <see cref="AppealImplicitlyRejected"/> by its appeal id.</summary>
     public const string AppealImplicitlyRejected = "appeal-implicitly-rejected";
+
+    /// <summary>A suspension ended early: names the signed <see cref="SuspensionEnded"/> by its decision id.</summary>
+    public const string SuspensionEnded = "suspension-ended";
 }
 
 /// <summary>

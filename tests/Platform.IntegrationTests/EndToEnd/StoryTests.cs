@@ -181,7 +181,7 @@ public sealed class StoryTests
         Assert.Equal(30, adjustment.GetProperty("percent").GetInt32());
         Assert.False(string.IsNullOrEmpty(adjustment.GetProperty("keyId").GetString()));
 
-        // The recipient says they meet their obligations again; a counsellor ends the suspension from its first month,
+        // The recipient says they meet their obligations again; a supervisor ends the suspension from its first month,
         // with a reason; the review service signs the decision and the allocation is whole again.
         var said = await recipientReview.PostAsJsonAsync(
             $"/api/recipients/{recipientId}/obligations-met", new { text = "J'ai repris mes démarches : deux entretiens cette semaine." });
@@ -189,7 +189,8 @@ public sealed class StoryTests
         var statementId = (await said.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statementId").GetGuid();
         var suspensions = await counsellorReview.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/suspensions");
         Assert.Equal(sanctionDecisionId, suspensions.GetProperty("suspensions")[0].GetProperty("decisionId").GetGuid());
-        Assert.Equal(HttpStatusCode.OK, (await counsellorReview.PostAsJsonAsync(
+        // Ending it is a decision of the président: taken by the supervisor, who holds a delegation (its letter names it).
+        Assert.Equal(HttpStatusCode.OK, (await supervisorReview.PostAsJsonAsync(
             $"/api/review/suspensions/{sanctionDecisionId}/end",
             new { fromMonth = nextMonth, reason = "Démarches reprises, vérifiées en entretien.", statementId })).StatusCode);
         var whole = await Eventually.GetAsync("the suspension lifted", async () =>

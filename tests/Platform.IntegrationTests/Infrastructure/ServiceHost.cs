@@ -26,11 +26,14 @@ public sealed class ServiceHost<TService>(
 
     public IServiceProvider ServiceProvider => Services;
 
-    /// <summary>A client whose requests carry a provider-issued token for <paramref name="role"/> and <paramref name="subject"/>.</summary>
-    public HttpClient ClientFor(string role, string subject)
+    /// <summary>
+    /// A client whose requests carry a provider-issued token for <paramref name="role"/> and <paramref name="subject"/>;
+    /// an agent acts nationally unless <paramref name="departements"/> (codes separated by spaces) are named.
+    /// </summary>
+    public HttpClient ClientFor(string role, string subject, string? departements = null)
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(role, subject));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(role, subject, departements));
         return client;
     }
 

@@ -30,9 +30,9 @@ public sealed class AppealTests(HumanGateFixture fixture) : IClassFixture<HumanG
     /// A sanction of <paramref name="percent"/> % for two months of a 600 € allocation, proposed by the counsellor,
     /// approved by the first supervisor, applied from next month. Returns the signed decision.
     /// </summary>
-    private async Task<SanctionDecided> SanctionAsync(string recipient, int percent = 30)
+    private async Task<SanctionDecided> SanctionAsync(string recipient, int percent = 30, int householdSize = 1)
     {
-        await fixture.SetAllocationAsync(recipient, monthly: 600m);
+        await fixture.SetAllocationAsync(recipient, monthly: 600m, householdSize: householdSize);
         var (flagId, _, proposal) = await fixture.ProposeAsync(recipient, percent: percent, months: 2, startMonth: fixture.MonthFromNow(1));
         Assert.Equal(HttpStatusCode.Created, (await fixture.Review.ClientFor("recipient", recipient).PostAsJsonAsync(
             $"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Mon fils était hospitalisé ; rien à ajouter.", nothingToAdd = true })).StatusCode);
@@ -119,6 +119,7 @@ public sealed class AppealTests(HumanGateFixture fixture) : IClassFixture<HumanG
         Assert.Equal(0L, await HumanGateFixture.ScalarAsync<long>(
             fixture.ReviewDatabase, "SELECT count(*) FROM appeals WHERE appeal_id = @appealId AND (outcome IS NOT NULL OR commission_opinion IS NOT NULL)", new { appealId }));
         Assert.Equal(0, await fixture.Events.CountAfterQuietAsync<AppealDecided>(TimeSpan.FromMilliseconds(500), e => e.AppealId == appealId));
+        Assert.Equal(0, await fixture.Events.CountAfterQuietAsync<AppealCommissionOpinionRecorded>(TimeSpan.FromMilliseconds(300), e => e.AppealId == appealId));
 
         // The counsellor's queue shows it with its deadline.
         var queue = await fixture.CounsellorClient().GetFromJsonAsync<JsonElement>("/api/review/appeals");
@@ -130,6 +131,9 @@ public sealed class AppealTests(HumanGateFixture fixture) : IClassFixture<HumanG
         var third = fixture.SupervisorClient(HumanGateFixture.SecondSupervisor);
         Assert.Equal(HttpStatusCode.OK, (await third.PostAsJsonAsync(
             $"/api/review/appeals/{appealId}/commission-opinion", new { opinion = "La commission estime l'hospitalisation établie." })).StatusCode);
+        var opinion = await fixture.Events.WaitForAsync<AppealCommissionOpinionRecorded>(e => e.AppealId == appealId);
+        Assert.Equal((sanction.DecisionId, "La commission estime l'hospitalisation établie.", HumanGateFixture.SecondSupervisor),
+            (opinion.SanctionDecisionId, opinion.Opinion, opinion.RecordedBy));
         var decided = await third.PostAsJsonAsync($"/api/review/appeals/{appealId}/decide", new { outcome = "annulled", reason = "L'hospitalisation de l'enfant excuse ces semaines." });
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
         var decidedView = await decided.Content.ReadFromJsonAsync<JsonElement>();
@@ -194,6 +198,81 @@ public sealed class AppealTests(HumanGateFixture fixture) : IClassFixture<HumanG
         var letter = await LetterTextAsync(recipient, await fixture.Review.ClientFor("recipient", recipient)
             .GetFromJsonAsync<JsonElement>($"/api/recipients/{recipient}/appeals/{appealId}"), "appeal-decided");
         Assert.Contains("la sanction est réduite : suspension de 30 % de votre RSA pendant 2 mois", letter, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The order found to pay twice: in the suspension's first month, the counsellor ends it from the second (the first
+    /// month is paid back, in the second), then a third person annuls it the same month. The first month stays withheld
+    /// and is paid back once, by the ending; the annulment has nothing left to pay back.
+    /// </summary>
+    [Fact]
+    public async Task AnEndingThenAnAnnulmentInTheSameMonth_PaysTheWithheldMonthBackOnce()
+    {
+        var recipient = HumanGateFixture.NewRecipient();
+        var sanction = await SanctionAsync(recipient, percent: 50);
+        fixture.AdvanceToMidNextMonth();
+        var (thisMonth, nextMonth) = (fixture.MonthFromNow(0), fixture.MonthFromNow(1));
+        var appealId = (await FileAsync(recipient, sanction.DecisionId)).GetProperty("appealId").GetGuid();
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.CounsellorClient().PostAsJsonAsync(
+            $"/api/review/suspensions/{sanction.DecisionId}/end", new { fromMonth = nextMonth, reason = "Reprise des démarches constatée." })).StatusCode);
+        var lifted = await fixture.Events.WaitForAsync<SuspensionLifted>(e => e.DecisionId == sanction.DecisionId);
+        Assert.Equal(300m, lifted.AmountRepaid);
+
+        fixture.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SupervisorClient(HumanGateFixture.SecondSupervisor).PostAsJsonAsync(
+            $"/api/review/appeals/{appealId}/decide", new { outcome = "annulled", reason = "L'hospitalisation de l'enfant excuse ces semaines." })).StatusCode);
+        var repaid = await fixture.Events.WaitForAsync<AppealRepaid>(e => e.AppealId == appealId);
+        Assert.Equal(0m, repaid.AmountRepaid);
+
+        // The first month: 300 € withheld, as paid. The second: nothing withheld, and the first month's 300 € paid back once.
+        var first = await AllocationAsync(recipient, thisMonth);
+        Assert.Equal(300m, first.GetProperty("amountDue").GetDecimal());
+        Assert.Empty(first.GetProperty("repayments").EnumerateArray());
+        var second = await AllocationAsync(recipient, nextMonth);
+        Assert.Equal(600m + 300m, second.GetProperty("amountDue").GetDecimal());
+        Assert.Equal(300m, Assert.Single(second.GetProperty("repayments").EnumerateArray()).GetProperty("amount").GetDecimal());
+    }
+
+    /// <summary>
+    /// A household of two may lose at most 50 % a month (CASF R262-68-6). Once a 50 % suspension is annulled on appeal it
+    /// counts for nothing: a new sanction of 50 % for its second month is proposed, approved and applied.
+    /// </summary>
+    [Fact]
+    public async Task AnAnnulledSuspension_NoLongerCountsAgainstTheHouseholdCap()
+    {
+        var recipient = HumanGateFixture.NewRecipient();
+        var sanction = await SanctionAsync(recipient, percent: 50, householdSize: 2);
+        fixture.AdvanceToMidNextMonth();
+        var appealId = (await FileAsync(recipient, sanction.DecisionId)).GetProperty("appealId").GetGuid();
+        var secondMonth = fixture.MonthFromNow(1);
+
+        var (flagId, caseId) = await fixture.RaiseFlagAsync(recipient, week: "2026-W51");
+        Assert.Equal(HttpStatusCode.OK, (await fixture.CounsellorClient().PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
+        object Proposal() => new
+        {
+            percent = 50, months = 1, startMonth = secondMonth, reason = "Trois semaines sur quatre sans les heures prévues.", assessment = HumanGateFixture.Assessment,
+        };
+        var overCap = await fixture.CounsellorClient().PostAsJsonAsync($"/api/review/cases/{caseId}/sanction-proposals", Proposal());
+        Assert.Equal(HttpStatusCode.Conflict, overCap.StatusCode);
+        Assert.Equal(ProblemBase + "household-cap-exceeded", (await overCap.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SupervisorClient(HumanGateFixture.SecondSupervisor).PostAsJsonAsync(
+            $"/api/review/appeals/{appealId}/decide", new { outcome = "annulled", reason = "L'hospitalisation de l'enfant excuse ces semaines." })).StatusCode);
+        await fixture.Events.WaitForAsync<AppealRepaid>(e => e.AppealId == appealId);
+
+        var proposed = await fixture.CounsellorClient().PostAsJsonAsync($"/api/review/cases/{caseId}/sanction-proposals", Proposal());
+        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+        var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();
+        await fixture.AcknowledgeAsync(recipient, proposal.GetProperty("notificationId").GetGuid());
+        Assert.Equal(HttpStatusCode.Created, (await fixture.Review.ClientFor("recipient", recipient).PostAsJsonAsync(
+            $"/api/recipients/{recipient}/flags/{flagId}/observations", new { text = "Rien à ajouter.", nothingToAdd = true })).StatusCode);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SupervisorClient().PostAsJsonAsync(
+            $"/api/review/sanction-proposals/{proposal.GetProperty("proposalId").GetGuid()}/approve", new { reason = "Manquement établi." })).StatusCode);
+        var second = await fixture.Events.WaitForAsync<SanctionDecided>(e => e.RecipientId == recipient && e.DecisionId != sanction.DecisionId);
+        await fixture.Events.WaitForAsync<AllocationAdjusted>(e => e.DecisionId == second.DecisionId);
+        Assert.Equal(300m, (await AllocationAsync(recipient, secondMonth)).GetProperty("amountDue").GetDecimal());
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public sealed class HumanGateFixture : IAsyncLifetime
             ["Notices:SmtpPort"] = Smtp.Port.ToString(CultureInfo.InvariantCulture),
             ["Notices:PublicBaseUrl"] = "http://review.test",
             ["Notices:MailPollInterval"] = "00:00:01",
-        }.Concat(TestDelegations.ForHost(Supervisor, SecondSupervisor)).ToDictionary());
+        }.Concat(TestDelegations.ForHost(Supervisor, SecondSupervisor, Counsellor)).ToDictionary());
         Allocations = new ServiceHost<AllocationsService>(AllocationsDatabase, Servers.Amqp, VirtualHost, Clock, new Dictionary<string, string?>
         {
             [$"DecisionKeys:{KeyId}"] = reviewKey.ExportSubjectPublicKeyInfoPem(),

@@ -10,8 +10,8 @@ namespace Platform.IntegrationTests.Review;
 
 /// <summary>
 /// One letter of each kind the review service sends, as it sends them, on real servers and the fixture's clock: the
-/// notice before a sanction, the decision letter, the appeal's acknowledgement, the decision on the appeal, and the
-/// implicit rejection after two months of silence. Each PDF is checked for its title and written under
+/// notice before a sanction, the decision letter, the appeal's acknowledgement, the decision on the appeal, the
+/// implicit rejection after two months of silence, and the letter of a suspension ended early. Each PDF is checked for its title and written under
 /// <c>artifacts/letters/</c>, where <c>deploy/local/letters.sh</c> renders their first pages as the PNGs of <c>docs/letters/</c>.
 /// </summary>
 public sealed class LetterSpecimenTests(HumanGateFixture fixture) : IClassFixture<HumanGateFixture>
@@ -53,6 +53,19 @@ public sealed class LetterSpecimenTests(HumanGateFixture fixture) : IClassFixtur
         await fixture.Events.WaitForAsync<AppealImplicitlyRejected>(e => e.AppealId == silentAppeal);
         var rejected = await fixture.Review.ClientFor("recipient", silent).GetFromJsonAsync<JsonElement>($"/api/recipients/{silent}/appeals/{silentAppeal}");
         await SaveAsync(fixture.Review.ClientFor("recipient", silent), PdfUrl(rejected, "appeal-implicitly-rejected"), "appeal-implicitly-rejected", "implicitement rejeté");
+
+        // A suspension ended early, in its first month, from the next: the ending's letter.
+        var ended = HumanGateFixture.NewRecipient();
+        var (_, endedDecision) = await SanctionAsync(ended);
+        fixture.AdvanceToMidNextMonth();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.CounsellorClient().PostAsJsonAsync(
+            $"/api/review/suspensions/{endedDecision}/end", new { fromMonth = fixture.MonthFromNow(1), reason = "Reprise des démarches constatée en entretien." })).StatusCode);
+        var endedLetters = await fixture.Review.ClientFor("recipient", ended).GetFromJsonAsync<JsonElement>($"/api/recipients/{ended}/decision-letters");
+        await SaveAsync(
+            fixture.Review.ClientFor("recipient", ended),
+            endedLetters.GetProperty("letters").EnumerateArray().Single(letter => letter.GetProperty("kind").GetString() == "suspension-ended").GetProperty("pdfUrl").GetString()!,
+            "decision-suspension-ended",
+            "fin de la suspension de votre RSA");
     }
 
     /// <summary>A 30 % sanction for two months, proposed, heard (nothing to add) and approved by a second person; returns the notice and the signed decision.</summary>

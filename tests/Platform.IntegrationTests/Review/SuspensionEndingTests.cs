@@ -6,13 +6,16 @@ using Microsoft.Extensions.Options;
 using Platform.Contracts.Allocations;
 using Platform.Contracts.Declarations;
 using Platform.Contracts.Review;
+using Platform.IntegrationTests.Infrastructure;
 using Platform.Review.Sanctions;
+using UglyToad.PdfPig;
 
 namespace Platform.IntegrationTests.Review;
 
 /// <summary>
 /// A suspension ends early only on a signed decision of a person: the recipient says they meet their obligations
-/// again, a counsellor decides from which month, the review service signs, the allocations service verifies. An
+/// again, a counsellor holding a delegation decides from which month, the review service signs and writes its letter, the
+/// allocations service verifies. An
 /// engagement re-entered, and anything forged, altered, replayed or published by another account, changes nothing.
 /// </summary>
 public sealed class SuspensionEndingTests(HumanGateFixture fixture) : IClassFixture<HumanGateFixture>
@@ -99,6 +102,19 @@ public sealed class SuspensionEndingTests(HumanGateFixture fixture) : IClassFixt
         var tooLate = await fixture.CounsellorClient().PostAsJsonAsync(
             $"/api/review/suspensions/{sanction.DecisionId}/end", new { fromMonth = fixture.MonthFromNow(2), reason = "Hors suspension." });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLate.StatusCode);
+
+        // Ending is a decision of the président: a counsellor without a delegation in force is refused, and nothing is written.
+        var undelegated = fixture.CounsellorClient("agent-c-undelegated");
+        undelegated.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var refused = await undelegated.PostAsJsonAsync(
+            $"/api/review/suspensions/{sanction.DecisionId}/end", new { fromMonth = nextMonth, reason = "Reprise des démarches.", statementId });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("https://xp-rsa.example/problems/no-delegation", problem.GetProperty("type").GetString());
+        Assert.Contains("no delegation in force", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0L, await HumanGateFixture.ScalarAsync<long>(
+            fixture.ReviewDatabase, "SELECT count(*) FROM suspension_endings WHERE sanction_decision_id = @DecisionId", new { sanction.DecisionId }));
+
         var ended = await fixture.CounsellorClient().PostAsJsonAsync(
             $"/api/review/suspensions/{sanction.DecisionId}/end",
             new { fromMonth = nextMonth, reason = "Reprise des démarches constatée en entretien.", statementId });
@@ -120,6 +136,36 @@ public sealed class SuspensionEndingTests(HumanGateFixture fixture) : IClassFixt
         Assert.Equal(780m, second.GetProperty("amountDue").GetDecimal());
         Assert.Equal(0m, second.GetProperty("adjustments")[0].GetProperty("amount").GetDecimal());
         Assert.Equal(180m, second.GetProperty("repayments")[0].GetProperty("amount").GetDecimal());
+
+        // Its letter, issued with the decision and published (DecisionLetterIssued) like every decision letter: which
+        // suspension ends and from when, why, by whom under which delegation, the seal, what it changes, the rules.
+        var issued = await fixture.Events.WaitForAsync<DecisionLetterIssued>(e => e.DecisionId == ending.DecisionId);
+        Assert.Equal(("suspension-ended", recipient), (issued.Kind, issued.RecipientId));
+        var me = fixture.Review.ClientFor("recipient", recipient);
+        var letters = await me.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipient}/decision-letters");
+        var letter = letters.GetProperty("letters").EnumerateArray().Single(item => item.GetProperty("kind").GetString() == "suspension-ended");
+        Assert.Equal((issued.LetterId, ending.DecisionId, HumanGateFixture.Counsellor), (
+            letter.GetProperty("letterId").GetGuid(), letter.GetProperty("decisionId").GetGuid(), letter.GetProperty("decidedBy").GetString()));
+        var text = PdfText(await me.GetByteArrayAsync(letter.GetProperty("pdfUrl").GetString()));
+        Assert.Contains($"Décision : fin de la suspension de votre RSA à partir de {nextMonth}", text, StringComparison.Ordinal);
+        Assert.Contains($"il est mis fin, à partir de {nextMonth}, à la suspension de 30 % de votre RSA pendant 2 mois à compter de {thisMonth}", text, StringComparison.Ordinal);
+        Assert.Contains($"décision n° {sanction.DecisionId:D}", text, StringComparison.Ordinal);
+        Assert.Contains("Reprise des démarches constatée en entretien.", text, StringComparison.Ordinal);
+        Assert.Contains("dans la limite de trois mois d'allocation", text, StringComparison.Ordinal);
+        Assert.Contains($"par Délégataire {HumanGateFixture.Counsellor}, responsable du service RSA", text, StringComparison.Ordinal);
+        Assert.Contains(TestDelegations.Reference, text, StringComparison.Ordinal);
+        Assert.Contains($"Décision n° {ending.DecisionId:D}, signée avec la clé {HumanGateFixture.KeyId}", text, StringComparison.Ordinal);
+        Assert.Contains("droit d'obtenir la communication de ses règles", text, StringComparison.Ordinal);
+        Assert.Contains("Cette décision vous est favorable", text, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, letter.GetProperty("appealBy").ValueKind);
+        var english = PdfText(await me.GetByteArrayAsync(letter.GetProperty("pdfUrl").GetString() + "?language=en"));
+        Assert.Contains($"Decision: the suspension of your RSA ends from {nextMonth}", english, StringComparison.Ordinal);
+        var seal = await fixture.Review.CreateClient().GetFromJsonAsync<JsonElement>(
+            $"/api/decisions/{ending.DecisionId}/seal?s={ending.Signature.TrimEnd('=').Replace('+', '-').Replace('/', '_')[..22]}");
+        Assert.True(seal.GetProperty("verifies").GetBoolean());
+        // It is in the person's favour: it cannot be appealed as a sanction.
+        Assert.Equal(HttpStatusCode.NotFound, (await me.PostAsJsonAsync(
+            $"/api/recipients/{recipient}/appeals", new { decisionId = ending.DecisionId, reasons = "Je conteste." })).StatusCode);
 
         // A suspension ends once.
         var again = await fixture.SupervisorClient().PostAsJsonAsync(
@@ -198,5 +244,11 @@ public sealed class SuspensionEndingTests(HumanGateFixture fixture) : IClassFixt
         var allocation = await fixture.Allocations.ClientFor("recipient", recipient)
             .GetFromJsonAsync<JsonElement>($"/api/recipients/{recipient}/allocation?month={fixture.MonthFromNow(1)}");
         Assert.Equal(780m, allocation.GetProperty("amountDue").GetDecimal());
+    }
+
+    private static string PdfText(byte[] pdf)
+    {
+        using var document = PdfDocument.Open(pdf);
+        return string.Join("\n", document.GetPages().Select(page => string.Join(" ", page.GetWords().Select(word => word.Text))));
     }
 }

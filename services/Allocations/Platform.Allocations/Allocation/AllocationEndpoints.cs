@@ -128,17 +128,21 @@ public static class AllocationEndpoints
 
         var adjustments = (await connection.QueryAsync<AdjustmentRow>(
             $"{AdjustmentRow.Select} WHERE recipient_id = @recipientId ORDER BY from_month, applied_at", new { recipientId })).ToList();
-        var lines = adjustments.Where(adjustment => adjustment.Covers(wanted)).Select(adjustment => new AdjustmentLine(
-                adjustment.DecisionId,
-                adjustment.PercentIn(wanted),
-                adjustment.WithheldIn(wanted, inForce.MonthlyBaseAmount),
-                adjustment.FromMonth,
-                adjustment.Months,
-                adjustment.KeyId,
-                adjustment.LiftedFromMonth))
+        var lines = adjustments.Where(adjustment => adjustment.Covers(wanted)).Select(adjustment =>
+            {
+                var ledger = adjustment.Ledger(history);
+                return new AdjustmentLine(
+                    adjustment.DecisionId,
+                    ledger.ShareIn(wanted),
+                    ledger.WithheldIn(wanted),
+                    adjustment.FromMonth,
+                    adjustment.Months,
+                    adjustment.KeyId,
+                    adjustment.LiftedFromMonth);
+            })
             .ToList();
         var key = Months.Format(wanted);
-        var repayments = adjustments.Where(adjustment => adjustment.LiftedFromMonth == key && adjustment.AmountRepaid > 0)
+        var repayments = adjustments.Where(adjustment => adjustment.LiftRepaidIn == key && adjustment.AmountRepaid > 0)
             .Select(adjustment => new RepaymentLine(adjustment.DecisionId, adjustment.AmountRepaid!.Value, adjustment.KeyId))
             .Concat(adjustments.Where(adjustment => adjustment.AppealFromMonth == key && adjustment.AppealRepaid > 0)
                 .Select(adjustment => new RepaymentLine(adjustment.DecisionId, adjustment.AppealRepaid!.Value, adjustment.KeyId, adjustment.AppealId)))
@@ -189,7 +193,8 @@ public sealed record AllocationStatement(
 public sealed record AdjustmentLine(Guid DecisionId, int Percent, decimal Amount, string FromMonth, int Months, string KeyId, string? LiftedFromMonth);
 
 /// <summary>
-/// What a lifted suspension pays back, in the month it was lifted; or what an appeal that reduced or annulled it pays
+/// What a lifted suspension pays back, in the month it was lifted (or, when the ending looks back on months already
+/// begun, in the month it was decided); or what an appeal that reduced or annulled it pays
 /// back, in the month of the appeal's decision, naming the appeal (<paramref name="AppealId"/>).
 /// </summary>
 public sealed record RepaymentLine(Guid DecisionId, decimal Amount, string KeyId, Guid? AppealId = null);

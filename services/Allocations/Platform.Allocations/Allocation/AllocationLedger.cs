@@ -20,17 +20,20 @@ internal sealed record AdjustmentRow(
     string FromMonth,
     string KeyId,
     string? LiftedFromMonth,
+    DateTimeOffset? LiftedAt,
+    string? LiftedDecidedMonth,
     decimal? AmountRepaid,
     Guid? AppealId,
     int? AppealPercent,
     int? AppealMonths,
     string? AppealFromMonth,
+    DateTimeOffset? AppealAppliedAt,
     decimal? AppealRepaid)
 {
     public const string Select =
         """
-        SELECT adjustment_id, decision_id, percent, months, from_month, key_id, lifted_from_month, amount_repaid,
-               appeal_id, appeal_percent, appeal_months, appeal_from_month, appeal_repaid
+        SELECT adjustment_id, decision_id, percent, months, from_month, key_id, lifted_from_month, lifted_at, lifted_decided_month, amount_repaid,
+               appeal_id, appeal_percent, appeal_months, appeal_from_month, appeal_applied_at, appeal_repaid
         FROM adjustments
         """;
 
@@ -38,27 +41,52 @@ internal sealed record AdjustmentRow(
 
     public DateOnly Last => First.AddMonths(Months - 1);
 
+    public SuspensionTerms Terms => new(Percent, Months, First);
+
     public bool Covers(DateOnly month) => month >= First && month <= Last;
 
+    /// <summary>Annulled on appeal: it withholds nothing and counts for nothing against the next decision.</summary>
+    public bool Annulled => AppealMonths == 0;
+
     /// <summary>
-    /// The share suspended in <paramref name="month"/>: the decision's, or from the appeal's first month on what the appeal
-    /// left (its share within its months from the start, nothing after; nothing at all when annulled).
+    /// The month an ending's repayment is paid: its first month without suspension, or the month it was decided when it
+    /// looks back on months already begun.
     /// </summary>
-    public int PercentIn(DateOnly month) =>
-        AppealFromMonth is not null && string.CompareOrdinal(Platform.Rules.Calendar.Months.Format(month), AppealFromMonth) >= 0
-            ? (AppealMonths is { } months && months > 0 && month <= First.AddMonths(months - 1) ? AppealPercent ?? 0 : 0)
-            : Percent;
+    public string? LiftRepaidIn =>
+        LiftedFromMonth is null ? null
+        : LiftedDecidedMonth is not null && string.CompareOrdinal(LiftedDecidedMonth, LiftedFromMonth) > 0 ? LiftedDecidedMonth
+        : LiftedFromMonth;
 
-    /// <summary>What the suspension withholds in <paramref name="month"/> from <paramref name="baseAmount"/>, lifting and appeal considered.</summary>
-    public decimal WithheldIn(DateOnly month, decimal baseAmount) =>
-        Withholds(month) ? AllocationLedger.Withheld(baseAmount, PercentIn(month)) : 0m;
+    /// <summary>The endings and appeals applied to this suspension, in the order they were applied.</summary>
+    public IReadOnlyList<LaterDecision> LaterDecisions
+    {
+        get
+        {
+            var ending = Platform.Rules.Calendar.Months.TryParse(LiftedFromMonth, out var from)
+                ? new EndingDecision(from, Platform.Rules.Calendar.Months.TryParse(LiftedDecidedMonth, out var decidedIn) ? decidedIn : from)
+                : null;
+            var appeal = Platform.Rules.Calendar.Months.TryParse(AppealFromMonth, out var appealFrom)
+                ? new AppealDecision(appealFrom, AppealPercent ?? 0, AppealMonths ?? 0)
+                : null;
+            return (ending, appeal) switch
+            {
+                ({ } end, { } decided) => AppealAppliedAt < LiftedAt ? [decided, end] : [end, decided],
+                ({ } end, null) => [end],
+                (null, { } decided) => [decided],
+                _ => [],
+            };
+        }
+    }
 
-    /// <summary>Withheld in <paramref name="month"/>: within the suspension and before any lifting.</summary>
-    public bool Withholds(DateOnly month) =>
-        Covers(month) && (LiftedFromMonth is null || string.CompareOrdinal(Platform.Rules.Calendar.Months.Format(month), LiftedFromMonth) < 0);
+    /// <summary>The suspension's ledger as applied, plus <paramref name="next"/> when given (the decision being applied).</summary>
+    public SuspensionLedger Ledger(IReadOnlyList<AllocationRow> history, LaterDecision? next = null) =>
+        SuspensionLedger.Run(
+            Terms,
+            month => AllocationLedger.InForce(history, month)?.MonthlyBaseAmount ?? 0m,
+            next is null ? LaterDecisions : [.. LaterDecisions, next]);
 }
 
-internal static class AllocationLedger
+public static class AllocationLedger
 {
     /// <summary>Every allocation of the recipient, oldest first (month, then when set).</summary>
     public static async Task<IReadOnlyList<AllocationRow>> HistoryAsync(IDbConnection connection, string recipientId, IDbTransaction? transaction = null) =>

@@ -73,29 +73,6 @@ public static class AppealPolicy
         };
     }
 
-    /// <summary>
-    /// What the months before <paramref name="from"/> withheld beyond what the appeal leaves: for each month of the
-    /// suspension before it, the decision's share less the appeal's, less what an early ending already paid back; never
-    /// negative.
-    /// </summary>
-    internal static decimal Repayment(AdjustmentRow suspension, IReadOnlyList<AllocationRow> history, DateOnly from, int percent, int months)
-    {
-        ArgumentNullException.ThrowIfNull(suspension);
-        var excess = 0m;
-        for (var month = suspension.First; month < from && month <= suspension.Last; month = month.AddMonths(1))
-        {
-            if (!suspension.Withholds(month) || AllocationLedger.InForce(history, month) is not { } allocation)
-            {
-                continue;
-            }
-
-            var kept = months > 0 && month <= suspension.First.AddMonths(months - 1) ? AllocationLedger.Withheld(allocation.MonthlyBaseAmount, percent) : 0m;
-            excess += AllocationLedger.Withheld(allocation.MonthlyBaseAmount, suspension.Percent) - kept;
-        }
-
-        return Math.Max(0m, excess - (suspension.AmountRepaid ?? 0m));
-    }
-
     /// <summary>The first month the appeal's terms apply to: the month of its decision, in Paris.</summary>
     public static DateOnly FromMonth(AppealDecided decision)
     {

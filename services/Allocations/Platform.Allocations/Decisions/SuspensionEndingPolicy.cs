@@ -73,19 +73,4 @@ public static class SuspensionEndingPolicy
             ? null
             : new(OutsideSuspension, "The first month without suspension is not within the suspension.");
     }
-
-    /// <summary>What the suspension withheld before <paramref name="from"/>, the most recent months first, within the legal limit.</summary>
-    internal static decimal Repayment(AdjustmentRow suspension, IReadOnlyList<AllocationRow> history, DateOnly from)
-    {
-        var repaid = 0m;
-        var month = from.AddMonths(-1);
-        for (var counted = 0; month >= suspension.First && counted < RepaymentLimitMonths; month = month.AddMonths(-1), counted++)
-        {
-            repaid += AllocationLedger.InForce(history, month) is { } allocation
-                ? AllocationLedger.Withheld(allocation.MonthlyBaseAmount, suspension.Percent)
-                : 0m;
-        }
-
-        return repaid;
-    }
 }

@@ -67,7 +67,7 @@ public sealed class AppealDecidedConsumer(
 
         var from = AppealPolicy.FromMonth(decision);
         var history = await AllocationLedger.HistoryAsync(work.Connection, recipientId, work.Transaction);
-        var repaid = AppealPolicy.Repayment(suspension!, history, from, decision.Percent, decision.Months);
+        var repaid = suspension!.Ledger(history, new AppealDecision(from, decision.Percent, decision.Months)).Repayments[^1];
         var fromMonth = Months.Format(from);
         await work.Connection.ExecuteAsync(
             """
@@ -76,7 +76,7 @@ public sealed class AppealDecidedConsumer(
             VALUES (@DecisionId, @AppealId, @SanctionDecisionId, @RecipientId, @Outcome, @Percent, @Months, @fromMonth,
                     @DecidedBy, @DecidedAt, @KeyId, @repaid, @now);
             UPDATE adjustments SET appeal_id = @AppealId, appeal_percent = @Percent, appeal_months = @Months, appeal_from_month = @fromMonth,
-                                   appeal_repaid = @repaid
+                                   appeal_applied_at = @now, appeal_repaid = @repaid
             WHERE decision_id = @SanctionDecisionId;
             """,
             new

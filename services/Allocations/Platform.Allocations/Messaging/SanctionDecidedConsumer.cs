@@ -47,14 +47,17 @@ public sealed class SanctionDecidedConsumer(
         var household = inForce is null ? null : new HouseholdFacts(inForce.MonthlyBaseAmount, inForce.HouseholdSize, inForce.LoneParentIncrease);
 
         var now = time.GetUtcNow();
-        var applied = (await work.Connection.QueryAsync<AppliedRow>(
-            """
-            SELECT COALESCE(appeal_percent, percent) AS percent, from_month, COALESCE(appeal_months, months) AS months, decided_at, breach_first_week,
-                   breach_last_week, lifted_from_month
-            FROM adjustments WHERE recipient_id = @recipientId AND decision_id <> @DecisionId AND (appeal_months IS NULL OR appeal_months > 0)
-            """,
-            new { recipientId, decision.DecisionId },
-            work.Transaction)).Select(row => row.ToSuspension()).ToList();
+        // Against the cap, each other suspension counts month by month at the share its ledger withholds (a reduction at
+        // its reduced share, an ended one not after its end); one annulled on appeal counts for nothing at all.
+        var others = (await work.Connection.QueryAsync<AdjustmentRow>(
+            $"{AdjustmentRow.Select} WHERE recipient_id = @recipientId AND decision_id <> @DecisionId", new { recipientId, decision.DecisionId }, work.Transaction))
+            .Where(row => !row.Annulled)
+            .ToList();
+        var facts = (await work.Connection.QueryAsync<AppliedRow>(
+            "SELECT decision_id, decided_at, breach_first_week, breach_last_week FROM adjustments WHERE recipient_id = @recipientId",
+            new { recipientId },
+            work.Transaction)).ToDictionary(row => row.DecisionId);
+        var applied = others.SelectMany(row => facts[row.DecisionId].MonthByMonth(row, row.Ledger(history))).ToList();
         int Ceiling(DateOnly month) =>
             (AllocationLedger.InForce(history, month) ?? inForce) is { } allocation
                 ? SanctionBounds.PercentCeiling(allocation.HouseholdSize, allocation.LoneParentIncrease)
@@ -97,15 +100,16 @@ public sealed class SanctionDecidedConsumer(
     }
 }
 
-/// <summary>An applied suspension as the bounds of the next decision need it.</summary>
-internal sealed record AppliedRow(
-    int Percent, string FromMonth, int Months, DateTimeOffset DecidedAt, string? BreachFirstWeek, string? BreachLastWeek, string? LiftedFromMonth)
+/// <summary>What the bounds of the next decision need of an applied suspension besides its ledger.</summary>
+internal sealed record AppliedRow(Guid DecisionId, DateTimeOffset DecidedAt, string? BreachFirstWeek, string? BreachLastWeek)
 {
-    public Suspension ToSuspension() => new(
-        Percent,
-        Platform.Rules.Calendar.Months.TryParse(FromMonth, out var first) ? first : default,
-        Months,
-        DecidedAt,
-        BreachPeriod.TryParse(BreachFirstWeek, BreachLastWeek, out var breach) ? breach : null,
-        Platform.Rules.Calendar.Months.TryParse(LiftedFromMonth, out var lifted) ? lifted : null);
+    /// <summary>The suspension as one-month pieces, each at the share its ledger withholds that month.</summary>
+    public IEnumerable<Suspension> MonthByMonth(AdjustmentRow row, SuspensionLedger ledger)
+    {
+        var breach = BreachPeriod.TryParse(BreachFirstWeek, BreachLastWeek, out var period) ? period : (BreachPeriod?)null;
+        for (var month = row.First; month <= row.Last; month = month.AddMonths(1))
+        {
+            yield return new Suspension(ledger.ShareIn(month), month, 1, DecidedAt, breach);
+        }
+    }
 }

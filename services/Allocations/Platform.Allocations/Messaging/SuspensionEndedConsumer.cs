@@ -54,19 +54,19 @@ public sealed class SuspensionEndedConsumer(
 
         var from = Months.TryParse(decision.FromMonth, out var month) ? month : throw new InvalidOperationException("Checked by the policy.");
         var history = await AllocationLedger.HistoryAsync(work.Connection, recipientId, work.Transaction);
-        var repaid = SuspensionEndingPolicy.Repayment(suspension!, history, from);
+        var repaid = suspension!.Ledger(history, new EndingDecision(from, Months.Of(decision.DecidedAt))).Repayments[^1];
         await work.Connection.ExecuteAsync(
             """
             INSERT INTO suspension_endings (decision_id, sanction_decision_id, recipient_id, from_month, decided_by, reason, statement_id,
                                             decided_at, key_id, amount_repaid, applied_at)
             VALUES (@DecisionId, @SanctionDecisionId, @RecipientId, @FromMonth, @DecidedBy, @Reason, @StatementId,
                     @DecidedAt, @KeyId, @repaid, @now);
-            UPDATE adjustments SET lifted_from_month = @FromMonth, lifted_at = @now, amount_repaid = @repaid WHERE decision_id = @SanctionDecisionId;
+            UPDATE adjustments SET lifted_from_month = @FromMonth, lifted_at = @now, lifted_decided_month = @decidedIn, amount_repaid = @repaid WHERE decision_id = @SanctionDecisionId;
             """,
             new
             {
                 decision.DecisionId, decision.SanctionDecisionId, decision.RecipientId, decision.FromMonth, decision.DecidedBy, decision.Reason,
-                decision.StatementId, decision.DecidedAt, decision.KeyId, repaid, now,
+                decision.StatementId, decision.DecidedAt, decision.KeyId, repaid, now, decidedIn = Months.Format(Months.Of(decision.DecidedAt)),
             },
             work.Transaction);
         work.Publish(new SuspensionLifted(

@@ -80,7 +80,7 @@ public static class AppealEndpoints
         review.MapPost("/{appealId:guid}/commission-opinion", RecordOpinion).ValidateRequest<CommissionOpinionRequest>()
             .WithName("RecordAppealCommissionOpinion")
             .WithSummary("Record the commission de recours amiable's opinion")
-            .WithDescription("The instructor records the commission's opinion (CASF R262-89) before the decision. Not by the person who proposed or approved the sanction.")
+            .WithDescription("The instructor records the commission's opinion (CASF R262-89) before the decision. Not by the person who proposed or approved the sanction. Publishes `AppealCommissionOpinionRecorded`.")
             .WithRequestExample("""{"opinion":"La commission estime le manquement établi pour une semaine seulement."}""")
             .ProducesNotFound("This appeal does not exist.")
             .ProducesProblemType(StatusCodes.Status403Forbidden, ReviewProblems.AppealInstructorTookPart, "The caller proposed or approved the sanction contested.")
@@ -146,7 +146,9 @@ public static class AppealEndpoints
         ServiceDatabase database, string recipientId, Guid decisionId, string reasons, IReadOnlyList<string>? documents, string channel, string filedBy,
         DateOnly filedOn, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (await LetterStore.FindByDecisionAsync(database, decisionId, cancellationToken) is not { } found || found.RecipientId != recipientId
+        // Only a sanction is appealed here: an early ending is in the person's favour.
+        if (await LetterStore.FindByDecisionAsync(database, decisionId, cancellationToken) is not { Kind: LetterKind.SanctionApproved } found
+            || found.RecipientId != recipientId
             || await LetterStore.ReadAsync(database, found.LetterId, cancellationToken) is not { } source)
         {
             return ReviewProblems.AppealableDecisionNotFound();
@@ -258,6 +260,11 @@ public static class AppealEndpoints
             }
 
             await AppealStore.SaveOpinionAsync(work, recorded!);
+            work.Publish(new AppealCommissionOpinionRecorded(
+                recorded!.AppealId, recorded.SanctionDecisionId, recorded.RecipientId, recorded.CommissionOpinion!, recorded.CommissionRecordedBy!)
+            {
+                OccurredAt = recorded.CommissionRecordedAt!.Value,
+            });
             await work.CommitAsync(cancellationToken);
         }
 
@@ -286,9 +293,10 @@ public static class AppealEndpoints
             }
 
             var now = time.GetUtcNow();
-            if (await LetterDelivery.DelegationInForceAsync(work, instructor, letters.Value.Departement, now) is not { } delegation)
+            var (delegationInForce, departement) = await LetterDelivery.DelegationForRecipientAsync(work, instructor, appeal.RecipientId, letters.Value, now);
+            if (delegationInForce is not { } delegation)
             {
-                return ReviewProblems.WithoutDelegation(letters.Value.Departement);
+                return ReviewProblems.WithoutDelegation(departement);
             }
 
             var signed = signer.Sign(new AppealDecided(

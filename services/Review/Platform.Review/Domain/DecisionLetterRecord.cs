@@ -5,6 +5,9 @@ public static class LetterKind
 {
     public const string SanctionApproved = "sanction-approved";
     public const string SanctionRejected = "sanction-rejected";
+
+    /// <summary>A suspension ended early: the letter carries the signed ending and names the sanction it ends.</summary>
+    public const string SuspensionEnded = Platform.Contracts.Review.DecisionLetterKind.SuspensionEnded;
 }
 
 /// <summary>The channels by which a decision letter's receipt is proven.</summary>
@@ -15,7 +18,7 @@ public static class LetterReceiptChannel
 
 /// <summary>
 /// A decision letter as issued, in the decision's own transaction: which decision, under which delegation, and for an
-/// approval the signed decision exactly as published (<see cref="SignedDecision"/>, JSON), whose seal the letter prints.
+/// approval (or an early ending) the signed decision exactly as published (<see cref="SignedDecision"/>, JSON), whose seal the letter prints.
 /// Its text is composed from these and the case each time it is read, so every channel says the same.
 /// </summary>
 public sealed record DecisionLetterRecord(

@@ -28,7 +28,18 @@ public sealed record DecisionLetter(string Language, string Title, LetterSeal? S
     public static SanctionDecided? SignedDecisionOf(DecisionLetterRecord letter)
     {
         ArgumentNullException.ThrowIfNull(letter);
-        return letter.SignedDecision is null ? null : JsonSerializer.Deserialize<SanctionDecided>(letter.SignedDecision, JsonSerializerOptions.Web);
+        return letter.SignedDecision is null || letter.Kind != LetterKind.SanctionApproved
+            ? null
+            : JsonSerializer.Deserialize<SanctionDecided>(letter.SignedDecision, JsonSerializerOptions.Web);
+    }
+
+    /// <summary>The signed early ending an ending's letter carries, as published; null for any other letter.</summary>
+    public static SuspensionEnded? SignedEndingOf(DecisionLetterRecord letter)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        return letter.SignedDecision is null || letter.Kind != LetterKind.SuspensionEnded
+            ? null
+            : JsonSerializer.Deserialize<SuspensionEnded>(letter.SignedDecision, JsonSerializerOptions.Web);
     }
 
     /// <summary>The link that shows anyone holding the letter the signed bytes, the signature and the public key.</summary>
@@ -57,7 +68,8 @@ public sealed record DecisionLetter(string Language, string Title, LetterSeal? S
         string At(DateTimeOffset instant) =>
             TimeZoneInfo.ConvertTime(instant, WeekCalendar.Paris).ToString(fr ? "dd/MM/yyyy 'à' HH:mm" : "dd/MM/yyyy 'at' HH:mm", culture);
         var decidedAt = proposal.DecidedAt ?? letter.CreatedAt;
-        var president = T($"le président du conseil départemental de {options.DepartementName}", $"the président of the conseil départemental of {options.DepartementName}");
+        var departementName = DepartementNames.Of(delegation.Departement, options);
+        var president = T($"le président du conseil départemental de {departementName}", $"the président of the conseil départemental of {departementName}");
 
         var weeks = NoticeLetter.WeeksOf(of);
         var facts = weeks.Count == 0
@@ -111,7 +123,8 @@ public sealed record DecisionLetter(string Language, string Title, LetterSeal? S
             $"Décision prise le {Day(decidedAt)} par {delegation.AgentName}, {delegation.AgentRole}, pour {president} et par délégation ({delegation.Reference}).",
             $"Decision taken on {Day(decidedAt)} by {delegation.AgentName}, {delegation.AgentRole}, for {president}, by delegation ({delegation.Reference}).");
 
-        LetterSeal? seal = approved && letter is { DecisionId: { } decisionId, KeyId: { } keyId, Signature: { } signature }
+        var ending = SignedEndingOf(letter);
+        LetterSeal? seal = (approved || ending is not null) && letter is { DecisionId: { } decisionId, KeyId: { } keyId, Signature: { } signature }
             ? new LetterSeal(decisionId, keyId, signature, VerificationUrl(publicBaseUrl, decisionId, signature))
             : null;
         var explanationUrl = $"{publicBaseUrl.TrimEnd('/')}/api/recipients/{of.RecipientId}/flags/{of.FlagId:D}/explanation";
@@ -120,8 +133,13 @@ public sealed record DecisionLetter(string Language, string Title, LetterSeal? S
             $"This decision was taken following algorithmic processing (article L311-3-1 of the code des relations entre le public et l'administration). Its purpose: to find, from your weekly declarations, the weeks when your activity seems below your engagement contract. The rule \"{of.RuleId}\" only raised a question; it decided nothing. A counsellor examined your case and proposed the sanction; another person, named in this letter, decided after reading your observations. You have the right to obtain the rules of this processing and the main features of how it is used (articles L311-3-1, R311-3-1-1 and R311-3-1-2): the public rule catalogue is at {options.RuleCatalogueUrl}, and the explanation of your flag at {explanationUrl}. You may also ask the département's RSA service for them in writing; if refused, or without an answer within one month, you may refer to the commission d'accès aux documents administratifs (CADA).");
 
         var appeal = T(
-            $"Si vous contestez cette décision, vous devez d'abord former un recours administratif préalable obligatoire (RAPO) auprès du président du conseil départemental de {options.DepartementName}, dans un délai de deux mois à compter de la réception de cette lettre (articles L262-47 et R262-88 du code de l'action sociale et des familles). Expliquez pourquoi vous la contestez et joignez, si vous le souhaitez, les pièces utiles. Vous pouvez le former dans l'application (rubrique « Mes décisions »), ou par courrier adressé au président du conseil départemental, service RSA, en rappelant la référence de cette décision. Une association peut le former pour vous avec votre mandat écrit. La commission de recours amiable peut être consultée pour avis (article R262-89). Sans réponse dans un délai de deux mois, votre recours est implicitement rejeté.\nVous pourrez ensuite saisir le tribunal administratif dans un délai de deux mois à compter de la décision prise sur votre recours, ou de son rejet implicite (articles R421-1 et R421-2 du code de justice administrative), y compris par l'application Télérecours citoyens (www.telerecours.fr). Saisir directement le tribunal, sans recours préalable, serait irrecevable.",
-            $"If you contest this decision, you must first make a mandatory prior administrative appeal (RAPO) to the président of the conseil départemental of {options.DepartementName}, within two months of receiving this letter (articles L262-47 and R262-88 of the code de l'action sociale et des familles). Explain why you contest it and attach, if you wish, any useful document. You may file it in the application (\"My decisions\"), or by post to the président of the conseil départemental, RSA service, quoting this decision's reference. An association may file it for you with your written mandate. The commission de recours amiable may be consulted for an opinion (article R262-89). Without an answer within two months, your appeal is implicitly rejected.\nYou may then bring the case before the tribunal administratif within two months of the decision on your appeal, or of its implicit rejection (articles R421-1 and R421-2 of the code de justice administrative), including online with Télérecours citoyens (www.telerecours.fr). Going straight to the tribunal, without the prior appeal, would be inadmissible.");
+            $"Si vous contestez cette décision, vous devez d'abord former un recours administratif préalable obligatoire (RAPO) auprès du président du conseil départemental de {departementName}, dans un délai de deux mois à compter de la réception de cette lettre (articles L262-47 et R262-88 du code de l'action sociale et des familles). Expliquez pourquoi vous la contestez et joignez, si vous le souhaitez, les pièces utiles. Vous pouvez le former dans l'application (rubrique « Mes décisions »), ou par courrier adressé au président du conseil départemental, service RSA, en rappelant la référence de cette décision. Une association peut le former pour vous avec votre mandat écrit. La commission de recours amiable peut être consultée pour avis (article R262-89). Sans réponse dans un délai de deux mois, votre recours est implicitement rejeté.\nVous pourrez ensuite saisir le tribunal administratif dans un délai de deux mois à compter de la décision prise sur votre recours, ou de son rejet implicite (articles R421-1 et R421-2 du code de justice administrative), y compris par l'application Télérecours citoyens (www.telerecours.fr). Saisir directement le tribunal, sans recours préalable, serait irrecevable.",
+            $"If you contest this decision, you must first make a mandatory prior administrative appeal (RAPO) to the président of the conseil départemental of {departementName}, within two months of receiving this letter (articles L262-47 and R262-88 of the code de l'action sociale et des familles). Explain why you contest it and attach, if you wish, any useful document. You may file it in the application (\"My decisions\"), or by post to the président of the conseil départemental, RSA service, quoting this decision's reference. An association may file it for you with your written mandate. The commission de recours amiable may be consulted for an opinion (article R262-89). Without an answer within two months, your appeal is implicitly rejected.\nYou may then bring the case before the tribunal administratif within two months of the decision on your appeal, or of its implicit rejection (articles R421-1 and R421-2 of the code de justice administrative), including online with Télérecours citoyens (www.telerecours.fr). Going straight to the tribunal, without the prior appeal, would be inadmissible.");
+
+        if (ending is not null)
+        {
+            return Ended(ending, T, Day, president, proposal, delegation, seal, options, explanationUrl, fr);
+        }
 
         List<NoticeSection> sections;
         if (approved)
@@ -172,6 +190,51 @@ public sealed record DecisionLetter(string Language, string Title, LetterSeal? S
             approved
                 ? T($"Décision : suspension de {proposal.Percent} % de votre RSA", $"Decision: {proposal.Percent} % of your RSA suspended")
                 : T("Décision : pas de sanction", "Decision: no sanction"),
+            seal,
+            sections);
+    }
+
+    /// <summary>
+    /// The letter of an early ending (CASF L262-37): which suspension ends and from when, why and by whom under which
+    /// delegation, the seal of the signed ending, what it changes for the person (nothing withheld from that month, the
+    /// sums withheld paid back within the legal limit), and the right to the rules of the processing behind the sanction.
+    /// It is in the person's favour: it opens no appeal of its own, and leaves the appeal against the sanction as it was.
+    /// </summary>
+    private static DecisionLetter Ended(
+        SuspensionEnded ending, Func<string, string, string> T, Func<DateTimeOffset, string> Day, string president, Proposal proposal, Delegation delegation,
+        LetterSeal? seal, LetterOptions options, string explanationUrl, bool fr)
+    {
+        var sanction = T(
+            $"la suspension de {proposal.Percent} % de votre RSA pendant {proposal.Months} mois à compter de {proposal.StartMonth} (décision n° {ending.SanctionDecisionId:D} du {Day(proposal.DecidedAt ?? ending.DecidedAt)})",
+            $"the suspension of {proposal.Percent} % of your RSA for {proposal.Months} month(s) from {proposal.StartMonth} (decision no. {ending.SanctionDecisionId:D} of {Day(proposal.DecidedAt ?? ending.DecidedAt)})");
+        List<NoticeSection> sections =
+        [
+            new("decision", T("La décision", "The decision"), T(
+                $"Pour {president}, il est mis fin, à partir de {ending.FromMonth}, à {sanction}, avant son terme.",
+                $"For {president}, {sanction} ends from {ending.FromMonth}, before its term.")),
+            new("changes", T("Ce que cela change pour vous", "What it changes for you"), T(
+                $"À partir de {ending.FromMonth}, plus rien n'est retenu sur votre RSA au titre de cette sanction. Les sommes déjà retenues vous sont reversées par l'organisme payeur, dans la limite de trois mois d'allocation (article L262-37 du code de l'action sociale et des familles) ; votre relevé d'allocation en donne le montant, mois par mois.",
+                $"From {ending.FromMonth}, nothing more is withheld from your RSA on account of this sanction. The sums already withheld are paid back to you by the paying body, within the limit of three months of allocation (article L262-37 of the code de l'action sociale et des familles); your allocation statement gives the amount, month by month.")),
+            new("reasons", T("Les motifs", "The reasons"), T(
+                $"Vous vous conformez de nouveau à vos obligations. Motifs de la décision : {ending.Reason}",
+                $"You meet your obligations again. Reasons for the decision: {ending.Reason}")),
+            new("author", T("L'auteur de la décision", "Who decided"), T(
+                $"Décision prise le {Day(ending.DecidedAt)} par {delegation.AgentName}, {delegation.AgentRole}, pour {president} et par délégation ({delegation.Reference}).",
+                $"Decision taken on {Day(ending.DecidedAt)} by {delegation.AgentName}, {delegation.AgentRole}, for {president}, by delegation ({delegation.Reference}).")),
+            new("seal", T("Le sceau de la décision signée", "The seal of the signed decision"), seal is null
+                ? T("Décision non signée.", "Unsigned decision.")
+                : T($"Décision n° {seal.DecisionId:D}, signée avec la clé {seal.KeyId} (ECDSA P-256, SHA-256).\nSignature : {seal.Signature}\nVérification, contre la clé publique : {seal.VerificationUrl}",
+                    $"Decision no. {seal.DecisionId:D}, signed with the key {seal.KeyId} (ECDSA P-256, SHA-256).\nSignature: {seal.Signature}\nCheck it against the public key: {seal.VerificationUrl}")),
+            new("rules", T("Les règles du traitement", "The rules of the processing"), T(
+                $"La sanction à laquelle cette décision met fin faisait suite à un traitement algorithmique (article L311-3-1 du code des relations entre le public et l'administration). Vous gardez le droit d'obtenir la communication de ses règles et des principales caractéristiques de sa mise en œuvre (articles R311-3-1-1 et R311-3-1-2) : le catalogue public des règles est à {options.RuleCatalogueUrl}, et l'explication de votre signalement à {explanationUrl}.",
+                $"The sanction this decision ends followed algorithmic processing (article L311-3-1 of the code des relations entre le public et l'administration). You keep the right to obtain its rules and the main features of how it is used (articles R311-3-1-1 and R311-3-1-2): the public rule catalogue is at {options.RuleCatalogueUrl}, and the explanation of your flag at {explanationUrl}.")),
+            new("appeal", T("Vos recours", "Your appeals"), T(
+                "Cette décision vous est favorable. Elle ne change rien à votre droit de contester la sanction elle-même : le recours préalable contre celle-ci reste ouvert dans le délai indiqué par la lettre qui vous l'a notifiée, et un recours déjà formé suit son cours.",
+                "This decision is in your favour. It does not change your right to contest the sanction itself: the prior appeal against it remains open within the time limit stated in the letter that notified it, and an appeal already filed goes on.")),
+        ];
+        return new DecisionLetter(
+            fr ? "fr" : "en",
+            T($"Décision : fin de la suspension de votre RSA à partir de {ending.FromMonth}", $"Decision: the suspension of your RSA ends from {ending.FromMonth}"),
             seal,
             sections);
     }

@@ -12,7 +12,9 @@ internal static class DecisionLetterPdf
     {
         ArgumentNullException.ThrowIfNull(letter);
         ArgumentNullException.ThrowIfNull(source);
-        return LetterPdf.Render(letter.Language, letter.Title, letter.Sections, options, source.Letter.RecipientId, source.Letter.LetterId, source.Letter.CreatedAt);
+        return LetterPdf.Render(
+            letter.Language, letter.Title, letter.Sections, options, source.Letter.RecipientId, source.Letter.LetterId, source.Letter.CreatedAt,
+            DepartementNames.Of(source.Delegation.Departement, options));
     }
 }
 
@@ -23,9 +25,11 @@ internal static class DecisionLetterPdf
 internal static class LetterPdf
 {
     public static byte[] Render(
-        string language, string title, IEnumerable<NoticeSection> sections, LetterOptions options, string recipientId, Guid letterId, DateTimeOffset createdAt)
+        string language, string title, IEnumerable<NoticeSection> sections, LetterOptions options, string recipientId, Guid letterId, DateTimeOffset createdAt,
+        string? departementName = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        departementName ??= options.DepartementName;
         NoticeFonts.Install();
         var fr = language == "fr";
         using var document = new PdfDocument();
@@ -33,7 +37,7 @@ internal static class LetterPdf
         document.Info.Subject = fr ? "Décision relative à votre RSA" : "Decision about your RSA";
         var writer = new LetterWriter(document);
 
-        writer.Line(fr ? $"Département de {options.DepartementName} — service RSA" : $"Département of {options.DepartementName} — RSA service", 9, bold: false);
+        writer.Line(fr ? $"Département de {departementName} — service RSA" : $"Département of {departementName} — RSA service", 9, bold: false);
         writer.Line((fr ? "Allocataire : " : "Recipient: ") + recipientId, 9, bold: false);
         writer.Line((fr ? "Référence de la lettre : " : "Letter reference: ") + letterId.ToString("D"), 9, bold: false);
         writer.Line((fr ? "Date : " : "Date: ") + createdAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 9, bold: false);

@@ -4,6 +4,7 @@ using Platform.Review.Domain;
 using Platform.Review.Stores;
 using Platform.Rules.Calendar;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Departements;
 
 namespace Platform.Review.Letters;
 
@@ -16,6 +17,28 @@ internal static class LetterDelivery
     /// <summary>The delegation that lets <paramref name="agentId"/> decide today (Paris) for the département's président; null if none is in force.</summary>
     public static async Task<Delegation?> DelegationInForceAsync(ServiceTransaction work, string agentId, string departement, DateTimeOffset now) =>
         Delegation.InForce(await DelegationStore.OfAgentAsync(work, agentId, departement), agentId, departement, WeekCalendar.TodayIn(now));
+
+    /// <summary>
+    /// The département a decision on <paramref name="recipientId"/> is taken for: the recipient's own
+    /// (<c>recipient_departements</c>), or the service's configured one for a recipient never placed.
+    /// </summary>
+    public static async Task<string> DepartementOfAsync(ServiceTransaction work, string recipientId, LetterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(options);
+        return await RecipientPlacements.DepartementOfAsync(work.Connection, recipientId, work.Transaction) ?? options.Departement;
+    }
+
+    /// <summary>
+    /// The delegation that lets <paramref name="agentId"/> decide today on <paramref name="recipientId"/>: one of the
+    /// président of the recipient's département; null (with that département) if none is in force.
+    /// </summary>
+    public static async Task<(Delegation? Delegation, string Departement)> DelegationForRecipientAsync(
+        ServiceTransaction work, string agentId, string recipientId, LetterOptions options, DateTimeOffset now)
+    {
+        var departement = await DepartementOfAsync(work, recipientId, options);
+        return (await DelegationInForceAsync(work, agentId, departement, now), departement);
+    }
 
     /// <summary>Writes the letter of the decision <paramref name="decided"/> and queues its e-mail when the person gave an address.</summary>
     /// <returns>Whether an e-mail was queued.</returns>
@@ -47,5 +70,38 @@ internal static class LetterDelivery
 
         await LetterEmailOutbox.DecisionLetters.QueueAsync(work, letter.LetterId, address, now);
         return true;
+    }
+
+    /// <summary>
+    /// Writes the letter of an early ending, carrying the signed <paramref name="ending"/>, beside the letters of the
+    /// sanction it ends (<paramref name="proposalId"/>, <paramref name="caseId"/>), and queues its e-mail when the person
+    /// gave an address.
+    /// </summary>
+    public static async Task<DecisionLetterRecord> IssueEndingAsync(
+        ServiceTransaction work, SuspensionEnded ending, Guid proposalId, Guid caseId, Delegation delegation, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(ending);
+        ArgumentNullException.ThrowIfNull(delegation);
+        var letter = new DecisionLetterRecord(
+            Guid.CreateVersion7(now),
+            LetterKind.SuspensionEnded,
+            proposalId,
+            caseId,
+            ending.RecipientId,
+            delegation.DelegationId,
+            ending.DecisionId,
+            ending.KeyId,
+            ending.Signature,
+            JsonSerializer.Serialize(ending, JsonSerializerOptions.Web),
+            now);
+        await LetterStore.InsertAsync(work, letter);
+        work.Publish(new DecisionLetterIssued(letter.LetterId, letter.RecipientId, letter.Kind, ending.DecisionId, proposalId, null) { OccurredAt = now });
+        if (await NoticeStore.ContactAsync(work, ending.RecipientId) is { } address)
+        {
+            await LetterEmailOutbox.DecisionLetters.QueueAsync(work, letter.LetterId, address, now);
+        }
+
+        return letter;
     }
 }

@@ -179,14 +179,21 @@ public static class LetterEndpoints
             "ECDSA P-256, SHA-256, IEEE P1363 (r||s), base64"));
     }
 
-    /// <summary>The signed bytes, key and signature of a sanction decision, or of a decision on an appeal, that a letter carries.</summary>
+    /// <summary>The signed bytes, key and signature of a sanction decision, an early ending, or a decision on an appeal, that a letter carries.</summary>
     private static async Task<(byte[]? Payload, string? KeyId, string? Signature)> SignedAsync(
         ServiceDatabase database, Guid decisionId, CancellationToken cancellationToken)
     {
-        if (await LetterStore.FindByDecisionAsync(database, decisionId, cancellationToken) is { Signature: { } signature, KeyId: { } keyId } letter
-            && DecisionLetter.SignedDecisionOf(letter) is { } decision)
+        if (await LetterStore.FindByDecisionAsync(database, decisionId, cancellationToken) is { Signature: { } signature, KeyId: { } keyId } letter)
         {
-            return (SanctionDecisionSignature.Payload(decision), keyId, signature);
+            if (DecisionLetter.SignedDecisionOf(letter) is { } decision)
+            {
+                return (SanctionDecisionSignature.Payload(decision), keyId, signature);
+            }
+
+            if (DecisionLetter.SignedEndingOf(letter) is { } ending)
+            {
+                return (SuspensionEndedSignature.Payload(ending), keyId, signature);
+            }
         }
 
         if (await AppealStore.FindByOutcomeDecisionAsync(database, decisionId, cancellationToken) is { Signature: { } appealSignature, KeyId: { } appealKey, SignedDecision: { } json }
@@ -202,10 +209,12 @@ public static class LetterEndpoints
     {
         var letter = DecisionLetter.Compose(source, letters, notices.PublicBaseUrl, language);
         var received = source.ReceivedAt;
-        DateOnly? appealBy = received is { } at ? WeekCalendar.TodayIn(at).AddMonths(2) : null;
+        var ending = DecisionLetter.SignedEndingOf(source.Letter);
+        // An early ending is in the person's favour: no prior appeal runs from its letter.
+        DateOnly? appealBy = received is { } at && ending is null ? WeekCalendar.TodayIn(at).AddMonths(2) : null;
         return new DecisionLetterView(
             source.Letter.LetterId, source.Letter.Kind, source.Letter.ProposalId, source.Letter.CaseId, source.Case.FlagId, source.Letter.RecipientId,
-            source.Letter.CreatedAt, source.Proposal.DecidedBy ?? source.Delegation.AgentId, source.Delegation.AgentName, source.Delegation.AgentRole,
+            source.Letter.CreatedAt, ending?.DecidedBy ?? source.Proposal.DecidedBy ?? source.Delegation.AgentId, source.Delegation.AgentName, source.Delegation.AgentRole,
             source.Delegation.Reference, source.Letter.DecisionId, letter.Seal, received, appealBy, letter.Language, letter.Title, letter.Sections,
             $"/api/recipients/{source.Letter.RecipientId}/decision-letters/{source.Letter.LetterId:D}.pdf");
     }

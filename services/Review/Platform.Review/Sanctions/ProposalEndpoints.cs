@@ -142,9 +142,11 @@ public static class ProposalEndpoints
             }
 
             var now = time.GetUtcNow();
-            if (await LetterDelivery.DelegationInForceAsync(work, user.SubjectId(), letters.Departement, now) is not { } delegation)
+            // In the name of the président of the recipient's département: only under one of their delegations.
+            var (delegationInForce, departement) = await LetterDelivery.DelegationForRecipientAsync(work, user.SubjectId(), proposal.RecipientId, letters, now);
+            if (delegationInForce is not { } delegation)
             {
-                return ReviewProblems.WithoutDelegation(letters.Departement);
+                return ReviewProblems.WithoutDelegation(departement);
             }
 
             await ReviewChanges.SaveAsync(work, outcome.Change!);

@@ -37,19 +37,28 @@ internal static class ProposalStore
             work.Transaction);
 
     /// <summary>
-    /// The recipient's other sanctions (approved, as ended early if they were) and pending proposals, the household and
+    /// The recipient's other sanctions (approved, as ended early if they were, at the share and length an appeal reduced
+    /// them to; none annulled on appeal, as the allocations service counts them) and pending proposals, the household and
     /// the accepted justified absences: what the bounds of a new or decided sanction are checked against. The caller holds the recipient's lock.
     /// </summary>
     public static async Task<RecipientStanding> StandingAsync(ServiceTransaction work, string recipientId, Guid? excludingProposal)
     {
         var rows = (await work.Connection.QueryAsync<StandingRow>(
             """
-            SELECT p.state, p.percent, p.start_month, p.months, COALESCE(p.decided_at, p.notified_at) AS decided_at,
+            SELECT p.state, CASE WHEN a.outcome = @reduced THEN a.outcome_percent ELSE p.percent END AS percent, p.start_month,
+                   CASE WHEN a.outcome = @reduced THEN a.outcome_months ELSE p.months END AS months, COALESCE(p.decided_at, p.notified_at) AS decided_at,
                    p.breach_first_week, p.breach_last_week, e.from_month AS ended_from_month
-            FROM proposals p LEFT JOIN suspension_endings e ON e.sanction_decision_id = p.decision_id
+            FROM proposals p
+            LEFT JOIN suspension_endings e ON e.sanction_decision_id = p.decision_id
+            LEFT JOIN appeals a ON a.sanction_decision_id = p.decision_id
             WHERE p.recipient_id = @recipientId AND p.state IN (@approved, @pending) AND p.proposal_id IS DISTINCT FROM @excludingProposal
+              AND a.outcome IS DISTINCT FROM @annulled
             """,
-            new { recipientId, excludingProposal, approved = ProposalState.Approved, pending = ProposalState.Pending },
+            new
+            {
+                recipientId, excludingProposal, approved = ProposalState.Approved, pending = ProposalState.Pending, reduced = AppealOutcome.Reduced,
+                annulled = AppealOutcome.Annulled,
+            },
             work.Transaction)).ToList();
         Suspension Of(StandingRow row) => new(
             row.Percent,

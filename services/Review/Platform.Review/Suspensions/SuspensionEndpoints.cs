@@ -1,7 +1,10 @@
 using System.Security.Claims;
+using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Platform.Contracts.Review;
+using Platform.Review.Letters;
 using Platform.Review.Sanctions;
 using Platform.Review.Stores;
 using Platform.Rules.Calendar;
@@ -49,12 +52,15 @@ public static class SuspensionEndpoints
             .WithName("EndSuspension")
             .WithSummary("End a suspension before its term")
             .WithDescription("""
-                A person decides, with a reason, from which month a signed suspension ends; one person suffices, the decision
-                being in the recipient's favour. The review service signs it. Publishes `SuspensionEnded` (signed), the only
-                thing that makes the allocations service lift the suspension and pay back what it withheld.
+                A person holding a delegation of the président in force decides, with a reason, from which month a signed
+                suspension ends; one person suffices, the decision being in the recipient's favour. The review service signs it
+                and issues its letter (`suspension-ended`, read with the decision letters; `DecisionLetterIssued`). Publishes
+                `SuspensionEnded` (signed), the only thing that makes the allocations service lift the suspension and pay
+                back what it withheld.
                 """)
             .WithRequestExample("""{"fromMonth":"2027-01","reason":"Démarches reprises, vérifiées en entretien.","statementId":null}""")
             .ProducesProblemType(StatusCodes.Status404NotFound, SuspensionNotFound, "No signed suspension has this decision id.")
+            .ProducesProblemType(StatusCodes.Status403Forbidden, ReviewProblems.NoDelegation, "The decider holds no delegation of the président in force today.")
             .ProducesProblemType(StatusCodes.Status409Conflict, SuspensionAlreadyEnded, "The suspension has already been ended.");
         return endpoints;
     }
@@ -107,6 +113,7 @@ public static class SuspensionEndpoints
         EndSuspensionRequest request,
         ClaimsPrincipal user,
         DecisionSigner signer,
+        IOptions<LetterOptions> letters,
         ServiceDatabase database,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -153,7 +160,14 @@ public static class SuspensionEndpoints
             });
         }
 
+        // Ending a suspension is a decision of the président: only under a delegation in force, which its letter names.
         var now = time.GetUtcNow();
+        var (delegationInForce, departement) = await LetterDelivery.DelegationForRecipientAsync(work, user.SubjectId(), suspension.RecipientId, letters.Value, now);
+        if (delegationInForce is not { } delegation)
+        {
+            return ReviewProblems.WithoutDelegation(departement);
+        }
+
         var ending = signer.Sign(new SuspensionEnded(
             Guid.CreateVersion7(now),
             decisionId,
@@ -166,6 +180,9 @@ public static class SuspensionEndpoints
             KeyId: "",
             Signature: "") { OccurredAt = now });
         await SuspensionStore.AddEndingAsync(work, ending);
+        var sanction = await work.Connection.QuerySingleAsync<(Guid ProposalId, Guid CaseId)>(
+            "SELECT proposal_id, case_id FROM proposals WHERE decision_id = @decisionId", new { decisionId }, work.Transaction);
+        await LetterDelivery.IssueEndingAsync(work, ending, sanction.ProposalId, sanction.CaseId, delegation, now);
         work.Publish(ending);
         await work.CommitAsync(cancellationToken);
         return TypedResults.Ok(ending);
