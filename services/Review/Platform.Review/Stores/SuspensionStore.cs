@@ -51,6 +51,11 @@ internal static class SuspensionStore
             statement,
             work.Transaction);
 
+    /// <summary>The proposal and case of the signed sanction <paramref name="decisionId"/> (its ending's letter names them).</summary>
+    public static Task<(Guid ProposalId, Guid CaseId)> SanctionOfAsync(ServiceTransaction work, Guid decisionId) =>
+        work.Connection.QuerySingleAsync<(Guid ProposalId, Guid CaseId)>(
+            "SELECT proposal_id, case_id FROM proposals WHERE decision_id = @decisionId", new { decisionId }, work.Transaction);
+
     public static Task AddEndingAsync(ServiceTransaction work, SuspensionEnded ending) =>
         work.Connection.ExecuteAsync(
             """

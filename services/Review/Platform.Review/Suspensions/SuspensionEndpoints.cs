@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -180,8 +179,7 @@ public static class SuspensionEndpoints
             KeyId: "",
             Signature: "") { OccurredAt = now });
         await SuspensionStore.AddEndingAsync(work, ending);
-        var sanction = await work.Connection.QuerySingleAsync<(Guid ProposalId, Guid CaseId)>(
-            "SELECT proposal_id, case_id FROM proposals WHERE decision_id = @decisionId", new { decisionId }, work.Transaction);
+        var sanction = await SuspensionStore.SanctionOfAsync(work, decisionId);
         await LetterDelivery.IssueEndingAsync(work, ending, sanction.ProposalId, sanction.CaseId, delegation, now);
         work.Publish(ending);
         await work.CommitAsync(cancellationToken);
