@@ -15,15 +15,9 @@ public sealed class ServiceDatabase(NpgsqlDataSource dataSource, OutboxSignal ou
     public NpgsqlDataSource DataSource => dataSource;
 
     /// <summary>Begins a transaction in the current <see cref="DataScope"/>.</summary>
-    public Task<ServiceTransaction> BeginAsync(CancellationToken cancellationToken) => BeginAsync(DataScope.Current, cancellationToken);
-
-    /// <summary>
-    /// Begins a transaction whose reads row-level security keeps to <paramref name="scope"/>: only for the platform's
-    /// own lookups that must see beyond the caller's scope (whose file a route names, a transfer between départements).
-    /// </summary>
-    public async Task<ServiceTransaction> BeginAsync(string scope, CancellationToken cancellationToken)
+    public async Task<ServiceTransaction> BeginAsync(CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await OpenScopedAsync(scope, cancellationToken);
+        var (connection, transaction) = await OpenScopedAsync(DataScope.Current, cancellationToken);
         return new ServiceTransaction(connection, transaction, outboxSignal, identity, time);
     }
 
@@ -33,7 +27,10 @@ public sealed class ServiceDatabase(NpgsqlDataSource dataSource, OutboxSignal ou
     /// </summary>
     public Task<NpgsqlConnection> OpenReadAsync(CancellationToken cancellationToken) => OpenReadAsync(DataScope.Current, cancellationToken);
 
-    /// <inheritdoc cref="OpenReadAsync(CancellationToken)"/>
+    /// <summary>
+    /// The same in <paramref name="scope"/>: only for reads that must see beyond the caller's scope (whose file a route
+    /// names, public figures over every département).
+    /// </summary>
     public async Task<NpgsqlConnection> OpenReadAsync(string scope, CancellationToken cancellationToken) =>
         (await OpenScopedAsync(scope, cancellationToken)).Connection;
 
