@@ -65,8 +65,8 @@ public sealed class DelegationDepartementTests(HumanGateFixture fixture) : IClas
         Assert.Equal("arrêté n° 2026-13-044 du 3 mars 2026", letter.GetProperty("delegationReference").GetString());
         using var pdf = PdfDocument.Open(await me.GetByteArrayAsync(letter.GetProperty("pdfUrl").GetString()));
         var text = string.Join("\n", pdf.GetPages().Select(page => string.Join(" ", page.GetWords().Select(word => word.Text))));
-        Assert.Contains("Département de Bouches-du-Rhône — service RSA", text, StringComparison.Ordinal);
-        Assert.Contains("pour le président du conseil départemental de Bouches-du-Rhône et par délégation (arrêté n° 2026-13-044 du 3 mars 2026)", text, StringComparison.Ordinal);
+        Assert.Contains("Département des Bouches-du-Rhône — service RSA", text, StringComparison.Ordinal);
+        Assert.Contains("pour le président du conseil départemental des Bouches-du-Rhône et par délégation (arrêté n° 2026-13-044 du 3 mars 2026)", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed record AppealLetter(string Language, string Title, LetterSeal? Sea
         string DayOf(DateTimeOffset instant) => Day(WeekCalendar.TodayIn(instant));
         // The président named is the one whose delegation the decision rests on; before a decision, the service's own.
         var departementName = DepartementNames.Of(delegation?.Departement ?? options.Departement, options);
-        var president = T($"le président du conseil départemental de {departementName}", $"the président of the conseil départemental of {departementName}");
+        var president = T($"le président du conseil départemental {departementName.French}", $"the président of the conseil départemental of {departementName.English}");
         var contested = T(
             $"Décision contestée : n° {appeal.SanctionDecisionId:D}, suspension de {appeal.Percent} % de votre RSA pendant {appeal.Months} mois à compter de {appeal.StartMonth}.",
             $"Decision contested: no. {appeal.SanctionDecisionId:D}, {appeal.Percent} % of your RSA suspended for {appeal.Months} month(s) from {appeal.StartMonth}.");

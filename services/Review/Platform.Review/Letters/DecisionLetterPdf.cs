@@ -26,10 +26,10 @@ internal static class LetterPdf
 {
     public static byte[] Render(
         string language, string title, IEnumerable<NoticeSection> sections, LetterOptions options, string recipientId, Guid letterId, DateTimeOffset createdAt,
-        string? departementName = null)
+        DepartementName? departementName = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        departementName ??= options.DepartementName;
+        departementName ??= DepartementNames.Of(options.Departement, options);
         NoticeFonts.Install();
         var fr = language == "fr";
         using var document = new PdfDocument();
@@ -37,7 +37,7 @@ internal static class LetterPdf
         document.Info.Subject = fr ? "Décision relative à votre RSA" : "Decision about your RSA";
         var writer = new LetterWriter(document);
 
-        writer.Line(fr ? $"Département de {departementName} — service RSA" : $"Département of {departementName} — RSA service", 9, bold: false);
+        writer.Line(fr ? $"Département {departementName.French} — service RSA" : $"Département of {departementName.English} — RSA service", 9, bold: false);
         writer.Line((fr ? "Allocataire : " : "Recipient: ") + recipientId, 9, bold: false);
         writer.Line((fr ? "Référence de la lettre : " : "Letter reference: ") + letterId.ToString("D"), 9, bold: false);
         writer.Line((fr ? "Date : " : "Date: ") + createdAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 9, bold: false);
