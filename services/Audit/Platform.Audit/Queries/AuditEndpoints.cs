@@ -111,7 +111,17 @@ public static class AuditEndpoints
             return Problems.Validation(errors);
         }
 
+        if (recipient is null && AuditorDepartements.RefuseLogWide(http.User) is { } logWide)
+        {
+            return logWide;
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (recipient is not null && await AuditorDepartements.RefuseRecipientAsync(connection, http.User, recipient) is { } notTheirs)
+        {
+            return notTheirs;
+        }
+
         await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "events", recipient, new { recipient, from, to, type, cursor, limit = pageSize });
         var rows = (await connection.QueryAsync<LogEntry>(
             $"""
@@ -136,7 +146,7 @@ public static class AuditEndpoints
     /// except that an entry rewritten before the run's position without moving the head is found by the next run.
     /// Whatever the log holds, the answer is a report (200); only a failure to run (the database away) is a 500.
     /// </summary>
-    private static async Task<Ok<VerificationAnswer>> Verification(
+    private static async Task<Results<Ok<VerificationAnswer>, ProblemHttpResult>> Verification(
         bool? full,
         HttpContext http,
         NpgsqlDataSource dataSource,
@@ -149,6 +159,11 @@ public static class AuditEndpoints
         TimeProvider time,
         CancellationToken cancellationToken)
     {
+        if (AuditorDepartements.RefuseLogWide(http.User) is { } logWide)
+        {
+            return logWide;
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "verification", null, new { full = full == true });
         // One snapshot for the head, the run and the rows, so appends during the pass are not mistaken for a truncated log.
@@ -249,6 +264,11 @@ public static class AuditEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (await AuditorDepartements.RefuseRecipientAsync(connection, http.User, recipient!) is { } notTheirs)
+        {
+            return notTheirs;
+        }
+
         await AccessLog.RecordAsync(connection, time.GetUtcNow(), http.User.SubjectId(), "replay", recipient, new { recipient, at });
         var replay = new RecipientReplay(recipient!, instant!.Value);
         await foreach (var entry in LogReader.ReadRecipientAsync(connection, recipient!, instant.Value, cancellationToken))
