@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Rules.Calendar;
@@ -18,45 +17,13 @@ public sealed class AppealPagesTests(WebPlatform platform)
 {
     private const string Proposer = "agent-web-appeal-claire";
 
-    /// <summary>A sanction proposed by <see cref="Proposer"/>, heard, and approved by the supervisor with a delegation, all through the API.</summary>
-    private async Task SanctionAsync(string recipientId)
-    {
-        await Backstage.DeclareShortWeeksAsync(platform, recipientId, 3);
-        var caseId = await Backstage.OpenCaseAsync(platform, recipientId, "repeated-shortfall");
-        using var counsellor = platform.Services.ClientFor("review", "counsellor", Proposer);
-        Assert.Equal(HttpStatusCode.OK, (await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
-        var proposed = await counsellor.PostAsJsonAsync($"/api/review/cases/{caseId}/sanction-proposals", new
-        {
-            percent = 30,
-            months = 1,
-            startMonth = DateTimeOffset.UtcNow.AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture),
-            reason = "Trois semaines sous l'engagement sans explication.",
-            assessment = new
-            {
-                vulnerability = "Aucune vulnérabilité connue.", dependants = "Personne seule.",
-                natureAndFrequency = "Trois semaines sous l'engagement.", consequences = "Loyer couvert par l'aide au logement.",
-            },
-        });
-        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
-        var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();
-        var flagId = (await counsellor.GetFromJsonAsync<JsonElement>($"/api/review/cases/{caseId}")).GetProperty("flag").GetProperty("flagId").GetGuid();
-
-        using var recipient = platform.Services.ClientFor("review", "recipient", recipientId);
-        Assert.Equal(HttpStatusCode.OK, (await recipient.PostAsync(
-            $"/api/recipients/{recipientId}/notices/{proposal.GetProperty("notificationId").GetGuid()}/acknowledgement", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await recipient.PostAsJsonAsync(
-            $"/api/recipients/{recipientId}/flags/{flagId}/observations", new { text = "Mon fils était hospitalisé.", nothingToAdd = true })).StatusCode);
-
-        using var supervisor = platform.Services.ClientFor("review", "supervisor", "agent-web-samir");
-        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync(
-            $"/api/review/sanction-proposals/{proposal.GetProperty("proposalId").GetGuid()}/approve", new { reason = "Observation lue ; manquement établi." })).StatusCode);
-    }
-
     [Fact]
     public async Task ThePersonAppealsFromTheirDecisions_TheProposerIsRefused_AndAThirdPersonAnnulsItFromTheQueue()
     {
         const string recipientId = "R-web-appeal";
-        await SanctionAsync(recipientId);
+        // A sanction proposed by Proposer, heard, and approved by the supervisor with a delegation, all through the API.
+        await Backstage.ApproveSanctionAsync(
+            platform, recipientId, Proposer, DateTimeOffset.UtcNow.AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture));
         var french = CultureInfo.GetCultureInfo("fr-FR");
         var implicitRejection = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(2).ToString("d MMMM yyyy", french);
 

@@ -62,9 +62,8 @@ internal static class Backstage
     }
 
     /// <summary>
-    /// Through the real APIs, as <see cref="DecisionPagesTests"/> does on the pages: an allocation from the payer, three
-    /// short weeks, a 30 % one-month suspension from next month proposed, heard and approved by a second person, and
-    /// applied by the allocations service. Returns the signed decision's id.
+    /// Through the real APIs, as <see cref="DecisionPagesTests"/> does on the pages: an allocation from the payer, then
+    /// <see cref="ApproveSanctionAsync"/>, applied by the allocations service. Returns the signed decision's id.
     /// </summary>
     public static async Task<Guid> SuspendAsync(WebPlatform platform, string recipientId, string nextMonth)
     {
@@ -75,14 +74,34 @@ internal static class Backstage
                 new { monthlyBaseAmount = 646.52m, householdSize = 1, loneParentIncrease = false, fromMonth = thisMonth })).StatusCode);
         }
 
+        var decisionId = await ApproveSanctionAsync(platform, recipientId, "agent-web-lea", nextMonth);
+        using var allocations = platform.Services.ClientFor("allocations", "recipient", recipientId);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await allocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/allocation?month={nextMonth}"))
+               .GetProperty("adjustments").GetArrayLength() == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The allocation was not adjusted within 60 s.");
+            await Task.Delay(250);
+        }
+
+        return decisionId;
+    }
+
+    /// <summary>
+    /// Three short weeks, then a 30 % one-month suspension from <paramref name="startMonth"/> proposed by
+    /// <paramref name="proposer"/>, heard (the notice acknowledged, an observation with nothing to add) and approved by a
+    /// second person holding a delegation (agent-web-samir). Returns the signed decision's id.
+    /// </summary>
+    public static async Task<Guid> ApproveSanctionAsync(WebPlatform platform, string recipientId, string proposer, string startMonth)
+    {
         await DeclareShortWeeksAsync(platform, recipientId, 3);
         var caseId = await OpenCaseAsync(platform, recipientId, "repeated-shortfall");
-        using var counsellor = platform.Services.ClientFor("review", "counsellor", "agent-web-lea");
+        using var counsellor = platform.Services.ClientFor("review", "counsellor", proposer);
         Assert.Equal(HttpStatusCode.OK, (await counsellor.PostAsync($"/api/review/cases/{caseId}/claim", null)).StatusCode);
         var proposed = await counsellor.PostAsJsonAsync($"/api/review/cases/{caseId}/sanction-proposals",
             new
             {
-                percent = 30, months = 1, startMonth = nextMonth, reason = "Trois semaines sous l'engagement sans explication.",
+                percent = 30, months = 1, startMonth, reason = "Trois semaines sous l'engagement sans explication.",
                 assessment = new
                 {
                     vulnerability = "Aucune vulnérabilité connue.", dependants = "Personne seule.",
@@ -103,17 +122,6 @@ internal static class Backstage
         var approved = await supervisor.PostAsJsonAsync(
             $"/api/review/sanction-proposals/{proposal.GetProperty("proposalId").GetGuid()}/approve", new { reason = "Manquement établi en entretien." });
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-        var decisionId = (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("decisionId").GetGuid();
-
-        using var allocations = platform.Services.ClientFor("allocations", "recipient", recipientId);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await allocations.GetFromJsonAsync<JsonElement>($"/api/recipients/{recipientId}/allocation?month={nextMonth}"))
-               .GetProperty("adjustments").GetArrayLength() == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The allocation was not adjusted within 60 s.");
-            await Task.Delay(250);
-        }
-
-        return decisionId;
+        return (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("decisionId").GetGuid();
     }
 }

@@ -68,19 +68,17 @@ internal sealed partial class DepartementScopeMiddleware(RequestDelegate next, I
     private async Task<Placement?> RecipientOfAsync(HttpContext http, ServiceDatabase database)
     {
         var values = http.Request.RouteValues;
-        if (values.TryGetValue("recipientId", out var named) && named is string recipientId)
+        var recipientId = values.TryGetValue("recipientId", out var named) ? named as string : null;
+        var byId = recipientId is null ? routes.FirstOrDefault(route => values.ContainsKey(route.Parameter)) : null;
+        if (recipientId is null && byId is null)
         {
-            await using var connection = await database.OpenReadAsync(DataScope.Everyone, http.RequestAborted);
-            return new Placement(recipientId, await RecipientPlacements.DepartementOfAsync(connection, recipientId));
+            return null;
         }
 
-        if (routes.FirstOrDefault(route => values.ContainsKey(route.Parameter)) is { } byId)
-        {
-            await using var connection = await database.OpenReadAsync(DataScope.Everyone, http.RequestAborted);
-            return await connection.QuerySingleOrDefaultAsync<Placement>(byId.Sql, new { id = values[byId.Parameter]?.ToString() });
-        }
-
-        return null;
+        await using var connection = await database.OpenReadAsync(DataScope.Everyone, http.RequestAborted);
+        return recipientId is not null
+            ? new Placement(recipientId, await RecipientPlacements.DepartementOfAsync(connection, recipientId))
+            : await connection.QuerySingleOrDefaultAsync<Placement>(byId!.Sql, new { id = values[byId.Parameter]?.ToString() });
     }
 
     private async Task RecordAsync(ServiceDatabase database, string recipientId, ClaimsPrincipal user, string route, CancellationToken cancellationToken)
