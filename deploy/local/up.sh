@@ -3,8 +3,8 @@
 # service as a background process with its log under .local/logs/. Waits until each is ready and prints its URL.
 # deploy/local/down.sh stops exactly what this started.
 #   deploy/local/up.sh [--instances N] [--demo]
-# --instances N starts N instances of each API service but the audit service (one consumer keeps the hash chain in
-# each producer's order): instance k of a service listens on its port + 100 × (k − 1), e.g. declarations on 5101, 5201.
+# --instances N starts N instances of each API service: instance k of a service listens on its port + 100 × (k − 1),
+# e.g. declarations on 5101, 5201.
 set -euo pipefail
 instances=1
 demo=""
@@ -57,7 +57,7 @@ for k in $(seq 1 "$instances"); do
     read -r name port folder assembly <<<"$entry"
     if [ "$k" -eq 1 ]; then
       INSTANCES+=("$name $port $folder $assembly")
-    elif [ "$name" != web ] && [ "$name" != audit ] && [ "$name" != identity ]; then
+    elif [ "$name" != web ] && [ "$name" != identity ]; then
       INSTANCES+=("$name-$k $((port + 100 * (k - 1))) $folder $assembly")
     fi
   done
@@ -106,7 +106,7 @@ fi
 echo "[up] identity provider (local only, plays FranceConnect and ProConnect): http://127.0.0.1:5099/.well-known/openid-configuration"
 echo "[up] web pages: http://127.0.0.1:5100 (sign in at /sign-in through the local provider: pick a role and an identifier)"
 if [ "$instances" -gt 1 ]; then
-  echo "[up] $instances instances of each API service but audit, sharing one database per service: any of them answers"
+  echo "[up] $instances instances of each API service, sharing one database per service: any of them answers"
   echo "[up]   (e.g. declarations on 5101 and 5201); the web pages call the first (Services:* in its appsettings)"
 fi
 echo "[up] RabbitMQ management: http://127.0.0.1:15672 (guest/guest, loopback only)"

@@ -42,10 +42,15 @@ internal static partial class AsyncApiDocument
 
         Transport. MassTransit 8 over RabbitMQ (AMQP 0-9-1). Each event type is published to a fanout exchange named
         after it (`Namespace:Type`), which is bound to the exchanges of its base types (`Platform.Contracts:PlatformEvent`,
-        `Platform.Contracts:IPlatformEvent`). Each consumer has a durable quorum queue `<service>-<consumer>` behind an
-        exchange of the same name, bound to the exchange of the event it consumes. The audit service consumes
-        `Platform.Contracts:IPlatformEvent`, so it receives every event, present and future. Bodies are MassTransit's JSON
-        envelope (`application/vnd.masstransit+json`), the event under `message`, camelCase.
+        `Platform.Contracts:IPlatformEvent`), with the recipient's id as routing key. The rules, review and allocations
+        services read partitions: a consistent-hash exchange `<service>-partitions` (RabbitMQ's
+        `rabbitmq_consistent_hash_exchange`), bound to the exchange of every event the service consumes, hashes the
+        routing key onto P durable quorum queues `<service>-p<k>` (`RabbitMq:Partitions`, 16 by default), each with a
+        single active consumer that takes one message at a time: a recipient's events reach the service through one
+        queue, in the order they were published, however many instances run. The audit service consumes
+        `Platform.Contracts:IPlatformEvent` through one queue with a single active consumer, so it receives every event,
+        present and future, in order. Bodies are MassTransit's JSON envelope (`application/vnd.masstransit+json`), the
+        event under `message`, camelCase.
 
         Guarantees. An event is written to its producer's outbox in the same transaction as the state change it reports,
         and published after that transaction commits, with publisher confirms: no event without its change, no change
@@ -65,7 +70,7 @@ internal static partial class AsyncApiDocument
             .OrderBy(type => type.FullName, StringComparer.Ordinal)
             .ToList();
         var docs = Documentation.Load(typeof(PlatformEvent).Assembly);
-        var consumers = Consumers();
+        var subscriptions = Subscriptions(repositoryRoot);
         var producers = Producers(repositoryRoot, events);
         var signatures = Signatures();
 
@@ -78,7 +83,8 @@ internal static partial class AsyncApiDocument
         {
             var name = type.Name;
             var exchange = ExchangeOf(type);
-            var queues = consumers.Where(consumer => consumer.Message.IsAssignableFrom(type)).Select(consumer => consumer.Queue).Order(StringComparer.Ordinal).ToList();
+            var queues = subscriptions.Where(subscription => subscription.Messages.Any(message => message.IsAssignableFrom(type)))
+                .Select(subscription => subscription.Queue).Order(StringComparer.Ordinal).ToList();
             schemas[name] = SchemaOf(type, docs);
 
             var message = new JsonObject
@@ -123,30 +129,48 @@ internal static partial class AsyncApiDocument
             };
         }
 
-        foreach (var consumer in consumers.OrderBy(consumer => consumer.Queue, StringComparer.Ordinal))
+        foreach (var subscription in subscriptions.OrderBy(subscription => subscription.Queue, StringComparer.Ordinal))
         {
-            var received = events.Where(consumer.Message.IsAssignableFrom).ToList();
+            var received = events.Where(type => subscription.Messages.Any(message => message.IsAssignableFrom(type))).ToList();
             var channelMessages = new JsonObject();
             foreach (var type in received)
             {
                 channelMessages[type.Name] = Ref($"#/components/messages/{type.Name}");
             }
 
-            var bound = consumer.Message == typeof(IPlatformEvent) ? "`Platform.Contracts:IPlatformEvent` (every event)" : $"`{ExchangeOf(consumer.Message)}`";
-            channels[consumer.Queue] = new JsonObject
+            var bound = subscription.Messages.Contains(typeof(IPlatformEvent))
+                ? "`Platform.Contracts:IPlatformEvent` (every event)"
+                : string.Join(", ", subscription.Messages.Select(message => $"`{ExchangeOf(message)}`"));
+            var channel = new JsonObject
             {
-                ["address"] = consumer.Queue,
-                ["title"] = $"{consumer.Queue} queue",
-                ["description"] = $"Durable quorum queue of the {consumer.Service} service's {consumer.Type.Name}, bound (through the exchange of the same name) to {bound}.",
+                ["address"] = subscription.Queue,
+                ["title"] = subscription.Partitioned ? $"{subscription.Service} partition queues" : $"{subscription.Queue} queue",
+                ["description"] = subscription.Partitioned
+                    ? $"The {subscription.Service} service's P durable quorum queues, each with a single active consumer taking one message at a time, " +
+                      $"fed by the consistent-hash exchange `{subscription.Service}-partitions`, which is bound to {bound}. Consumers: {subscription.Consumers}."
+                    : $"Durable quorum queue of the {subscription.Service} service's {subscription.Consumers}, " +
+                      $"bound (through the exchange of the same name) to {bound}.",
                 ["messages"] = channelMessages,
-                ["bindings"] = QueueBinding(consumer.Queue),
+                ["bindings"] = QueueBinding(subscription.Queue),
             };
-            operations[OperationName(consumer.Queue)] = new JsonObject
+            if (subscription.Partitioned)
+            {
+                channel["parameters"] = new JsonObject
+                {
+                    ["partition"] = new JsonObject
+                    {
+                        ["description"] = "0 to P − 1 (`RabbitMq:Partitions`, 16 by default): the consistent-hash exchange picks it from the routing key, the recipient's id.",
+                    },
+                };
+            }
+
+            channels[subscription.Channel] = channel;
+            operations[OperationName(subscription)] = new JsonObject
             {
                 ["action"] = "receive",
-                ["channel"] = Ref($"#/channels/{consumer.Queue}"),
-                ["summary"] = $"The {consumer.Service} service consumes {(received.Count == 1 ? received[0].Name : "every event")}, once per eventId (inbox).",
-                ["messages"] = new JsonArray(received.Select(type => (JsonNode)Ref($"#/channels/{consumer.Queue}/messages/{type.Name}")).ToArray()),
+                ["channel"] = Ref($"#/channels/{subscription.Channel}"),
+                ["summary"] = $"The {subscription.Service} service consumes {(received.Count == 1 ? received[0].Name : subscription.Partitioned ? "these events" : "every event")}, once per eventId (inbox).",
+                ["messages"] = new JsonArray(received.Select(type => (JsonNode)Ref($"#/channels/{subscription.Channel}/messages/{type.Name}")).ToArray()),
             };
         }
 
@@ -184,8 +208,8 @@ internal static partial class AsyncApiDocument
 
     private static string Title(string name) => SplitWords().Replace(name, " $1").Trim();
 
-    private static string OperationName(string queue) =>
-        "consume" + string.Concat(queue.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+    private static string OperationName(Subscription subscription) =>
+        "consume" + string.Concat(subscription.Channel.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
 
     private static JsonObject Ref(string target) => new() { ["$ref"] = target };
 
@@ -256,44 +280,69 @@ internal static partial class AsyncApiDocument
         return schema;
     }
 
-    private sealed record Consumer(string Service, Type Type, Type Message, string Queue);
-
-    private static List<Consumer> Consumers()
+    /// <summary>A queue (or, partitioned, the service's partition queues) and the events it receives.</summary>
+    private sealed record Subscription(string Service, string Queue, IReadOnlyList<Type> Messages, string Consumers, bool Partitioned)
     {
-        var consumers = new List<Consumer>();
+        /// <summary>The document's key for it (keys may not hold the address's <c>{partition}</c>).</summary>
+        public string Channel => Partitioned ? $"{Service}-partitions" : Queue;
+    }
+
+    /// <summary>
+    /// The queues each service reads, from the consumers its Program.cs registers: the partitioned consumers' events all
+    /// reach the service's partition queues; any other consumer has a queue named by the bus's endpoint formatter.
+    /// </summary>
+    private static List<Subscription> Subscriptions(string repositoryRoot)
+    {
+        var subscriptions = new List<Subscription>();
+        var queueName = typeof(KebabCaseEndpointNameFormatter).GetMethod(nameof(KebabCaseEndpointNameFormatter.Consumer))!;
         foreach (var (service, marker) in Services)
         {
-            var formatter = new KebabCaseEndpointNameFormatter(service, false);
-            var name = typeof(KebabCaseEndpointNameFormatter).GetMethod(nameof(KebabCaseEndpointNameFormatter.Consumer))!;
-            foreach (var type in marker.Assembly.GetTypes().Where(type => type is { IsClass: true, IsAbstract: false }))
+            var program = File.ReadAllText(Path.Combine(ProjectFolder(repositoryRoot, marker), "Program.cs"));
+            var registered = ConsumerRegistration().Matches(program)
+                .Select(match => (Partitioned: match.Groups["partitioned"].Success, Type: ConsumerNamed(match.Groups["consumer"].Value, marker)))
+                .ToList();
+            var partitioned = registered.Where(consumer => consumer.Partitioned).Select(consumer => consumer.Type).ToList();
+            if (partitioned.Count > 0)
             {
-                var consumed = type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>));
-                if (consumed is null)
-                {
-                    continue;
-                }
+                subscriptions.Add(new Subscription(service, $"{service}-p{{partition}}",
+                    partitioned.SelectMany(ConsumedMessages).Distinct().OrderBy(message => message.FullName, StringComparer.Ordinal).ToList(),
+                    string.Join(", ", partitioned.Select(consumer => consumer.Name)), true));
+            }
 
-                var message = consumed.GetGenericArguments()[0];
-                if (message.IsGenericType && message.GetGenericTypeDefinition() == typeof(Batch<>))
-                {
-                    message = message.GetGenericArguments()[0];
-                }
-
-                var queue = (string)name.MakeGenericMethod(type).Invoke(formatter, null)!;
-                consumers.Add(new Consumer(service, type, message, queue));
+            var formatter = new KebabCaseEndpointNameFormatter(service, false);
+            foreach (var consumer in registered.Where(consumer => !consumer.Partitioned).Select(consumer => consumer.Type))
+            {
+                var queue = (string)queueName.MakeGenericMethod(consumer).Invoke(formatter, null)!;
+                subscriptions.Add(new Subscription(service, queue, ConsumedMessages(consumer).ToList(), consumer.Name, false));
             }
         }
 
-        return consumers;
+        return subscriptions;
     }
+
+    /// <summary>The events a consumer takes (a batch consumer's, its items').</summary>
+    private static IEnumerable<Type> ConsumedMessages(Type consumer) =>
+        consumer.GetInterfaces()
+            .Where(contract => contract.IsGenericType && contract.GetGenericTypeDefinition() == typeof(IConsumer<>))
+            .Select(contract => contract.GetGenericArguments()[0])
+            .Select(message => message.IsGenericType && message.GetGenericTypeDefinition() == typeof(Batch<>) ? message.GetGenericArguments()[0] : message);
+
+    /// <summary>A consumer named in a service's Program.cs: its own, or a shared one of Platform.ServiceDefaults.</summary>
+    private static Type ConsumerNamed(string name, Type marker) =>
+        marker.Assembly.GetTypes().Concat(typeof(BusSetup).Assembly.GetTypes()).Single(type => type.Name == name && type.IsAssignableTo(typeof(IConsumer)));
+
+    private static string ProjectFolder(string repositoryRoot, Type marker) =>
+        Directory.GetDirectories(Path.Combine(repositoryRoot, "services"), Path.GetFileNameWithoutExtension(marker.Assembly.Location), SearchOption.AllDirectories).Single();
+
+    [GeneratedRegex(@"\bAdd(?<partitioned>Partitioned)?Consumer<(?<consumer>\w+)")]
+    private static partial Regex ConsumerRegistration();
 
     /// <summary>The service whose deployable project constructs the event (<c>new Event(</c>).</summary>
     private static Dictionary<Type, string> Producers(string repositoryRoot, IReadOnlyList<Type> events)
     {
         var sources = Services.Select(service =>
         {
-            var project = Path.GetFileNameWithoutExtension(service.Marker.Assembly.Location);
-            var folder = Directory.GetDirectories(Path.Combine(repositoryRoot, "services"), project, SearchOption.AllDirectories).Single();
+            var folder = ProjectFolder(repositoryRoot, service.Marker);
             var text = string.Join('\n', Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
                 .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                     && !file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))

@@ -30,7 +30,7 @@ public sealed class AsyncApiDocumentTests
         var document = AsyncApiDocument.Build(PlatformProcesses.RepositoryRoot);
 
         Assert.Contains("address: \"Platform.Contracts.Review:SanctionDecided\"", document, StringComparison.Ordinal);
-        Assert.Contains("address: \"allocations-sanction-decided\"", document, StringComparison.Ordinal);
+        Assert.Contains("address: \"allocations-p{partition}\"", document, StringComparison.Ordinal);
         Assert.Contains("address: \"audit-audit-log\"", document, StringComparison.Ordinal);
         Assert.Contains("x-producer: \"review\"", document, StringComparison.Ordinal);
         var signed = SignedFields(document, "SanctionDecided");
@@ -41,7 +41,7 @@ public sealed class AsyncApiDocumentTests
             signed);
 
         // The decision on an appeal moves money too: signed the same way, consumed by the allocations service.
-        Assert.Contains("Consumed from `allocations-appeal-decided`", document, StringComparison.Ordinal);
+        Assert.Contains("Published by review. Consumed from `allocations-p{partition}`, `audit-audit-log`, `rules-p{partition}`.", document, StringComparison.Ordinal);
         Assert.Equal(
             ["decisionId", "appealId", "sanctionDecisionId", "recipientId", "outcome", "percent", "months", "decidedBy", "decidedAt", "keyId"],
             SignedFields(document, "AppealDecided"));
