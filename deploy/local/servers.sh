@@ -77,6 +77,24 @@ wait_rabbitmq_management() {
   exit 1
 }
 
+# Earlier versions read one queue per consumer; the services now read partition queues (<service>-p<k>) and the audit
+# log's queue has a single active consumer, an argument an existing queue cannot gain. The old queues of a local
+# broker are deleted once empty and unused; one still holding messages is left, and named.
+retire_per_consumer_queues() {
+  local name messages consumers arguments
+  while IFS=$'\t' read -r name messages consumers arguments; do
+    if [[ "$name" =~ ^(rules|review|allocations)-[a-z-]+$ && ! "$name" =~ -p[0-9]+$ ]] \
+      || [[ "$name" == audit-audit-log && "$arguments" != *x-single-active-consumer* ]]; then
+      if [ "$messages" = 0 ] && [ "$consumers" = 0 ]; then
+        /usr/sbin/rabbitmqctl -q -n rabbit@localhost delete_queue -p / "$name" </dev/null >/dev/null
+        log "deleted the old queue $name (empty)"
+      else
+        log "the old queue $name still holds $messages messages: drain it with the previous version, then delete it"
+      fi
+    fi
+  done < <(/usr/sbin/rabbitmqctl -q -n rabbit@localhost list_queues -p / name messages consumers arguments --no-table-headers)
+}
+
 start_postgresql() {
   local conf=/etc/postgresql/$PG_VERSION/main/conf.d/platform.conf
   if [ ! -f "$conf" ]; then
@@ -169,6 +187,7 @@ start_rabbitmq
 # A node already running from before keeps its plugins: enable the ones the platform needs while it runs.
 /usr/sbin/rabbitmq-plugins -q -n rabbit@localhost enable rabbitmq_management rabbitmq_consistent_hash_exchange >/dev/null
 wait_rabbitmq_management
+retire_per_consumer_queues
 start_postgresql
 create_databases
 start_smtp4dev
