@@ -1,3 +1,4 @@
+using Platform.Rules.Calendar;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -12,8 +13,8 @@ public sealed class DecisionPagesTests(WebPlatform platform)
     public async Task ASecondPersonApprovesOnThePage_AndTheRecipientSeesTheAdjustmentNamingTheDecision()
     {
         const string recipientId = "R-web-decided";
-        var thisMonth = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var nextMonth = DateTimeOffset.UtcNow.AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var thisMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var nextMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         using (var allocations = platform.Services.ClientFor("allocations", "payer", "caf-web"))
         {
             Assert.Equal(HttpStatusCode.OK, (await allocations.PutAsJsonAsync($"/api/recipients/{recipientId}/allocation",

@@ -1,3 +1,4 @@
+using Platform.Rules.Calendar;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -24,7 +25,7 @@ public sealed class HearingPagesTests(WebPlatform platform)
         {
             percent = 30,
             months = 1,
-            startMonth = DateTimeOffset.UtcNow.AddMonths(2).ToString("yyyy-MM", CultureInfo.InvariantCulture),
+            startMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(2).ToString("yyyy-MM", CultureInfo.InvariantCulture),
             reason = "Trois semaines sous l'engagement sans explication.",
             assessment = new
             {

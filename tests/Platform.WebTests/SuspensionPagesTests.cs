@@ -1,3 +1,4 @@
+using Platform.Rules.Calendar;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -51,7 +52,7 @@ public sealed class SuspensionPagesTests(WebPlatform platform)
     public async Task ACounsellorEndsASuspensionOnThePage_AndTheRecipientsAllocationShowsItLifted()
     {
         const string recipientId = "R-web-lifted";
-        var nextMonth = DateTimeOffset.UtcNow.AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var nextMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var decisionId = await Backstage.SuspendAsync(platform, recipientId, nextMonth);
 
         using var browser = new Browser(platform.WebUrl);

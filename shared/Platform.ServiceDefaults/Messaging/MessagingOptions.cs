@@ -32,7 +32,7 @@ public sealed class RabbitMqOptions
     [Range(1, 256)]
     public int Partitions { get; set; } = 16;
 
-    /// <summary>Messages processed at once per queue that is not partitioned (the audit log's, the producers' heads).</summary>
+    /// <summary>Messages processed at once per queue that is not partitioned (the producers' heads; the audit log sets its own).</summary>
     [Range(1, 1_000)]
     public int ConcurrentMessageLimit { get; set; } = 16;
 }

@@ -435,8 +435,9 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
     {
         var now = DateTimeOffset.UtcNow;
         var thisWeek = WeekCalendar.WeekOf(now);
-        var thisMonth = now.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var nextMonth = now.AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        // Months as the services reckon them, in Paris (on the last evening of a month, UTC is still in the one before).
+        var thisMonth = WeekCalendar.TodayIn(now).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var nextMonth = WeekCalendar.TodayIn(now).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         using var counsellor = platform.ClientFor("declarations", "counsellor", "agent-seed");
         using var recipient = platform.ClientFor("declarations", "recipient", Own);
         using var recipientReview = platform.ClientFor("review", "recipient", Own);

@@ -1,3 +1,4 @@
+using Platform.Rules.Calendar;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -38,14 +39,14 @@ public sealed class ForeignPublisherTests
             await using var platform = await PlatformProcesses.StartOnAsync(virtualHost, settings, "allocations", "audit");
             await using var probe = await EventProbe.StartAsync(servers.Amqp, virtualHost);
             const string recipient = "R-foreign";
-            var nextMonth = DateTimeOffset.UtcNow.AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            var nextMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
             using var payer = platform.ClientFor("allocations", "payer", "caf-foreign");
             using var reader = platform.ClientFor("allocations", "counsellor", "agent-foreign");
             using var auditor = platform.ClientFor("audit", "auditor", "auditor-foreign");
             Assert.Equal(HttpStatusCode.OK, (await payer.PutAsJsonAsync($"/api/recipients/{recipient}/allocation", new
             {
                 monthlyBaseAmount = 500m, householdSize = 1, loneParentIncrease = false,
-                fromMonth = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                fromMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture),
             })).StatusCode);
             await probe.WaitForAsync<AllocationSet>(e => e.RecipientId == recipient);
             var rowsBefore = await AllocationRowsAsync(platform);

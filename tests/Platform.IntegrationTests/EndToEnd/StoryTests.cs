@@ -41,8 +41,8 @@ public sealed class StoryTests
         await using var platform = await PlatformProcesses.StartOnAsync(virtualHost, settings, BrokerUsers.Services);
         const string recipientId = "R-story";
         var thisWeek = WeekCalendar.WeekOf(DateTimeOffset.UtcNow);
-        var thisMonth = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var nextMonth = DateTimeOffset.UtcNow.AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var thisMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var nextMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
         var counsellor = platform.ClientFor("declarations", "counsellor", "agent-claire");
         var recipientDeclarations = platform.ClientFor("declarations", "recipient", recipientId);
@@ -111,7 +111,7 @@ public sealed class StoryTests
                 consequences = "30 % pendant un mois ; le loyer reste couvert par l'aide au logement.",
             },
         });
-        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+        Assert.True(proposed.StatusCode == HttpStatusCode.Created, await proposed.Content.ReadAsStringAsync());
         var proposal = await proposed.Content.ReadFromJsonAsync<JsonElement>();
         var proposalId = proposal.GetProperty("proposalId").GetGuid();
 
