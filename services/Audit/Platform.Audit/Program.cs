@@ -21,6 +21,7 @@ builder.Services.AddPlatformBus(bus =>
     bus.AddConsumer<ProducerHeadConsumer>();
 });
 builder.Services.AddSingleton<LogAppender>();
+builder.Services.AddSingleton<DeliveryOrderAppender>();
 builder.Services.AddSingleton(services => new DecisionKeys(
     services.GetRequiredService<IConfiguration>().GetSection("DecisionKeys").GetChildren().Select(key => KeyValuePair.Create(key.Key, key.Value))));
 builder.Services.AddSingleton<FlagReproduction>(FlagReplay.Reproduce);

@@ -1,0 +1,160 @@
+using Platform.Audit.Log;
+
+namespace Platform.Audit.Capture;
+
+/// <summary>
+/// Appends the events of the audit log's queue in the order RabbitMQ delivered them, many at a time. The consumer takes
+/// many messages at once, and a message can reach it a few milliseconds after one delivered behind it (the receive
+/// pipeline runs them concurrently): appended as they come, a recipient's events could swap places in the log. So each
+/// message waits here under its delivery tag, and one loop appends the run of consecutive tags that follows the last one
+/// appended, in a few transactions (<see cref="LogAppender"/>), then lets those messages be acknowledged. Delivery tags
+/// count the deliveries of one channel from 1, and the queue's one consumer has its channel to itself: a tag missing from
+/// the run is a message still on its way, waited for up to <see cref="GapTimeout"/> (longer, it was refused before
+/// reaching the consumer — unreadable, say — and moved to the error queue: the run goes on without it).
+/// </summary>
+public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<DeliveryOrderAppender> logger) : IDisposable
+{
+    /// <summary>Events appended in one pass at most.</summary>
+    public const int RunLimit = 100;
+
+    /// <summary>How long a missing delivery tag holds the ones after it back.</summary>
+    public static readonly TimeSpan GapTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Lock gate = new();
+    private readonly SemaphoreSlim appending = new(1, 1);
+    private readonly SortedDictionary<ulong, Waiting> waiting = [];
+    private string channel = "";
+    private ulong next = 1;
+
+    /// <summary>
+    /// Appends <paramref name="captured"/> once every event delivered before it on <paramref name="consumerTag"/>'s
+    /// channel is appended (or given up on); completes when it is in the log.
+    /// </summary>
+    public async Task AppendAsync(string consumerTag, ulong deliveryTag, CapturedEvent captured, CancellationToken cancellationToken)
+    {
+        var entry = new Waiting(captured, DateTime.UtcNow);
+        bool behind;
+        lock (gate)
+        {
+            if (consumerTag != channel)
+            {
+                // A new channel (a reconnection, another instance's turn) counts its deliveries from 1 again.
+                FailAll(new OperationCanceledException("The audit log's channel changed: delivered again on the new one."));
+                channel = consumerTag;
+                next = 1;
+            }
+
+            // A tag already passed: a retry of a message given up on as a gap. Nothing of its channel waits for it.
+            behind = deliveryTag < next;
+            if (!behind)
+            {
+                waiting[deliveryTag] = entry;
+            }
+        }
+
+        if (behind)
+        {
+            await appender.AppendAsync([captured], cancellationToken);
+            return;
+        }
+
+        while (!entry.Done.Task.IsCompleted)
+        {
+            await appending.WaitAsync(cancellationToken);
+            try
+            {
+                if (!entry.Done.Task.IsCompleted)
+                {
+                    await AppendRunAsync(cancellationToken);
+                }
+            }
+            finally
+            {
+                appending.Release();
+            }
+
+            if (!entry.Done.Task.IsCompleted)
+            {
+                // Waiting on an earlier delivery: look again shortly (or when it arrives and appends this one too).
+                await Task.WhenAny(entry.Done.Task, Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken));
+            }
+        }
+
+        await entry.Done.Task;
+    }
+
+    /// <summary>Appends the consecutive run waiting from <see cref="next"/> (skipping a gap older than the timeout).</summary>
+    private async Task AppendRunAsync(CancellationToken cancellationToken)
+    {
+        List<KeyValuePair<ulong, Waiting>> run;
+        lock (gate)
+        {
+            if (waiting.Count > 0 && !waiting.ContainsKey(next))
+            {
+                var (first, oldest) = waiting.First();
+                if (DateTime.UtcNow - oldest.ArrivedAt < GapTimeout)
+                {
+                    return;
+                }
+
+                logger.LogWarning("Delivery tags {From} to {To} of the audit log's queue never reached the consumer; appending on", next, first - 1);
+                next = first;
+            }
+
+            run = [];
+            while (run.Count < RunLimit && waiting.TryGetValue(next, out var entry))
+            {
+                run.Add(KeyValuePair.Create(next, entry));
+                waiting.Remove(next);
+                next++;
+            }
+        }
+
+        if (run.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await appender.AppendAsync(run.Select(entry => entry.Value.Event).ToList(), cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            // Not appended: each message fails, is retried by the bus under its tag, and waits its turn again.
+            lock (gate)
+            {
+                next = Math.Min(next, run[0].Key);
+            }
+
+            foreach (var (_, entry) in run)
+            {
+                entry.Done.TrySetException(exception);
+            }
+
+            return;
+        }
+
+        foreach (var (_, entry) in run)
+        {
+            entry.Done.TrySetResult();
+        }
+    }
+
+    private void FailAll(Exception reason)
+    {
+        foreach (var entry in waiting.Values)
+        {
+            entry.Done.TrySetException(reason);
+        }
+
+        waiting.Clear();
+    }
+
+    public void Dispose() => appending.Dispose();
+
+    private sealed record Waiting(CapturedEvent Event, DateTime ArrivedAt)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
