@@ -50,7 +50,8 @@ listeners.tcp.default = 127.0.0.1:5672
 management.tcp.ip = 127.0.0.1
 management.tcp.port = 15672
 CONF
-  echo '[rabbitmq_management].' > /etc/rabbitmq/enabled_plugins
+  # The consistent-hash exchange puts each recipient's events in one partition queue of each consuming service.
+  echo '[rabbitmq_management,rabbitmq_consistent_hash_exchange].' > /etc/rabbitmq/enabled_plugins
 }
 
 start_rabbitmq() {
@@ -165,6 +166,8 @@ need_root
 install_packages
 configure_rabbitmq
 start_rabbitmq
+# A node already running from before keeps its plugins: enable the ones the platform needs while it runs.
+/usr/sbin/rabbitmq-plugins -q -n rabbit@localhost enable rabbitmq_management rabbitmq_consistent_hash_exchange >/dev/null
 wait_rabbitmq_management
 start_postgresql
 create_databases

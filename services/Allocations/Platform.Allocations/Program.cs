@@ -28,12 +28,12 @@ builder.Services.AddOptions<ReviewPublisherOptions>().BindConfiguration(ReviewPu
 builder.Services.AddSingleton<DecisionVerifier>();
 builder.Services.AddPlatformBus(bus =>
 {
-    bus.AddConsumer<SanctionDecidedConsumer>();
+    bus.AddPartitionedConsumer<SanctionDecidedConsumer>();
     // EngagementSet is consumed only for the recipient's département (who may read the allocation): an engagement
     // re-entered never moves money; only a signed SuspensionEnded does.
-    bus.AddConsumer<RecipientPlacementConsumer>();
-    bus.AddConsumer<SuspensionEndedConsumer>();
-    bus.AddConsumer<AppealDecidedConsumer>();
+    bus.AddPartitionedConsumer<RecipientPlacementConsumer>();
+    bus.AddPartitionedConsumer<SuspensionEndedConsumer>();
+    bus.AddPartitionedConsumer<AppealDecidedConsumer>();
 });
 
 var app = builder.Build();

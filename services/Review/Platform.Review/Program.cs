@@ -43,11 +43,11 @@ builder.Services.AddHostedService<CaseExpiryJob>();
 builder.Services.AddHostedService<AppealDeadlineJob>();
 builder.Services.AddPlatformBus(bus =>
 {
-    bus.AddConsumer<FlagRaisedConsumer>();
-    bus.AddConsumer<FlagWithdrawnConsumer>();
-    bus.AddConsumer<AllocationSetConsumer>();
-    bus.AddConsumer<AbsenceDecidedConsumer>();
-    bus.AddConsumer<RecipientPlacementConsumer>();
+    bus.AddPartitionedConsumer<FlagRaisedConsumer>();
+    bus.AddPartitionedConsumer<FlagWithdrawnConsumer>();
+    bus.AddPartitionedConsumer<AllocationSetConsumer>();
+    bus.AddPartitionedConsumer<AbsenceDecidedConsumer>();
+    bus.AddPartitionedConsumer<RecipientPlacementConsumer>();
 });
 // The routes that name a recipient's data by its own id: an agent of another département gets 404.
 builder.Services.AddRecipientRoute(RecipientRoute.ByUuid("caseId", "cases", "case_id"));

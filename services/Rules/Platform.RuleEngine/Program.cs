@@ -15,15 +15,15 @@ builder.DescribeApi(
     "http://127.0.0.1:5102");
 builder.Services.AddPlatformBus(bus =>
 {
-    bus.AddConsumer<EngagementSetConsumer>();
+    bus.AddPartitionedConsumer<EngagementSetConsumer>();
     // The recipients' départements, so each flag records its own (rule statistics per département).
-    bus.AddConsumer<RecipientPlacementConsumer>();
-    bus.AddConsumer<DeclarationSubmittedConsumer>();
-    bus.AddConsumer<AbsenceDecidedConsumer>();
-    bus.AddConsumer<FlagDismissedConsumer>();
-    bus.AddConsumer<FlagResolvedConsumer>();
-    bus.AddConsumer<FlagExpiredConsumer>();
-    bus.AddConsumer<SanctionDecidedConsumer>();
+    bus.AddPartitionedConsumer<RecipientPlacementConsumer>();
+    bus.AddPartitionedConsumer<DeclarationSubmittedConsumer>();
+    bus.AddPartitionedConsumer<AbsenceDecidedConsumer>();
+    bus.AddPartitionedConsumer<FlagDismissedConsumer>();
+    bus.AddPartitionedConsumer<FlagResolvedConsumer>();
+    bus.AddPartitionedConsumer<FlagExpiredConsumer>();
+    bus.AddPartitionedConsumer<SanctionDecidedConsumer>();
 });
 builder.Services.AddSingleton<OutcomeRecorder>();
 builder.Services.AddOptions<DeadlineOptions>().BindConfiguration(DeadlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -25,7 +25,14 @@ public sealed class RabbitMqOptions
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 64;
 
-    /// <summary>Messages processed at once per consumer queue.</summary>
+    /// <summary>
+    /// Partition queues of each service (P): the recipients' events a service consumes are hashed by recipient onto
+    /// this many queues, each consumed one message at a time. The same on every instance of a service.
+    /// </summary>
+    [Range(1, 256)]
+    public int Partitions { get; set; } = 16;
+
+    /// <summary>Messages processed at once per queue that is not partitioned (the audit log's, the producers' heads).</summary>
     [Range(1, 1_000)]
     public int ConcurrentMessageLimit { get; set; } = 16;
 }

@@ -277,8 +277,13 @@ internal sealed class OutboxDispatcher(
         var type = typeof(PlatformEvent).Assembly.GetType(row.MessageType)
             ?? throw new InvalidOperationException($"Outbox row {row.Sequence} names unknown contract {row.MessageType}.");
         var message = (PlatformEvent)JsonSerializer.Deserialize(row.Body, type, ContractJson.Options)!;
-        return bus.Publish(message with { ProducerSequence = row.Sequence }, type, context => context.MessageId = row.EventId, cancellationToken);
+        return bus.Publish(message with { ProducerSequence = row.Sequence }, type, context =>
+        {
+            context.MessageId = row.EventId;
+            // The consuming services' consistent-hash exchanges put each recipient's events in one partition queue.
+            context.SetRoutingKey(row.RecipientId ?? "");
+        }, cancellationToken);
     }
 
-    private sealed record OutboxRow(long Sequence, Guid EventId, string MessageType, string RecipientId, string Body);
+    private sealed record OutboxRow(long Sequence, Guid EventId, string MessageType, string? RecipientId, string Body);
 }

@@ -16,6 +16,9 @@ namespace Platform.IntegrationTests.EndToEnd;
 /// </summary>
 public sealed class BrokerPermissionsTests
 {
+    /// <summary>The services whose consumers read partition queues behind a <c>&lt;service&gt;-partitions</c> exchange.</summary>
+    private static readonly string[] PartitionedServices = ["rules", "review", "allocations"];
+
     [Fact]
     public async Task UnderTheirOwnUsers_EachServiceMayWriteOnlyItsOwnEvents_AndTouchNoOtherQueue()
     {
@@ -53,8 +56,8 @@ public sealed class BrokerPermissionsTests
             }
 
             var queues = await QueuesAsync(servers, virtualHost);
-            Assert.Contains("allocations-sanction-decided", queues);
-            Assert.Contains("allocations-suspension-ended", queues);
+            Assert.Contains("allocations-p0", queues);
+            Assert.Contains("review-p15", queues);
             var failures = new List<string>();
             foreach (var service in BrokerUsers.Services)
             {
@@ -90,6 +93,15 @@ public sealed class BrokerPermissionsTests
                     if (!await BrokerUsers.RefusedAsync(connection, channel => channel.QueuePurgeAsync(queue)))
                     {
                         failures.Add($"{service} may purge {queue}");
+                    }
+                }
+
+                // Nor may it feed another service's partitions (the consistent-hash exchange in front of its queues).
+                foreach (var other in PartitionedServices.Where(other => other != service))
+                {
+                    if (!await BrokerUsers.RefusedAsync(connection, channel => channel.BasicPublishAsync($"{other}-partitions", "R-perm", Encoding.UTF8.GetBytes("{}")).AsTask()))
+                    {
+                        failures.Add($"{service} may publish to the partitions of {other}");
                     }
                 }
 

@@ -175,6 +175,8 @@ public sealed class PlatformServers
         var rabbitContainer = new RabbitMqBuilder("rabbitmq:3.13-management")
             .WithUsername("guest").WithPassword("guest").WithPortBinding(15672, true).Build();
         await Task.WhenAll(postgresContainer.StartAsync(), rabbitContainer.StartAsync());
+        // The services' partition queues sit behind consistent-hash exchanges, as deploy/local/servers.sh enables.
+        await rabbitContainer.ExecAsync(["rabbitmq-plugins", "enable", "rabbitmq_consistent_hash_exchange"]);
         var started = new PlatformServers(
             postgresContainer.GetConnectionString(),
             new Uri($"amqp://guest:guest@{rabbitContainer.Hostname}:{rabbitContainer.GetMappedPublicPort(5672)}"),

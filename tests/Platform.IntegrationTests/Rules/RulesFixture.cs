@@ -101,20 +101,19 @@ public sealed class RulesFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Messages in a queue of the test's virtual host, as the RabbitMQ management API reports them.</summary>
-    public async Task<long> QueueMessagesAsync(string queue)
+    /// <summary>
+    /// Messages in the error queues of the test's virtual host (one per partition queue: a message that failed lands in
+    /// its partition's), as the RabbitMQ management API reports them.
+    /// </summary>
+    public async Task<long> ErrorQueueMessagesAsync()
     {
         using var http = new HttpClient { BaseAddress = new Uri(Servers.Management.GetLeftPart(UriPartial.Authority) + "/") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(Servers.Management.UserInfo))));
-        var response = await http.GetAsync($"api/queues/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(queue)}");
-        if (!response.IsSuccessStatusCode)
-        {
-            return -1;
-        }
-
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? messages.GetInt64() : 0;
+        var queues = await http.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,messages");
+        return queues.EnumerateArray()
+            .Where(queue => queue.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
+            .Sum(queue => queue.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? messages.GetInt64() : 0);
     }
 
     public async Task DisposeAsync()

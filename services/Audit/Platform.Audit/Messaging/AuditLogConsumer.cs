@@ -54,6 +54,9 @@ public sealed class AuditLogConsumerDefinition : ConsumerDefinition<AuditLogCons
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.PrefetchCount = BatchSize * 2;
+            // One instance reads the log's queue at a time (another takes over when its connection goes), so several
+            // instances of the audit service keep appending each producer's events in the order they were published.
+            rabbit.SingleActiveConsumer = true;
         }
     }
 }
