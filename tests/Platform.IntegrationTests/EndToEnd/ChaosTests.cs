@@ -396,19 +396,25 @@ public sealed class ChaosTests(ITestOutputHelper output)
         return producers;
     }
 
-    /// <summary>Entries whose producer sequence is not above that of the recipient's previous entry from the same producer.</summary>
+    /// <summary>
+    /// Entries whose producer sequence is not above that of the recipient's previous entry from the same producer, each
+    /// with when both were received (one batch of the audit consumer shares one instant), to tell where the order was lost.
+    /// </summary>
     private static async Task<List<string>> OutOfOrderEntriesAsync(PlatformProcesses platform)
     {
         await using var audit = new NpgsqlConnection(platform.ConnectionStringOf("audit"));
-        return (await audit.QueryAsync<(string RecipientId, string Producer, long Position, long Sequence, long Previous)>(
+        return (await audit.QueryAsync<(string RecipientId, string Producer, long Position, long Sequence, DateTime ReceivedAt, long Previous, DateTime PreviousReceivedAt)>(
             """
-            SELECT recipient_id, producer, position, producer_sequence, previous
-              FROM (SELECT recipient_id, producer, position, producer_sequence,
-                           lag(producer_sequence) OVER (PARTITION BY recipient_id, producer ORDER BY position) AS previous
-                      FROM audit_log) AS entries
+            SELECT recipient_id, producer, position, producer_sequence, received_at, previous, previous_received_at
+              FROM (SELECT recipient_id, producer, position, producer_sequence, received_at,
+                           lag(producer_sequence) OVER recipient_order AS previous,
+                           lag(received_at) OVER recipient_order AS previous_received_at
+                      FROM audit_log
+                    WINDOW recipient_order AS (PARTITION BY recipient_id, producer ORDER BY position)) AS entries
              WHERE previous >= producer_sequence
              ORDER BY position
-            """)).Select(entry => $"{entry.RecipientId} {entry.Producer} #{entry.Sequence} at position {entry.Position} after #{entry.Previous}").ToList();
+            """)).Select(entry => $"{entry.RecipientId} {entry.Producer} #{entry.Sequence} at position {entry.Position} " +
+                $"(received {entry.ReceivedAt:HH:mm:ss.fff}) after #{entry.Previous} (received {entry.PreviousReceivedAt:HH:mm:ss.fff})").ToList();
     }
 
     private sealed record Flag(Guid FlagId, string RecipientId, string Week, string RuleId, bool Withdrawn)
