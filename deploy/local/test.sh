@@ -39,7 +39,7 @@ if [ $# -gt 0 ]; then
 else
   # The fault test restarts the RabbitMQ node under everything that runs meanwhile, the other test projects included
   # (they run in parallel): it runs after them, alone.
-  fault=Platform.IntegrationTests.EndToEnd.FaultTests
+  fault=Platform.IntegrationTests.EndToEnd.ChaosTests
   run_tests Platform.sln --filter "FullyQualifiedName!~$fault"
   run_tests tests/Platform.IntegrationTests --filter "FullyQualifiedName~$fault"
 fi
