@@ -37,11 +37,11 @@ run_tests() {
 if [ $# -gt 0 ]; then
   run_tests Platform.sln "$@"
 else
-  # The fault test restarts the RabbitMQ node under everything that runs meanwhile, the other test projects included
+  # The chaos test restarts the RabbitMQ node under everything that runs meanwhile, the other test projects included
   # (they run in parallel): it runs after them, alone.
-  fault=Platform.IntegrationTests.EndToEnd.ChaosTests
-  run_tests Platform.sln --filter "FullyQualifiedName!~$fault"
-  run_tests tests/Platform.IntegrationTests --filter "FullyQualifiedName~$fault"
+  chaos=Platform.IntegrationTests.EndToEnd.ChaosTests
+  run_tests Platform.sln --filter "FullyQualifiedName!~$chaos"
+  run_tests tests/Platform.IntegrationTests --filter "FullyQualifiedName~$chaos"
 fi
 
 # One summary over every test project's TRX file.

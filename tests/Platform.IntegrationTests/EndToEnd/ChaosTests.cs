@@ -141,7 +141,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         }
 
         Directory.CreateDirectory(Path.Combine(PlatformProcesses.RepositoryRoot, "artifacts"));
-        await File.WriteAllTextAsync(Path.Combine(PlatformProcesses.RepositoryRoot, "artifacts", "fault-test.txt"), report + Environment.NewLine);
+        await File.WriteAllTextAsync(Path.Combine(PlatformProcesses.RepositoryRoot, "artifacts", "chaos-test.txt"), report + Environment.NewLine);
 
         Assert.True(caughtUp, $"Still waiting for {waitedFor} after 5 minutes.");
 

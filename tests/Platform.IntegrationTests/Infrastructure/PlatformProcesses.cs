@@ -10,7 +10,7 @@ namespace Platform.IntegrationTests.Infrastructure;
 /// The platform as it runs in production: each service its own operating-system process (the built assembly, started
 /// with <c>dotnet</c>), or several instances of it (one process each, on its own port, sharing the service's database),
 /// its own database, all on one RabbitMQ virtual host, talking only through the broker. Instances can be killed
-/// (<c>kill -9</c>) and started again, for the fault tests. Each process's output goes to <c>artifacts/e2e-logs/</c>
+/// (<c>kill -9</c>) and started again, for the chaos test. Each process's output goes to <c>artifacts/e2e-logs/</c>
 /// beside the test results.
 /// </summary>
 public sealed class PlatformProcesses : IAsyncDisposable

@@ -277,7 +277,7 @@ public sealed class PlatformServers
     /// <summary>
     /// Restarts RabbitMQ under the running services: every connection drops, durable queues come back from disk.
     /// Locally the whole node is stopped and started again (deploy/local/servers.sh); in a container, its application.
-    /// Only the fault tests call this, in a collection that runs alone.
+    /// Only the chaos test calls this, in a collection that runs alone.
     /// </summary>
     public async Task RestartBrokerAsync(string repositoryRoot)
     {

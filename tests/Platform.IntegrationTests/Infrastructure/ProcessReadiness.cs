@@ -7,7 +7,7 @@ namespace Platform.IntegrationTests.Infrastructure;
 internal static class ProcessReadiness
 {
     /// <summary>
-    /// A loaded two-core machine needed more than 180 s to restart a service (the fault test restarts four, each while
+    /// A loaded two-core machine needed more than 180 s to restart a service (the chaos test restarts several, each while
     /// the others catch up on their queues). A service that never starts still fails the test, only later.
     /// </summary>
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(300);
