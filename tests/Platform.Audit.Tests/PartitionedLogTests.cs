@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Audit.Capture;
@@ -12,11 +13,15 @@ namespace Platform.Audit.Tests;
 /// <summary>
 /// The partitioned log on a real PostgreSQL database (<c>PLATFORM_TEST_POSTGRES</c>, a superuser: these tests tamper
 /// with rows behind the log's back): events appended by several appenders at once through <c>audit_append</c>, each in
-/// its recipient's partition, checked by the auditors' tool as an auditor runs it.
+/// its recipient's partition, checked by the auditors' tool as an auditor runs it; and events that reach the consumer out
+/// of delivery order, appended in delivery order.
 /// </summary>
 public sealed class PartitionedLogTests : IAsyncLifetime
 {
     private const int Partitions = 16;
+
+    /// <summary>Delivery tags that reach the consumer before tag 1.</summary>
+    private static readonly int[] EarlyDeliveries = [3, 2];
 
     private string admin = "";
     private string name = "";
@@ -144,6 +149,35 @@ public sealed class PartitionedLogTests : IAsyncLifetime
             new[] { (altered, "altered-entry"), (deleted, "missing-entry") }.OrderBy(v => v.Item1),
             violations.Select(v => (v.Position, v.Kind)).OrderBy(v => v.Position));
         Assert.Contains($"partition {counts[1].Partition}", Assert.Single(violations, v => v.Kind == "missing-entry").Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EventsReachingTheConsumerOutOfDeliveryOrder_AreAppendedInDeliveryOrder()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var log = new LogAppender(dataSource, Options.Create(new OutboxOptions { Partitions = Partitions }));
+        static CapturedEvent Delivered(int sequence) => new(
+            Guid.NewGuid(), "urn:message:Platform.Contracts.Rules:FlagRaised", "rules", sequence, LogBuilder.Start, LogBuilder.Start, "r-0001",
+            JsonSerializer.SerializeToUtf8Bytes(new { recipientId = "r-0001", sequence }), "rules");
+
+        // Deliveries 2 and 3 reach the consumer before 1: they wait for it (however slow this machine, for an hour).
+        using (var patient = new DeliveryOrderAppender(log, NullLogger<DeliveryOrderAppender>.Instance, TimeSpan.FromHours(1)))
+        {
+            var early = EarlyDeliveries.Select(tag => patient.AppendAsync("channel-a", (ulong)tag, Delivered(tag), CancellationToken.None)).ToList();
+            await Task.Delay(300);
+            Assert.Empty(await QueryAsync<long>("SELECT position FROM audit_log"));
+            await patient.AppendAsync("channel-a", 1, Delivered(1), CancellationToken.None);
+            await Task.WhenAll(early);
+        }
+
+        using var inOrder = new DeliveryOrderAppender(log, NullLogger<DeliveryOrderAppender>.Instance, TimeSpan.FromMilliseconds(100));
+        // Delivery 2 without 1 (refused before it reached the consumer): appended once the gap is given up on.
+        await inOrder.AppendAsync("channel-b", 2, Delivered(4), CancellationToken.None);
+
+        // A new channel counts its deliveries from 1 again: nothing of the old one holds it back.
+        await inOrder.AppendAsync("channel-c", 1, Delivered(5), CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3, 4, 5], await QueryAsync<long>("SELECT producer_sequence FROM audit_log ORDER BY position"));
     }
 
     private async Task<long> MiddleOfAsync(int partition)

@@ -9,16 +9,18 @@ namespace Platform.Audit.Capture;
 /// message waits here under its delivery tag, and one loop appends the run of consecutive tags that follows the last one
 /// appended, in a few transactions (<see cref="LogAppender"/>), then lets those messages be acknowledged. Delivery tags
 /// count the deliveries of one channel from 1, and the queue's one consumer has its channel to itself: a tag missing from
-/// the run is a message still on its way, waited for up to <see cref="GapTimeout"/> (longer, it was refused before
-/// reaching the consumer — unreadable, say — and moved to the error queue: the run goes on without it).
+/// the run is a message still on its way, waited for up to the gap timeout (longer, it was refused before reaching the
+/// consumer — unreadable, say — and moved to the error queue: the run goes on without it).
 /// </summary>
-public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<DeliveryOrderAppender> logger) : IDisposable
+/// <param name="gapTimeout">How long a missing delivery tag holds the ones after it back (<see cref="DefaultGapTimeout"/>).</param>
+public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<DeliveryOrderAppender> logger, TimeSpan? gapTimeout = null) : IDisposable
 {
     /// <summary>Events appended in one pass at most.</summary>
     public const int RunLimit = 100;
 
-    /// <summary>How long a missing delivery tag holds the ones after it back.</summary>
-    public static readonly TimeSpan GapTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DefaultGapTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly TimeSpan gapTimeout = gapTimeout ?? DefaultGapTimeout;
 
     private readonly Lock gate = new();
     private readonly SemaphoreSlim appending = new(1, 1);
@@ -92,7 +94,7 @@ public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<Delivery
             if (waiting.Count > 0 && !waiting.ContainsKey(next))
             {
                 var (first, oldest) = waiting.First();
-                if (DateTime.UtcNow - oldest.ArrivedAt < GapTimeout)
+                if (DateTime.UtcNow - oldest.ArrivedAt < gapTimeout)
                 {
                     return;
                 }
