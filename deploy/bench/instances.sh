@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The platform's sustained rate with one and then two instances of each API service (audit stays one), in one run:
+# The platform's sustained rate with one and then two instances of each API service, in one run:
 # the same stepped open-loop load against each, with the CPU each service used per declaration. Figures only: nothing
 # is asserted. Stops a platform already started by deploy/local/up.sh, and leaves the two-instance one running.
 #   deploy/bench/instances.sh [--rates 100,200,400,800] [--seconds 10]
