@@ -59,6 +59,8 @@ start_rabbitmq() {
   local pidfile=/var/lib/rabbitmq/mnesia/rabbit@localhost.pid
   if /usr/sbin/rabbitmqctl -q -n rabbit@localhost status >/dev/null 2>&1; then
     log "RabbitMQ already running"
+    # A node started before keeps the plugins it started with: enable the ones the platform needs while it runs.
+    /usr/sbin/rabbitmq-plugins -q -n rabbit@localhost enable rabbitmq_management rabbitmq_consistent_hash_exchange >/dev/null
     return
   fi
   rm -f "$pidfile"
@@ -184,8 +186,6 @@ need_root
 install_packages
 configure_rabbitmq
 start_rabbitmq
-# A node already running from before keeps its plugins: enable the ones the platform needs while it runs.
-/usr/sbin/rabbitmq-plugins -q -n rabbit@localhost enable rabbitmq_management rabbitmq_consistent_hash_exchange >/dev/null
 wait_rabbitmq_management
 retire_per_consumer_queues
 start_postgresql
