@@ -61,6 +61,13 @@ public sealed class OutboxOptions
     /// <summary>How often the outbox is read when no commit of this instance woke the dispatcher.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a batch's publishes may wait for the broker's confirmations. Past it the batch is given up, its events
+    /// stay unpublished and go again: a confirmation lost with a dropped connection must not hold the dispatcher, and
+    /// the partitions it owns, for good. Going again is safe, as every consumer recognises an event it has seen.
+    /// </summary>
+    public TimeSpan ConfirmTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the service states the last sequence it has published (<c>ProducerHeadStated</c>); also when it stops.</summary>
     public TimeSpan HeadInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -83,7 +83,7 @@ internal sealed class OutboxDispatcher(
             return;
         }
 
-        await bus.Publish(new ProducerHeadStated(service.Name, head, time.GetUtcNow()), cancellationToken);
+        await WithinConfirmTimeoutAsync(token => bus.Publish(new ProducerHeadStated(service.Name, head, time.GetUtcNow()), token), cancellationToken);
         lastStated = head;
     }
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -135,7 +135,8 @@ internal sealed class OutboxDispatcher(
             }
             catch (Exception exception)
             {
-                // Broker or database away: nothing is lost (the rows stay unpublished); try again shortly.
+                // Broker or database away, or a confirmation that never came: nothing is lost (the rows stay
+                // unpublished); try again shortly.
                 logger.LogWarning(exception, "Outbox dispatch failed; retrying");
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
@@ -218,13 +219,13 @@ internal sealed class OutboxDispatcher(
         // queue (the audit log's included) in their producer's order; events about different recipients go together.
         // (All published together, a recipient's events were seen to overtake each other; all one at a time, the
         // dispatcher held the platform to 200 declarations/s sustained: docs/benchmarks.md.)
-        await Task.WhenAll(rows.GroupBy(row => row.RecipientId).Select(async recipientRows =>
+        await WithinConfirmTimeoutAsync(token => Task.WhenAll(rows.GroupBy(row => row.RecipientId).Select(async recipientRows =>
         {
             foreach (var row in recipientRows)
             {
-                await PublishAsync(row, cancellationToken);
+                await PublishAsync(row, token);
             }
-        }));
+        })), cancellationToken);
 
         await connection.ExecuteAsync(
             "UPDATE outbox SET published_at = now() WHERE sequence = ANY(@sequences)",
@@ -270,6 +271,25 @@ internal sealed class OutboxDispatcher(
             transaction);
         await transaction.CommitAsync(cancellationToken);
         return numbered;
+    }
+
+    /// <summary>
+    /// Runs publishes that must be confirmed within <see cref="OutboxOptions.ConfirmTimeout"/>, else throws
+    /// <see cref="TimeoutException"/> and leaves them behind. After the broker restarts or the connection drops, a
+    /// publish can wait for a confirmation that never comes, whatever token it was given; the batch then goes again.
+    /// </summary>
+    private async Task WithinConfirmTimeoutAsync(Func<CancellationToken, Task> publish, CancellationToken cancellationToken)
+    {
+        using var confirm = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        confirm.CancelAfter(options.Value.ConfirmTimeout);
+        try
+        {
+            await publish(confirm.Token).WaitAsync(confirm.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The broker did not confirm the publishes within {options.Value.ConfirmTimeout.TotalSeconds:0} s.");
+        }
     }
 
     private Task PublishAsync(OutboxRow row, CancellationToken cancellationToken)

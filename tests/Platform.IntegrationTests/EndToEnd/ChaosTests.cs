@@ -127,7 +127,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         output.WriteLine(report);
         foreach (var producer in producers)
         {
-            output.WriteLine($"producer {producer.Producer}: {producer.Entries} entries, {producer.Distinct} distinct sequences, {producer.First}..{producer.Last}, outbox up to {producer.Published}");
+            output.WriteLine($"producer {producer.Producer}: {producer.Entries} entries, {producer.Distinct} distinct sequences, {producer.First}..{producer.Last}, outbox up to {producer.Published}, {producer.Unpublished} unpublished");
         }
 
         foreach (var refusal in refusals)
