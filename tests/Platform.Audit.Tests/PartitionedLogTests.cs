@@ -180,6 +180,49 @@ public sealed class PartitionedLogTests : IAsyncLifetime
         Assert.Equal([1L, 2, 3, 4, 5], await QueryAsync<long>("SELECT producer_sequence FROM audit_log ORDER BY position"));
     }
 
+    [Fact]
+    public async Task EventsDeliveredOutOfTheirProducersOrder_AreAppendedInItWithinAPass()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var log = new LogAppender(dataSource, Options.Create(new OutboxOptions { Partitions = Partitions }));
+        static CapturedEvent Delivered(string producer, int sequence) => new(
+            Guid.NewGuid(), "urn:message:Platform.Contracts.Rules:FlagRaised", producer, sequence, LogBuilder.Start, LogBuilder.Start, "r-0001",
+            JsonSerializer.SerializeToUtf8Bytes(new { recipientId = "r-0001", producer, sequence }), producer);
+
+        // As a broker might deliver again, after a restart, what a consumer held: rules 7, 6, 5 in reverse, declarations
+        // between them. Deliveries 2 to 4 wait for 1, so all four make one pass.
+        using var appender = new DeliveryOrderAppender(log, NullLogger<DeliveryOrderAppender>.Instance, TimeSpan.FromHours(1));
+        var waiting = new[] { ("declarations", 9), ("rules", 6), ("rules", 5) }
+            .Select((delivery, i) => appender.AppendAsync("channel-a", (ulong)(i + 2), Delivered(delivery.Item1, delivery.Item2), CancellationToken.None))
+            .ToList();
+        await Task.Delay(300);
+        await appender.AppendAsync("channel-a", 1, Delivered("rules", 7), CancellationToken.None);
+        await Task.WhenAll(waiting);
+
+        Assert.Equal(
+            ["rules 5", "declarations 9", "rules 6", "rules 7"],
+            await QueryAsync<string>("SELECT producer || ' ' || producer_sequence FROM audit_log ORDER BY position"));
+    }
+
+    [Fact]
+    public async Task ALateMessageOfAReplacedChannel_IsRefused_AndTheNewChannelGoesOn()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var log = new LogAppender(dataSource, Options.Create(new OutboxOptions { Partitions = Partitions }));
+        static CapturedEvent Delivered(int sequence) => new(
+            Guid.NewGuid(), "urn:message:Platform.Contracts.Rules:FlagRaised", "rules", sequence, LogBuilder.Start, LogBuilder.Start, "r-0001",
+            JsonSerializer.SerializeToUtf8Bytes(new { recipientId = "r-0001", sequence }), "rules");
+        using var appender = new DeliveryOrderAppender(log, NullLogger<DeliveryOrderAppender>.Instance, TimeSpan.FromSeconds(2));
+
+        await appender.AppendAsync("channel-a", 1, Delivered(1), CancellationToken.None);
+        await appender.AppendAsync("channel-b", 1, Delivered(2), CancellationToken.None);
+        // A retry of channel a's delivery 2 comes late: refused (the broker delivers it again on b), b goes on.
+        await Assert.ThrowsAsync<OperationCanceledException>(() => appender.AppendAsync("channel-a", 2, Delivered(3), CancellationToken.None));
+        await appender.AppendAsync("channel-b", 2, Delivered(3), CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3], await QueryAsync<long>("SELECT producer_sequence FROM audit_log ORDER BY position"));
+    }
+
     private async Task<long> MiddleOfAsync(int partition)
     {
         var positions = await QueryAsync<long>($"SELECT position FROM audit_log WHERE partition = {partition} ORDER BY position");
