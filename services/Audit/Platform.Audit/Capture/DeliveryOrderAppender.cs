@@ -14,15 +14,22 @@ namespace Platform.Audit.Capture;
 /// </summary>
 /// A pass puts each producer's events in their sequence order, in the places its events hold among the pass's
 /// deliveries. Delivery order is publication order, except where RabbitMQ delivers again what a consumer held
-/// unacknowledged when the node stopped: a quorum queue can then hand such a run over in reverse (a defect of RabbitMQ
-/// seen on 3.10). Ordering each pass undoes that within a pass, though not across two passes.
+/// unacknowledged when the node stopped: a quorum queue can then hand that run over in reverse (a defect of RabbitMQ
+/// seen on 3.10). Such a run comes first on a channel, at once: so a channel's first pass waits until its deliveries
+/// stop coming for <see cref="SettleTime"/> (or <see cref="FirstPassLimit"/> are here) and takes them all, in order.
 /// <param name="gapTimeout">How long a missing delivery tag holds the ones after it back (<see cref="DefaultGapTimeout"/>).</param>
 public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<DeliveryOrderAppender> logger, TimeSpan? gapTimeout = null) : IDisposable
 {
     /// <summary>Events appended in one pass at most.</summary>
     public const int RunLimit = 100;
 
+    /// <summary>Events a channel's first pass takes at most: as many as the consumer is handed at once.</summary>
+    public const int FirstPassLimit = RunLimit * 2;
+
     public static readonly TimeSpan DefaultGapTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long without a delivery ends a channel's first run.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
 
     private readonly TimeSpan gapTimeout = gapTimeout ?? DefaultGapTimeout;
 
@@ -32,6 +39,8 @@ public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<Delivery
     private readonly HashSet<string> replaced = [];
     private string channel = "";
     private ulong next = 1;
+    private bool firstPass;
+    private DateTime lastArrival;
 
     /// <summary>
     /// Appends <paramref name="captured"/> once every event delivered before it on <paramref name="consumerTag"/>'s
@@ -57,7 +66,10 @@ public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<Delivery
                 replaced.Add(channel);
                 channel = consumerTag;
                 next = 1;
+                firstPass = true;
             }
+
+            lastArrival = entry.ArrivedAt;
 
             // A tag already passed: a retry of a message given up on as a gap. Nothing of its channel waits for it.
             behind = deliveryTag < next;
@@ -102,8 +114,21 @@ public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<Delivery
     private async Task AppendRunAsync(CancellationToken cancellationToken)
     {
         List<KeyValuePair<ulong, Waiting>> run;
+        bool wasFirst;
         lock (gate)
         {
+            wasFirst = firstPass;
+            var limit = RunLimit;
+            if (firstPass)
+            {
+                if (waiting.Count < FirstPassLimit && DateTime.UtcNow - lastArrival < SettleTime)
+                {
+                    return;
+                }
+
+                limit = FirstPassLimit;
+            }
+
             if (waiting.Count > 0 && !waiting.ContainsKey(next))
             {
                 var (first, oldest) = waiting.First();
@@ -117,12 +142,14 @@ public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<Delivery
             }
 
             run = [];
-            while (run.Count < RunLimit && waiting.TryGetValue(next, out var entry))
+            while (run.Count < limit && waiting.TryGetValue(next, out var entry))
             {
                 run.Add(KeyValuePair.Create(next, entry));
                 waiting.Remove(next);
                 next++;
             }
+
+            firstPass &= run.Count == 0;
         }
 
         if (run.Count == 0)
@@ -140,6 +167,7 @@ public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<Delivery
             lock (gate)
             {
                 next = Math.Min(next, run[0].Key);
+                firstPass |= wasFirst;
             }
 
             foreach (var (_, entry) in run)

@@ -34,8 +34,8 @@ public sealed class AuditLogConsumerDefinition : ConsumerDefinition<AuditLogCons
         IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
-        // Twice a pass in flight: the next pass gathers while one is being written.
-        endpointConfigurator.ConcurrentMessageLimit = BatchSize * 2;
+        // Twice a pass in flight: the next pass gathers while one is being written (and a channel's first pass takes them all).
+        endpointConfigurator.ConcurrentMessageLimit = DeliveryOrderAppender.FirstPassLimit;
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.PrefetchCount = BatchSize * 4;
