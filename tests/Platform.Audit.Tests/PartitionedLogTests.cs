@@ -156,26 +156,23 @@ public sealed class PartitionedLogTests : IAsyncLifetime
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var log = new LogAppender(dataSource, Options.Create(new OutboxOptions { Partitions = Partitions }));
-        static CapturedEvent Delivered(int sequence) => new(
-            Guid.NewGuid(), "urn:message:Platform.Contracts.Rules:FlagRaised", "rules", sequence, LogBuilder.Start, LogBuilder.Start, "r-0001",
-            JsonSerializer.SerializeToUtf8Bytes(new { recipientId = "r-0001", sequence }), "rules");
 
         // Deliveries 2 and 3 reach the consumer before 1: they wait for it (however slow this machine, for an hour).
         using (var patient = new DeliveryOrderAppender(log, NullLogger<DeliveryOrderAppender>.Instance, TimeSpan.FromHours(1)))
         {
-            var early = EarlyDeliveries.Select(tag => patient.AppendAsync("channel-a", (ulong)tag, Delivered(tag), CancellationToken.None)).ToList();
+            var early = EarlyDeliveries.Select(tag => patient.AppendAsync("channel-a", (ulong)tag, Delivered("rules", tag), CancellationToken.None)).ToList();
             await Task.Delay(300);
             Assert.Empty(await QueryAsync<long>("SELECT position FROM audit_log"));
-            await patient.AppendAsync("channel-a", 1, Delivered(1), CancellationToken.None);
+            await patient.AppendAsync("channel-a", 1, Delivered("rules", 1), CancellationToken.None);
             await Task.WhenAll(early);
         }
 
         using var inOrder = new DeliveryOrderAppender(log, NullLogger<DeliveryOrderAppender>.Instance, TimeSpan.FromMilliseconds(100));
         // Delivery 2 without 1 (refused before it reached the consumer): appended once the gap is given up on.
-        await inOrder.AppendAsync("channel-b", 2, Delivered(4), CancellationToken.None);
+        await inOrder.AppendAsync("channel-b", 2, Delivered("rules", 4), CancellationToken.None);
 
         // A new channel counts its deliveries from 1 again: nothing of the old one holds it back.
-        await inOrder.AppendAsync("channel-c", 1, Delivered(5), CancellationToken.None);
+        await inOrder.AppendAsync("channel-c", 1, Delivered("rules", 5), CancellationToken.None);
 
         Assert.Equal([1L, 2, 3, 4, 5], await QueryAsync<long>("SELECT producer_sequence FROM audit_log ORDER BY position"));
     }
@@ -185,20 +182,14 @@ public sealed class PartitionedLogTests : IAsyncLifetime
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var log = new LogAppender(dataSource, Options.Create(new OutboxOptions { Partitions = Partitions }));
-        static CapturedEvent Delivered(string producer, int sequence) => new(
-            Guid.NewGuid(), "urn:message:Platform.Contracts.Rules:FlagRaised", producer, sequence, LogBuilder.Start, LogBuilder.Start, "r-0001",
-            JsonSerializer.SerializeToUtf8Bytes(new { recipientId = "r-0001", producer, sequence }), producer);
 
         // As a quorum queue may deliver again, after the broker's restart, what the consumer held: rules 7, 6, 5 in
-        // reverse, a declarations event between them, one after the other on the new channel.
-        using var appender = new DeliveryOrderAppender(log, NullLogger<DeliveryOrderAppender>.Instance);
-        var deliveries = new List<Task>();
-        foreach (var (tag, producer, sequence) in new[] { (1, "rules", 7), (2, "declarations", 9), (3, "rules", 6), (4, "rules", 5) })
-        {
-            deliveries.Add(appender.AppendAsync("channel-a", (ulong)tag, Delivered(producer, sequence), CancellationToken.None));
-            await Task.Delay(40);
-        }
-
+        // reverse, a declarations event between them, one after the other on the new channel. The first is here
+        // before the others: appended at once, it would stand first.
+        using var appender = new DeliveryOrderAppender(log, NullLogger<DeliveryOrderAppender>.Instance, settleTime: TimeSpan.FromSeconds(2));
+        var deliveries = new[] { (1, "rules", 7), (2, "declarations", 9), (3, "rules", 6), (4, "rules", 5) }
+            .Select(delivery => appender.AppendAsync("channel-a", (ulong)delivery.Item1, Delivered(delivery.Item2, delivery.Item3), CancellationToken.None))
+            .ToList();
         await Task.WhenAll(deliveries);
 
         Assert.Equal(
@@ -211,19 +202,21 @@ public sealed class PartitionedLogTests : IAsyncLifetime
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var log = new LogAppender(dataSource, Options.Create(new OutboxOptions { Partitions = Partitions }));
-        static CapturedEvent Delivered(int sequence) => new(
-            Guid.NewGuid(), "urn:message:Platform.Contracts.Rules:FlagRaised", "rules", sequence, LogBuilder.Start, LogBuilder.Start, "r-0001",
-            JsonSerializer.SerializeToUtf8Bytes(new { recipientId = "r-0001", sequence }), "rules");
         using var appender = new DeliveryOrderAppender(log, NullLogger<DeliveryOrderAppender>.Instance, TimeSpan.FromSeconds(2));
 
-        await appender.AppendAsync("channel-a", 1, Delivered(1), CancellationToken.None);
-        await appender.AppendAsync("channel-b", 1, Delivered(2), CancellationToken.None);
+        await appender.AppendAsync("channel-a", 1, Delivered("rules", 1), CancellationToken.None);
+        await appender.AppendAsync("channel-b", 1, Delivered("rules", 2), CancellationToken.None);
         // A retry of channel a's delivery 2 comes late: refused (the broker delivers it again on b), b goes on.
-        await Assert.ThrowsAsync<OperationCanceledException>(() => appender.AppendAsync("channel-a", 2, Delivered(3), CancellationToken.None));
-        await appender.AppendAsync("channel-b", 2, Delivered(3), CancellationToken.None);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => appender.AppendAsync("channel-a", 2, Delivered("rules", 3), CancellationToken.None));
+        await appender.AppendAsync("channel-b", 2, Delivered("rules", 3), CancellationToken.None);
 
         Assert.Equal([1L, 2, 3], await QueryAsync<long>("SELECT producer_sequence FROM audit_log ORDER BY position"));
     }
+
+    /// <summary>An event of <paramref name="producer"/> about one recipient, as the consumer captures it.</summary>
+    private static CapturedEvent Delivered(string producer, int sequence) => new(
+        Guid.NewGuid(), "urn:message:Platform.Contracts.Rules:FlagRaised", producer, sequence, LogBuilder.Start, LogBuilder.Start, "r-0001",
+        JsonSerializer.SerializeToUtf8Bytes(new { recipientId = "r-0001", producer, sequence }), producer);
 
     private async Task<long> MiddleOfAsync(int partition)
     {

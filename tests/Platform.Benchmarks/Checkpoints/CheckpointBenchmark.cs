@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Platform.Audit.Capture;
 using Platform.Audit.Checkpoints;
 using Platform.Audit.Log;
-using Platform.Audit.Messaging;
 using Platform.Contracts.Declarations;
 using Platform.ServiceDefaults.Messaging;
 
@@ -50,9 +49,9 @@ internal static class CheckpointBenchmark
             for (var round = 0; round <= rounds; round++)
             {
                 var append = Stopwatch.StartNew();
-                for (var batch = 0; batch < every; batch += AuditLogConsumerDefinition.BatchSize)
+                for (var batch = 0; batch < every; batch += DeliveryOrderAppender.RunLimit)
                 {
-                    var events = Enumerable.Range(0, Math.Min(AuditLogConsumerDefinition.BatchSize, every - batch)).Select(_ => Event(++sequence)).ToList();
+                    var events = Enumerable.Range(0, Math.Min(DeliveryOrderAppender.RunLimit, every - batch)).Select(_ => Event(++sequence)).ToList();
                     await appender.AppendAsync(events, CancellationToken.None);
                 }
 

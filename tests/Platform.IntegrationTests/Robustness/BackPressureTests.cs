@@ -13,11 +13,13 @@ namespace Platform.IntegrationTests.Robustness;
 /// <summary>
 /// A dependency going down, seen by one service through a relay the test cuts (the shared RabbitMQ and PostgreSQL
 /// stay up for every other test): with the broker away, declarations are still accepted and wait in the outbox, up to
-/// its bound, then 503; once the broker is back they are published. With the database away, 503 at once.
+/// its bound, then 503; once the broker is back they are published, also when its connection kept dropping while they
+/// were. With the database away, 503 at once.
 /// </summary>
 public sealed class BackPressureTests
 {
     private const string Week = "2026-W48";
+    private const int ConnectionLossRecipients = 240;
 
     [Fact]
     public async Task BrokerDown_DeclarationsAreAccepted_UpToTheOutboxBound_ThenRefusedWith503_AndPublishedOnceItIsBack()
@@ -71,6 +73,60 @@ public sealed class BackPressureTests
         Assert.Equal(HttpStatusCode.Created, (await DeclareAsync(service, "R-bp-5")).StatusCode);
         await events.WaitForAsync<DeclarationSubmitted>(e => e.RecipientId == "R-bp-5", TimeSpan.FromSeconds(60));
         Assert.Equal(1, await events.CountAfterQuietAsync<DeclarationSubmitted>(TimeSpan.FromSeconds(1), e => e.RecipientId == "R-bp-2"));
+        await servers.DeleteVirtualHostAsync(virtualHost);
+    }
+
+    /// <summary>
+    /// The broker's connection dropped again and again while the outbox is publishing, with confirmations outstanding:
+    /// once it stays up, every event accepted is published. (A publish whose confirmation never came used to hold the
+    /// dispatcher, and with it the outbox partitions it owned, for good.)
+    /// </summary>
+    [Fact]
+    public async Task TheBrokerConnectionDroppingWhileEventsArePublished_LosesNoneAndHoldsNoneBack()
+    {
+        var servers = await PlatformServers.GetAsync();
+        var database = await servers.CreateDatabaseAsync("connloss");
+        var virtualHost = await servers.CreateVirtualHostAsync("connloss");
+        await using var events = await EventProbe.StartAsync(servers.Amqp, virtualHost);
+        await using var broker = TcpProxy.Start(servers.Amqp.Host, servers.Amqp.Port);
+        var throughProxy = new UriBuilder(servers.Amqp) { Port = broker.Port }.Uri;
+        await using var service = new ServiceHost<DeclarationsService>(
+            database, throughProxy, virtualHost, new FakeTimeProvider(DeclarationsFixture.Now), new Dictionary<string, string?>
+            {
+                ["Outbox:ConfirmTimeout"] = "00:00:05",
+            });
+        _ = service.Server;
+
+        var declared = 0;
+        var declaring = Task.WhenAll(Enumerable.Range(0, 6).Select(async worker =>
+        {
+            for (var i = worker; i < ConnectionLossRecipients; i += 6)
+            {
+                var response = await DeclareAsync(service, $"R-cl-{i}");
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                Interlocked.Increment(ref declared);
+            }
+        }));
+
+        // Cut while the dispatcher publishes: each cut finds confirmations outstanding.
+        for (var cut = 0; cut < 6 && !declaring.IsCompleted; cut++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(700));
+            broker.Cut();
+            await Task.Delay(TimeSpan.FromMilliseconds(300 + 400 * (cut % 3)));
+            broker.Open();
+        }
+
+        await declaring;
+        Assert.Equal(ConnectionLossRecipients, declared);
+        for (var tries = 0; await CountAsync(database, "SELECT count(*) FROM outbox WHERE published_at IS NULL") > 0; tries++)
+        {
+            Assert.True(tries < 1200, "events accepted are still unpublished two minutes after the connection came back");
+            await Task.Delay(100);
+        }
+
+        var received = await events.WaitForCountAsync<DeclarationSubmitted>(ConnectionLossRecipients, e => e.RecipientId.StartsWith("R-cl-", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        Assert.Equal(ConnectionLossRecipients, received.Select(e => e.RecipientId).Distinct().Count());
         await servers.DeleteVirtualHostAsync(virtualHost);
     }
 

@@ -16,9 +16,11 @@ namespace Platform.Audit.Capture;
 /// deliveries. Delivery order is publication order, except where RabbitMQ delivers again what a consumer held
 /// unacknowledged when the node stopped: a quorum queue can then hand that run over in reverse (a defect of RabbitMQ
 /// seen on 3.10). Such a run comes first on a channel, at once: so a channel's first pass waits until its deliveries
-/// stop coming for <see cref="SettleTime"/> (or <see cref="FirstPassLimit"/> are here) and takes them all, in order.
+/// stop coming (for <see cref="DefaultSettleTime"/>, or until <see cref="FirstPassLimit"/> are here) and takes them all.
 /// <param name="gapTimeout">How long a missing delivery tag holds the ones after it back (<see cref="DefaultGapTimeout"/>).</param>
-public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<DeliveryOrderAppender> logger, TimeSpan? gapTimeout = null) : IDisposable
+/// <param name="settleTime">How long without a delivery ends a channel's first run (<see cref="DefaultSettleTime"/>).</param>
+public sealed class DeliveryOrderAppender(
+    LogAppender appender, ILogger<DeliveryOrderAppender> logger, TimeSpan? gapTimeout = null, TimeSpan? settleTime = null) : IDisposable
 {
     /// <summary>Events appended in one pass at most.</summary>
     public const int RunLimit = 100;
@@ -28,10 +30,10 @@ public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<Delivery
 
     public static readonly TimeSpan DefaultGapTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long without a delivery ends a channel's first run.</summary>
-    public static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan DefaultSettleTime = TimeSpan.FromMilliseconds(200);
 
     private readonly TimeSpan gapTimeout = gapTimeout ?? DefaultGapTimeout;
+    private readonly TimeSpan settleTime = settleTime ?? DefaultSettleTime;
 
     private readonly Lock gate = new();
     private readonly SemaphoreSlim appending = new(1, 1);
@@ -121,7 +123,7 @@ public sealed class DeliveryOrderAppender(LogAppender appender, ILogger<Delivery
             var limit = RunLimit;
             if (firstPass)
             {
-                if (waiting.Count < FirstPassLimit && DateTime.UtcNow - lastArrival < SettleTime)
+                if (waiting.Count < FirstPassLimit && DateTime.UtcNow - lastArrival < settleTime)
                 {
                     return;
                 }

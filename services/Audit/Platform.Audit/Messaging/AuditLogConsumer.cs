@@ -25,20 +25,18 @@ public sealed class AuditLogConsumer(DeliveryOrderAppender appender, TimeProvide
 
 public sealed class AuditLogConsumerDefinition : ConsumerDefinition<AuditLogConsumer>
 {
-    /// <summary>Events one pass of the appender puts in the log together.</summary>
-    public const int BatchSize = DeliveryOrderAppender.RunLimit;
-
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<AuditLogConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
-        // Twice a pass in flight: the next pass gathers while one is being written (and a channel's first pass takes them all).
+        // Two passes in flight (the next gathers while one is written), and never more unacknowledged: what the broker
+        // delivers again after a restart, in reverse at worst, is at most what a channel's first pass takes.
         endpointConfigurator.ConcurrentMessageLimit = DeliveryOrderAppender.FirstPassLimit;
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
-            rabbit.PrefetchCount = BatchSize * 4;
+            rabbit.PrefetchCount = DeliveryOrderAppender.FirstPassLimit;
             // One instance reads the log's queue at a time (another takes over when its connection goes), so several
             // instances of the audit service keep appending each producer's events in the order they were published.
             rabbit.SingleActiveConsumer = true;
