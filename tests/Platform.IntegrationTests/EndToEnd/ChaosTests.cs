@@ -403,15 +403,12 @@ public sealed class ChaosTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Entries whose producer sequence is not above that of the recipient's previous entry from the same producer, each
-    /// with when both were received (one batch of the audit consumer shares one instant), to tell where the order was lost.
-    /// </summary>
-    /// <summary>
-    /// A recipient's entries of one producer that stand after a later one of theirs. Those the broker delivered again
-    /// when it came back are counted apart: RabbitMQ delivers again what a consumer held unacknowledged as the node
-    /// stopped, and a quorum queue can hand that run over in reverse (seen on 3.10). The audit service orders each pass of
-    /// its appender by producer sequence, which undoes it within a pass but not across two. They are the entries received
-    /// in the first seconds after the longest pause in the log's receptions: the broker's restart.
+    /// A recipient's entries of one producer that stand after a later one of theirs, each with when both were received
+    /// (one pass of the audit consumer shares one instant), to tell where the order was lost. Those the broker
+    /// delivered again when it came back are counted apart: RabbitMQ delivers again what a consumer held unacknowledged
+    /// as the node stopped, and a quorum queue can hand that run over in reverse (seen on 3.10). The audit service
+    /// orders each pass of its appender by producer sequence, which undoes it within a pass but not across two. They
+    /// are the entries received in the first seconds after the longest pause in the log's receptions: the restart.
     /// </summary>
     private static async Task<(List<string> OutOfOrder, List<string> Redelivered)> OutOfOrderEntriesAsync(PlatformProcesses platform)
     {

@@ -11,12 +11,14 @@ namespace Platform.Audit.Capture;
 /// count the deliveries of one channel from 1, and the queue's one consumer has its channel to itself: a tag missing from
 /// the run is a message still on its way, waited for up to the gap timeout (longer, it was refused before reaching the
 /// consumer — unreadable, say — and moved to the error queue: the run goes on without it).
-/// </summary>
+/// <para>
 /// A pass puts each producer's events in their sequence order, in the places its events hold among the pass's
 /// deliveries. Delivery order is publication order, except where RabbitMQ delivers again what a consumer held
 /// unacknowledged when the node stopped: a quorum queue can then hand that run over in reverse (a defect of RabbitMQ
 /// seen on 3.10). Such a run comes first on a channel, at once: so a channel's first pass waits until its deliveries
 /// stop coming (for <see cref="DefaultSettleTime"/>, or until <see cref="FirstPassLimit"/> are here) and takes them all.
+/// </para>
+/// </summary>
 /// <param name="gapTimeout">How long a missing delivery tag holds the ones after it back (<see cref="DefaultGapTimeout"/>).</param>
 /// <param name="settleTime">How long without a delivery ends a channel's first run (<see cref="DefaultSettleTime"/>).</param>
 public sealed class DeliveryOrderAppender(
