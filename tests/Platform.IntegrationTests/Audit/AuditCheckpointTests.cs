@@ -233,3 +233,71 @@ public sealed class CheckpointPartitionTests(AuditFixture fixture) : AuditCheckp
         }
     }
 }
+
+public sealed class CheckpointCutTests(AuditFixture fixture) : AuditCheckpointTests(fixture), IClassFixture<AuditFixture>
+{
+    private const int Partitions = 16;
+
+    /// <summary>
+    /// Appends to different partitions take their positions in parallel, so one numbered earlier can commit later. A
+    /// checkpoint signed between the two commits must not state the later position without the earlier entry: it waits
+    /// for the append under way, and states the earlier entry's partition at its position.
+    /// </summary>
+    [Fact]
+    public async Task AnAppendNumberedEarlierButCommittedLater_IsInEveryCheckpointPastItsPosition()
+    {
+        var (earlierRecipient, laterRecipient) = ("r-earlier", Enumerable.Range(1, 100).Select(i => $"r-later-{i}")
+            .First(r => LogPartitions.Of(r, Partitions) != LogPartitions.Of("r-earlier", Partitions)));
+        var partition = LogPartitions.Of(earlierRecipient, Partitions);
+
+        await using var earlier = new NpgsqlConnection(Fixture.ConnectionString);
+        await earlier.OpenAsync();
+        await using var underWay = await earlier.BeginTransactionAsync();
+        var earlierPosition = await AppendAsync(earlier, earlierRecipient, "cp-earlier");
+
+        // The later append, committed at once (unless a checkpoint being signed holds it back: then it goes on below).
+        var later = Task.Run(async () =>
+        {
+            await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+            await connection.OpenAsync();
+            return await AppendAsync(connection, laterRecipient, "cp-later");
+        });
+        await Task.WhenAny(later, Task.Delay(TimeSpan.FromSeconds(5)));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // four signing intervals with the earlier append under way
+        await underWay.CommitAsync();
+        var laterPosition = await later;
+        Assert.True(laterPosition > earlierPosition);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Fixture.CountAsync("SELECT coalesce(max(position), 0) FROM audit_checkpoint") < laterPosition)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No checkpoint of the later entry was signed.");
+            await Task.Delay(100);
+        }
+
+        var missing = await Fixture.QueryAsync<long>(
+            """
+            SELECT c.position FROM audit_checkpoint c
+             WHERE c.position > @earlierPosition
+               AND NOT EXISTS (SELECT FROM jsonb_array_elements(c.partitions) h
+                                WHERE (h->>'partition')::int = @partition AND (h->>'position')::bigint >= @earlierPosition)
+            """,
+            new { earlierPosition, partition });
+        Assert.Empty(missing);
+    }
+
+    private static async Task<long> AppendAsync(NpgsqlConnection connection, string recipientId, string producer)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT * FROM audit_append(@partitions, ARRAY[gen_random_uuid()], ARRAY['urn:message:Platform.Contracts.Declarations:EngagementSet'],
+                                       ARRAY[@producer], ARRAY[@producer], ARRAY[1::bigint], ARRAY[now()], ARRAY[now()], ARRAY[@recipientId],
+                                       ARRAY[convert_to('{}', 'UTF8')])
+            """,
+            connection);
+        command.Parameters.AddWithValue("partitions", Partitions);
+        command.Parameters.AddWithValue("producer", producer);
+        command.Parameters.AddWithValue("recipientId", recipientId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

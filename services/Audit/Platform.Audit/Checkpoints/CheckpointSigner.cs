@@ -92,18 +92,48 @@ public sealed class CheckpointSigner(
     public async Task<AuditCheckpointSigned?> SignIfDueAsync(bool timeDue, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var last = await connection.QuerySingleOrDefaultAsync<StoredCheckpoint>(
-            """
-            SELECT position, head_hash AS HeadHash, producers::text AS Producers, partitions::text AS Partitions
-            FROM audit_checkpoint ORDER BY position DESC LIMIT 1
-            """,
-            transaction: snapshot);
+        var (lastHead, lastSigned) = await connection.QuerySingleAsync<(long, long)>(
+            "SELECT (SELECT coalesce(max(position), 0) FROM audit_partition_head), (SELECT coalesce(max(position), 0) FROM audit_checkpoint)");
+        if (!IsDue(lastHead, lastSigned, timeDue))
+        {
+            return null;
+        }
+
+        // The appends under way end, and new ones wait, until the snapshot is taken: it then holds every entry numbered
+        // before its last position (appends hold this lock shared while they number and commit, migration 007).
+        const string Unlock = "SELECT pg_advisory_unlock(@AppendLock, 0)";
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(@AppendLock, 0)", new { AppendLock });
+        NpgsqlTransaction? snapshot = null;
+        StoredCheckpoint? last;
+        try
+        {
+            snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            last = await connection.QuerySingleOrDefaultAsync<StoredCheckpoint>(
+                """
+                SELECT position, head_hash AS HeadHash, producers::text AS Producers, partitions::text AS Partitions
+                FROM audit_checkpoint ORDER BY position DESC LIMIT 1
+                """,
+                transaction: snapshot);
+        }
+        catch
+        {
+            // Never back to the pool with the appends held: unlocked outside the failed transaction.
+            if (snapshot is not null)
+            {
+                await snapshot.DisposeAsync();
+            }
+
+            await connection.ExecuteAsync(Unlock, new { AppendLock });
+            throw;
+        }
+
+        await using var _ = snapshot;
+        await connection.ExecuteAsync(Unlock, new { AppendLock }, snapshot);
         var heads = (await connection.QueryAsync<(int Partition, long Position, byte[] EntryHash)>(
             "SELECT partition, position, entry_hash FROM audit_partition_head ORDER BY partition", transaction: snapshot)).ToList();
         var head = heads.Count == 0 ? 0 : heads.Max(h => h.Position);
         var from = last?.Position ?? 0;
-        if (head <= from || (head - from < options.Value.Every && !timeDue))
+        if (!IsDue(head, from, timeDue))
         {
             return null;
         }
@@ -184,6 +214,12 @@ public sealed class CheckpointSigner(
         logger.LogInformation("Signed checkpoint at position {Position} ({Partitions} partition heads) with key {KeyId}", checkpoint.Position, listedHeads.Count, checkpoint.KeyId);
         return checkpoint.Event;
     }
+
+    /// <summary>The advisory lock ('AUDC') every append holds shared while it numbers and commits entries.</summary>
+    private const int AppendLock = 0x41554443;
+
+    private bool IsDue(long head, long lastSigned, bool timeDue) =>
+        head > lastSigned && (head - lastSigned >= options.Value.Every || timeDue);
 
     private sealed record StoredCheckpoint(long Position, byte[] HeadHash, string Producers, string? Partitions);
 }
