@@ -23,7 +23,7 @@ public sealed class AppealPagesTests(WebPlatform platform)
         const string recipientId = "R-web-appeal";
         // A sanction proposed by Proposer, heard, and approved by the supervisor with a delegation, all through the API.
         await Backstage.ApproveSanctionAsync(
-            platform, recipientId, Proposer, WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            platform, recipientId, Proposer, Months.Format(Months.Of(DateTimeOffset.UtcNow).AddMonths(1)));
         var french = CultureInfo.GetCultureInfo("fr-FR");
         var implicitRejection = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(2).ToString("d MMMM yyyy", french);
 

@@ -1,8 +1,8 @@
-using Platform.Rules.Calendar;
 using System.Net;
 using System.Net.Http.Json;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Support.UI;
+using Platform.Rules.Calendar;
 
 namespace Platform.WebTests;
 
@@ -71,7 +71,7 @@ public sealed class AuditPagesTests(WebPlatform platform)
     {
         // A sanction of the repeated-shortfall rule, appealed by the person and annulled by a third person with a delegation.
         const string recipientId = "R-web-appeal-stats";
-        var nextMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var nextMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow).AddMonths(1));
         var decisionId = await Backstage.SuspendAsync(platform, recipientId, nextMonth);
         using (var recipient = platform.Services.ClientFor("review", "recipient", recipientId))
         {

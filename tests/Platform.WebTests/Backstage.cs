@@ -67,7 +67,7 @@ internal static class Backstage
     /// </summary>
     public static async Task<Guid> SuspendAsync(WebPlatform platform, string recipientId, string nextMonth)
     {
-        var thisMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var thisMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow));
         using (var payer = platform.Services.ClientFor("allocations", "payer", "caf-web"))
         {
             Assert.Equal(HttpStatusCode.OK, (await payer.PutAsJsonAsync($"/api/recipients/{recipientId}/allocation",

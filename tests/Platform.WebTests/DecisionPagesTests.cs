@@ -1,8 +1,7 @@
-using Platform.Rules.Calendar;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Platform.Rules.Calendar;
 
 namespace Platform.WebTests;
 
@@ -13,8 +12,8 @@ public sealed class DecisionPagesTests(WebPlatform platform)
     public async Task ASecondPersonApprovesOnThePage_AndTheRecipientSeesTheAdjustmentNamingTheDecision()
     {
         const string recipientId = "R-web-decided";
-        var thisMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var nextMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var thisMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow));
+        var nextMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow).AddMonths(1));
         using (var allocations = platform.Services.ClientFor("allocations", "payer", "caf-web"))
         {
             Assert.Equal(HttpStatusCode.OK, (await allocations.PutAsJsonAsync($"/api/recipients/{recipientId}/allocation",

@@ -1,8 +1,8 @@
-using Platform.Rules.Calendar;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Platform.Rules.Calendar;
 
 namespace Platform.WebTests;
 
@@ -25,7 +25,7 @@ public sealed class HearingPagesTests(WebPlatform platform)
         {
             percent = 30,
             months = 1,
-            startMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(2).ToString("yyyy-MM", CultureInfo.InvariantCulture),
+            startMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow).AddMonths(2)),
             reason = "Trois semaines sous l'engagement sans explication.",
             assessment = new
             {

@@ -1,7 +1,6 @@
-using Platform.Rules.Calendar;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Platform.Rules.Calendar;
 
 namespace Platform.WebTests;
 
@@ -52,7 +51,7 @@ public sealed class SuspensionPagesTests(WebPlatform platform)
     public async Task ACounsellorEndsASuspensionOnThePage_AndTheRecipientsAllocationShowsItLifted()
     {
         const string recipientId = "R-web-lifted";
-        var nextMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var nextMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow).AddMonths(1));
         var decisionId = await Backstage.SuspendAsync(platform, recipientId, nextMonth);
 
         using var browser = new Browser(platform.WebUrl);

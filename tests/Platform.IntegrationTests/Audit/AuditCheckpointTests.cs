@@ -36,12 +36,7 @@ public abstract class AuditCheckpointTests(AuditFixture fixture)
 
         await fixture.WaitForEntriesAsync([.. ids]);
         var head = await fixture.CountAsync("SELECT position FROM audit_head");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await fixture.CountAsync("SELECT coalesce(max(position), 0) FROM audit_checkpoint") < head)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "No checkpoint of the head was signed.");
-            await Task.Delay(100);
-        }
+        await WaitForCheckpointAsync(head, "No checkpoint of the head was signed.");
 
         // What the API serves verifies against the audit service's key.
         var page = await fixture.Audit.ClientFor("auditor", "auditor-1").GetFromJsonAsync<JsonElement>("/api/audit/checkpoints");
@@ -53,6 +48,17 @@ public abstract class AuditCheckpointTests(AuditFixture fixture)
         var kept = await RunToolAsync("checkpoint", "--all", "--output", file);
         Assert.True(kept.ExitCode == 0, kept.Stderr);
         return (head, file);
+    }
+
+    /// <summary>Waits up to 30 s for a checkpoint at <paramref name="position"/> or beyond.</summary>
+    protected async Task WaitForCheckpointAsync(long position, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await fixture.CountAsync("SELECT coalesce(max(position), 0) FROM audit_checkpoint") < position)
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>As a superuser, triggers off, behind the log's back.</summary>
@@ -268,12 +274,7 @@ public sealed class CheckpointCutTests(AuditFixture fixture) : AuditCheckpointTe
         var laterPosition = await later;
         Assert.True(laterPosition > earlierPosition);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Fixture.CountAsync("SELECT coalesce(max(position), 0) FROM audit_checkpoint") < laterPosition)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "No checkpoint of the later entry was signed.");
-            await Task.Delay(100);
-        }
+        await WaitForCheckpointAsync(laterPosition, "No checkpoint of the later entry was signed.");
 
         var missing = await Fixture.QueryAsync<long>(
             """

@@ -320,12 +320,11 @@ internal static partial class AsyncApiDocument
         return subscriptions;
     }
 
-    /// <summary>The events a consumer takes (a batch consumer's, its items').</summary>
+    /// <summary>The events a consumer takes.</summary>
     private static IEnumerable<Type> ConsumedMessages(Type consumer) =>
         consumer.GetInterfaces()
             .Where(contract => contract.IsGenericType && contract.GetGenericTypeDefinition() == typeof(IConsumer<>))
-            .Select(contract => contract.GetGenericArguments()[0])
-            .Select(message => message.IsGenericType && message.GetGenericTypeDefinition() == typeof(Batch<>) ? message.GetGenericArguments()[0] : message);
+            .Select(contract => contract.GetGenericArguments()[0]);
 
     /// <summary>A consumer named in a service's Program.cs: its own, or a shared one of Platform.ServiceDefaults.</summary>
     private static Type ConsumerNamed(string name, Type marker) =>

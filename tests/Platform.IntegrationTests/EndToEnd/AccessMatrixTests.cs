@@ -436,8 +436,8 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         var now = DateTimeOffset.UtcNow;
         var thisWeek = WeekCalendar.WeekOf(now);
         // Months as the services reckon them, in Paris (on the last evening of a month, UTC is still in the one before).
-        var thisMonth = WeekCalendar.TodayIn(now).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var nextMonth = WeekCalendar.TodayIn(now).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var thisMonth = Months.Format(Months.Of(now));
+        var nextMonth = Months.Format(Months.Of(now).AddMonths(1));
         using var counsellor = platform.ClientFor("declarations", "counsellor", "agent-seed");
         using var recipient = platform.ClientFor("declarations", "recipient", Own);
         using var recipientReview = platform.ClientFor("review", "recipient", Own);

@@ -319,7 +319,7 @@ public sealed class DepartementTests(DepartementTests.Platform fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, (await payer.PutAsJsonAsync($"/api/recipients/{recipientId}/allocation", new
         {
             monthlyBaseAmount = 646.52m, householdSize = 1, loneParentIncrease = false,
-            fromMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture),
+            fromMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow)),
         })).StatusCode);
         var recipient = platform.ClientFor("declarations", "recipient", recipientId);
         for (var back = 3; back >= 1; back--)

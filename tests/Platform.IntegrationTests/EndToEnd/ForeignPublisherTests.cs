@@ -1,5 +1,3 @@
-using Platform.Rules.Calendar;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -12,6 +10,7 @@ using Platform.Contracts.Allocations;
 using Platform.Contracts.Review;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Review.Sanctions;
+using Platform.Rules.Calendar;
 using RabbitMQ.Client;
 
 namespace Platform.IntegrationTests.EndToEnd;
@@ -39,14 +38,14 @@ public sealed class ForeignPublisherTests
             await using var platform = await PlatformProcesses.StartOnAsync(virtualHost, settings, "allocations", "audit");
             await using var probe = await EventProbe.StartAsync(servers.Amqp, virtualHost);
             const string recipient = "R-foreign";
-            var nextMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            var nextMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow).AddMonths(1));
             using var payer = platform.ClientFor("allocations", "payer", "caf-foreign");
             using var reader = platform.ClientFor("allocations", "counsellor", "agent-foreign");
             using var auditor = platform.ClientFor("audit", "auditor", "auditor-foreign");
             Assert.Equal(HttpStatusCode.OK, (await payer.PutAsJsonAsync($"/api/recipients/{recipient}/allocation", new
             {
                 monthlyBaseAmount = 500m, householdSize = 1, loneParentIncrease = false,
-                fromMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                fromMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow)),
             })).StatusCode);
             await probe.WaitForAsync<AllocationSet>(e => e.RecipientId == recipient);
             var rowsBefore = await AllocationRowsAsync(platform);

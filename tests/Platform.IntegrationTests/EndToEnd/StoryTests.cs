@@ -41,8 +41,8 @@ public sealed class StoryTests
         await using var platform = await PlatformProcesses.StartOnAsync(virtualHost, settings, BrokerUsers.Services);
         const string recipientId = "R-story";
         var thisWeek = WeekCalendar.WeekOf(DateTimeOffset.UtcNow);
-        var thisMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var nextMonth = WeekCalendar.TodayIn(DateTimeOffset.UtcNow).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var thisMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow));
+        var nextMonth = Months.Format(Months.Of(DateTimeOffset.UtcNow).AddMonths(1));
 
         var counsellor = platform.ClientFor("declarations", "counsellor", "agent-claire");
         var recipientDeclarations = platform.ClientFor("declarations", "recipient", recipientId);

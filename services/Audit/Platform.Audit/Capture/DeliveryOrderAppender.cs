@@ -44,7 +44,6 @@ public sealed class DeliveryOrderAppender(
     private string channel = "";
     private ulong next = 1;
     private bool firstPass;
-    private DateTime lastArrival;
 
     /// <summary>
     /// Appends <paramref name="captured"/> once every event delivered before it on <paramref name="consumerTag"/>'s
@@ -59,21 +58,19 @@ public sealed class DeliveryOrderAppender(
             if (replaced.Contains(consumerTag))
             {
                 // A late message (a retry, say) of a channel already replaced: the broker delivers it again on the new one.
-                throw new OperationCanceledException("The audit log's channel was replaced: delivered again on the new one.");
+                throw ChannelReplaced();
             }
 
             if (consumerTag != channel)
             {
                 // A new channel (a reconnection, another instance's turn) counts its deliveries from 1 again, and
                 // delivers again the messages of the old one not yet acknowledged.
-                FailAll(new OperationCanceledException("The audit log's channel was replaced: delivered again on the new one."));
+                FailAll(ChannelReplaced());
                 replaced.Add(channel);
                 channel = consumerTag;
                 next = 1;
                 firstPass = true;
             }
-
-            lastArrival = entry.ArrivedAt;
 
             // A tag already passed: a retry of a message given up on as a gap. Nothing of its channel waits for it.
             behind = deliveryTag < next;
@@ -125,7 +122,7 @@ public sealed class DeliveryOrderAppender(
             var limit = RunLimit;
             if (firstPass)
             {
-                if (waiting.Count < FirstPassLimit && DateTime.UtcNow - lastArrival < settleTime)
+                if (waiting.Count < FirstPassLimit && waiting.Values.Any(entry => DateTime.UtcNow - entry.ArrivedAt < settleTime))
                 {
                     return;
                 }
@@ -204,6 +201,8 @@ public sealed class DeliveryOrderAppender(
 
         return ordered;
     }
+
+    private static OperationCanceledException ChannelReplaced() => new("The audit log's channel was replaced: delivered again on the new one.");
 
     private void FailAll(Exception reason)
     {
